@@ -1,0 +1,89 @@
+# labkit — the front door.  `make site` builds the course, `make test` checks everything.
+SHELL := /bin/bash
+.SHELLFLAGS := -eo pipefail -c
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+SPHINX := $(PY) -m sphinx
+SPHINXOPTS ?= -W --keep-going
+PORT ?= 8000
+
+# Same threads and seeds everywhere: the site must build identically on a 2-core laptop and in CI.
+export DGLBACKEND := pytorch
+export OMP_NUM_THREADS := 2
+export MKL_NUM_THREADS := 2
+export MPLBACKEND := Agg
+export PYTHONHASHSEED := 0
+export PYDEVD_DISABLE_FILE_VALIDATION := 1
+
+.PHONY: site html-en html-fr serve test po lock doctest clean help
+
+help:
+	@echo "make site    build the English and French course in _build/html (creates .venv first)"
+	@echo "make serve   serve _build/html on http://127.0.0.1:$(PORT)"
+	@echo "make test    unit tests, doctests, both site builds, translations, links, browser"
+	@echo "make doctest doctests of labkit and of the pages"
+	@echo "make po      refresh the French catalogs in locales/fr after changing English text"
+	@echo "make lock    regenerate requirements.lock from pyproject.toml (needs network)"
+
+# The environment, from the lock file alone.  DGL 2.1.0 has wheels for CPython 3.10-3.12 only:
+# say so in one sentence instead of letting pip fail with a resolver traceback.
+$(STAMP): requirements.lock
+	@$(PYTHON) -c 'import sys; v = sys.version_info; ok = (3, 10) <= v[:2] <= (3, 12); \
+	ok or print(f"labkit needs Python 3.10, 3.11 or 3.12 (DGL 2.1.0 has no wheel for Python {v.major}.{v.minor}): run make again with PYTHON=python3.12 or another supported interpreter."); \
+	sys.exit(0 if ok else 1)'
+	rm -rf $(VENV)
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check --require-hashes --no-deps -r requirements.lock
+	@# labkit is used from the checkout (no build step): a .pth file puts the repository on sys.path.
+	echo "$(CURDIR)" > "$$($(PY) -c 'import sysconfig; print(sysconfig.get_paths()["purelib"])')/labkit-checkout.pth"
+	touch $@
+
+site: html-en html-fr
+	cp docs/_root/index.html _build/html/index.html
+	@echo
+	@echo "The course is built: open _build/html/index.html (or run 'make serve')."
+
+# English first: it executes the gallery and the pages.  The French build reuses both (the gallery
+# skips examples whose md5 is unchanged; myst-nb reads the shared jupyter cache) and executes nothing.
+html-en html-fr: html-%: $(STAMP)
+	@mkdir -p _build/logs
+	@start=$$(date +%s); \
+	$(SPHINX) -b html -c . -d _build/doctrees/$* -D language=$* $(SPHINXOPTS) -w _build/logs/$*.log \
+	  docs _build/html/$* 2>&1 | tee _build/logs/$*.out; \
+	echo "[$*] site built in $$(( $$(date +%s) - start )) s" | tee _build/logs/$*.time
+
+html-fr: html-en
+
+serve:
+	@test -f _build/html/index.html || { echo "No site yet: run 'make site' first."; exit 1; }
+	@echo "Serving the course on http://127.0.0.1:$(PORT)/ (Ctrl-C to stop)"
+	$(PY) -m http.server --bind 127.0.0.1 --directory _build/html $(PORT)
+
+# Every test, whatever fails first: the exit status is non-zero if any step failed.
+test: $(STAMP)
+	@status=0; \
+	$(PY) -m pytest -m "not site" tests labkit docs || status=1; \
+	$(MAKE) --no-print-directory site || status=1; \
+	$(PY) -m pytest -m site tests || status=1; \
+	exit $$status
+
+doctest: $(STAMP)
+	$(PY) -m pytest labkit docs
+
+# gettext extracts every translatable message; sphinx-intl merges it into locales/fr.
+po: $(STAMP)
+	rm -rf _build/gettext
+	$(SPHINX) -b gettext -c . -d _build/doctrees/gettext -q docs _build/gettext
+	$(VENV)/bin/sphinx-intl update -p _build/gettext -l fr -d locales --no-obsolete -w 0
+	@# A catalog whose page is gone would keep obsolete French alive: drop it.
+	@cd locales/fr/LC_MESSAGES && find . -name '*.po' | while read -r po; do \
+	  test -f "../../../_build/gettext/$${po%.po}.pot" || { echo "removing stale $$po"; rm "$$po"; }; done
+
+lock:
+	uv pip compile pyproject.toml --extra docs --extra test --universal --python-version 3.10 \
+	  --generate-hashes -o requirements.lock
+
+clean:
+	rm -rf _build docs/auto_examples docs/api/generated locales/fr/LC_MESSAGES/**/*.mo

@@ -1,0 +1,122 @@
+"""Sphinx configuration of the labkit course site (``sphinx-build -c . docs <out>``).
+
+English is the source language; the French site is the same build with ``-D language=fr``
+and the catalogs of ``locales/fr``.  Both builds share the executed gallery
+(``docs/auto_examples``) and myst-nb's cache, so the French build executes nothing.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent
+sys.path.insert(0, str(ROOT))  # labkit, importable without installing it
+sys.path.insert(0, str(ROOT / "docs" / "_ext"))  # labkit_site: the site's own glue
+# Quiet, reproducible builds: a fixed thread count avoids fork hangs and keeps timings comparable.
+os.environ.setdefault("DGLBACKEND", "pytorch")
+os.environ.setdefault("OMP_NUM_THREADS", "2")
+os.environ.setdefault("MPLBACKEND", "Agg")
+
+project = "labkit"
+author = "the labkit authors"
+copyright = "2026, the labkit authors"  # noqa: A001
+release = version = "0.1"
+
+extensions = [
+    "myst_nb",
+    "sphinx.ext.autodoc",
+    "sphinx.ext.autosummary",
+    "sphinx.ext.napoleon",
+    "sphinx.ext.mathjax",
+    "sphinx_gallery.gen_gallery",
+    "sphinx_design",
+    "sphinx_copybutton",
+    "sphinx-mathjax-offline",  # MathJax 3 served from _static/mathjax: no CDN
+    "labkit_site",
+]
+
+# Absolute: the HTML builder reads templates_path from this file's folder, autosummary from docs/.
+templates_path = [str(ROOT / "docs" / "_templates")]
+html_static_path = [str(ROOT / "docs" / "_static")]
+exclude_patterns = [
+    "_build",
+    "_ext",
+    "_templates",
+    "_root",
+    # sphinx-gallery writes a notebook beside each generated .rst; myst-nb would claim it too.
+    "auto_examples/**/*.ipynb",
+    "auto_examples/**/*.py",
+    "auto_examples/**/*.codeobj.json",
+    "auto_examples/**/*.md5",
+    "auto_examples/**/*.zip",
+    "generated/backreferences/*",
+]
+# sphinx-design 0.8 deprecates the "+++" card footer, but 0.6 (the last for Python 3.10) lacks its
+# replacement: keep the syntax both understand.
+suppress_warnings = ["design.card_legacy"]
+
+# -- Languages ----------------------------------------------------------------------------------
+language = "en"
+locale_dirs = ["../locales/"]  # relative to docs/
+gettext_compact = False  # one catalog per page: small, reviewable diffs
+gettext_uuid = False
+gettext_location = False  # line numbers in catalogs would churn on every edit
+gettext_last_translator = "labkit authors"
+gettext_language_team = "labkit"
+
+# -- MyST and myst-nb -----------------------------------------------------------------------------
+myst_enable_extensions = ["dollarmath", "amsmath", "colon_fence", "deflist", "attrs_inline"]
+myst_heading_anchors = 3
+nb_execution_mode = "cache"
+nb_execution_cache_path = str(ROOT / "_build" / ".jupyter_cache")  # shared by both languages
+nb_execution_timeout = 120
+nb_execution_raise_on_error = True
+nb_execution_show_tb = True
+nb_merge_streams = True
+
+# -- API reference --------------------------------------------------------------------------------
+autosummary_generate = True
+autodoc_default_options = {"members": True, "show-inheritance": False}
+autodoc_typehints = "description"
+autodoc_member_order = "bysource"
+napoleon_google_docstring = False
+napoleon_numpy_docstring = True
+napoleon_use_rtype = False
+
+# -- Gallery --------------------------------------------------------------------------------------
+sphinx_gallery_conf = {
+    "examples_dirs": "../examples",
+    "gallery_dirs": "auto_examples",
+    "filename_pattern": r"/plot_",
+    "doc_module": ("labkit",),
+    "backreferences_dir": "generated/backreferences",
+    "reset_modules": ("labkit_site.reset_state",),
+    "reset_modules_order": "before",
+    # Run times change on every run: keep them out of the pages so they stay out of the catalogs.
+    "min_reported_time": 10**9,
+    "write_computation_times": False,
+    "show_memory": False,
+    "remove_config_comments": True,
+    "download_all_examples": True,
+    "matplotlib_animations": False,
+    "abort_on_example_error": True,
+    "only_warn_on_example_error": False,
+    "capture_repr": ("_repr_html_", "__repr__"),
+}
+
+# -- HTML -----------------------------------------------------------------------------------------
+html_theme = "sphinx_book_theme"
+html_title = "labkit — Deep Learning Lab 1"
+html_theme_options = {
+    "home_page_in_toc": True,
+    "show_navbar_depth": 1,
+    "article_header_end": ["lang-switch.html", "article-header-buttons.html"],
+    "use_download_button": True,
+    "use_fullscreen_button": False,
+}
+html_show_sourcelink = False
+html_last_updated_fmt = None
+copybutton_prompt_text = r">>> |\.\.\. |\$ "
+copybutton_prompt_is_regexp = True

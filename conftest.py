@@ -1,0 +1,9 @@
+"""pytest at the root: what is collected, and the environment every test sees."""
+
+import os
+
+os.environ.setdefault("DGLBACKEND", "pytorch")  # DGL otherwise writes ~/.dgl/config.json and warns
+os.environ.setdefault("MPLBACKEND", "Agg")
+
+# Importing a gallery script executes it, and docs/_ext is Sphinx glue: neither holds tests.
+collect_ignore_glob = ["examples/*", "docs/auto_examples/*", "docs/_ext/*", "docs/generated/*", "_build/*", "conf.py"]

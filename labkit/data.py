@@ -1,0 +1,112 @@
+"""Data shared by the concepts of the course: scikit-learn's bundled handwritten digits.
+
+The digits are 1,797 grey-level images of 8x8 pixels, each pixel an integer from 0 to 16, labelled
+0 to 9. They ship with scikit-learn, so every example runs offline, and they are small enough to
+train a network on a laptop CPU in seconds.
+"""
+
+from __future__ import annotations
+
+from numbers import Integral, Real
+
+import numpy as np
+
+__all__ = ["load_digits_split", "one_hot"]
+
+
+def _check_int(name: str, value: object, minimum: int) -> int:
+    # bool is an Integral too, but seed=True is always a mistake.
+    if not isinstance(value, Integral) or isinstance(value, bool):
+        raise TypeError(f"{name} must be an int, got {type(value).__name__}")
+    if value < minimum:
+        raise ValueError(f"{name} must be an int >= {minimum}, got {value}")
+    return int(value)
+
+
+def load_digits_split(
+    test_size: float = 0.25, seed: int = 0, scale: bool = True
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Load the digits and split them into a training and a test set.
+
+    Parameters
+    ----------
+    test_size : float
+        Fraction of the examples kept for the test set, strictly between 0 and 1.
+    seed : int
+        Seed of the split: the same seed always gives the same split.
+    scale : bool
+        If True, divide the pixels by 16 so that every feature lies in [0, 1].
+
+    Returns
+    -------
+    X_train, X_test : numpy.ndarray
+        Float64 features of shape ``(n, 64)``.
+    y_train, y_test : numpy.ndarray
+        Int64 labels from 0 to 9, of shape ``(n,)``.
+
+    Notes
+    -----
+    The split is stratified: each digit keeps the same share in both sets, so a test accuracy
+    is not biased by an unlucky split.
+
+    Examples
+    --------
+    >>> X_train, X_test, y_train, y_test = load_digits_split(seed=0)
+    >>> X_train.shape, X_test.shape
+    ((1347, 64), (450, 64))
+    >>> float(X_train.min()), float(X_train.max())
+    (0.0, 1.0)
+    >>> sorted(set(y_test.tolist())) == list(range(10))
+    True
+    """
+    if not isinstance(test_size, Real) or isinstance(test_size, bool):
+        raise TypeError(f"test_size must be a float, got {type(test_size).__name__}")
+    if not 0 < test_size < 1:
+        raise ValueError(f"test_size must be a float strictly between 0 and 1, got {test_size!r}")
+    seed = _check_int("seed", seed, 0)
+    if not isinstance(scale, (bool, np.bool_)):
+        raise TypeError(f"scale must be a bool, got {type(scale).__name__}")
+    # Imported here so that `import labkit.data` stays cheap.
+    from sklearn.datasets import load_digits
+    from sklearn.model_selection import train_test_split
+
+    digits = load_digits()
+    X = digits.data.astype(np.float64) / (16.0 if scale else 1.0)
+    y = digits.target.astype(np.int64)
+    X_train, X_test, y_train, y_test = train_test_split(
+        X, y, test_size=float(test_size), random_state=seed, stratify=y
+    )
+    return X_train, X_test, y_train, y_test
+
+
+def one_hot(y: np.ndarray, n_classes: int) -> np.ndarray:
+    """Encode integer labels as one-hot rows.
+
+    Parameters
+    ----------
+    y : array_like of int
+        Labels of shape ``(n,)``, each from 0 to ``n_classes - 1``.
+    n_classes : int
+        Number of classes, at least 1.
+
+    Returns
+    -------
+    numpy.ndarray
+        Float64 array of shape ``(n, n_classes)`` with a single 1 per row.
+
+    Examples
+    --------
+    >>> one_hot([2, 0], n_classes=3)
+    array([[0., 0., 1.],
+           [1., 0., 0.]])
+    """
+    n_classes = _check_int("n_classes", n_classes, 1)
+    y = np.asarray(y)
+    if y.ndim != 1 or not (np.issubdtype(y.dtype, np.integer) or y.size == 0):
+        raise TypeError(f"y must be a 1-D array of int labels, got dtype {y.dtype} and shape {y.shape}")
+    if y.size and (y.min() < 0 or y.max() >= n_classes):
+        raise ValueError(f"y must hold labels from 0 to n_classes - 1 = {n_classes - 1}, "
+                         f"got values from {y.min()} to {y.max()}")
+    out = np.zeros((y.size, n_classes))
+    out[np.arange(y.size), y.astype(np.intp)] = 1.0
+    return out

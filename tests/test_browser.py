@@ -1,0 +1,155 @@
+"""A real browser over the built site: Debian's Chromium, headless, served on 127.0.0.1.
+
+Every page of both languages loads with no console error and no request leaving 127.0.0.1, every
+image has loaded, the math is rendered by the site's own MathJax, and the language switcher lands on
+the same page in the other language.
+"""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import shutil
+import threading
+from urllib.parse import urlsplit
+
+import pytest
+from sitetools import HTML, LANGUAGES, pages, site_dir
+
+pytestmark = [pytest.mark.site, pytest.mark.browser]
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+        "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+
+
+@pytest.fixture(scope="module")
+def server():
+    class Quiet(http.server.SimpleHTTPRequestHandler):
+        def log_message(self, *args):  # keep the test output readable
+            pass
+
+    handler = functools.partial(Quiet, directory=str(HTML))
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{httpd.server_address[1]}"
+    httpd.shutdown()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    playwright = pytest.importorskip("playwright.sync_api")
+    if not shutil.which(CHROMIUM):
+        pytest.fail("Debian's chromium is missing: apt-get install chromium (.ci/run does it)")
+    with playwright.sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        yield b
+        b.close()
+
+
+class Visit:
+    """One tab that records console errors, page errors and requests that leave 127.0.0.1."""
+
+    def __init__(self, browser, base: str, locale: str = "en-GB"):
+        self.context = browser.new_context(locale=locale)
+        self.base = base
+        self.errors: list[str] = []
+        self.outside: list[str] = []
+        self.context.route("**/*", self._route)
+        self.page = self.context.new_page()
+        self.page.on("console", lambda m: m.type == "error" and self.errors.append(f"console: {m.text}"))
+        self.page.on("pageerror", lambda e: self.errors.append(f"pageerror: {e}"))
+        self.page.on("requestfailed", lambda r: self.errors.append(f"failed: {r.url}"))
+
+    def _route(self, route):
+        url = route.request.url
+        if urlsplit(url).hostname == "127.0.0.1" or url.startswith(("data:", "blob:", "about:")):
+            route.continue_()
+        else:
+            self.outside.append(url)
+            route.abort()
+
+    def close(self):
+        self.context.close()
+
+
+IMAGES_LOADED = """async () => {
+  const imgs = Array.from(document.images);
+  imgs.forEach(i => { i.loading = 'eager'; });
+  await Promise.all(imgs.map(i => i.complete ? null : new Promise(r => { i.onload = i.onerror = r; })));
+  return imgs.filter(i => !(i.complete && i.naturalWidth > 0)).map(i => i.getAttribute('src'));
+}"""
+
+MATH_RENDERED = """async () => {
+  const math = document.querySelectorAll('.math');
+  if (!math.length) return {math: 0, rendered: 0, errors: 0};
+  await new Promise((resolve, reject) => {
+    const t0 = Date.now();
+    (function wait() {
+      if (window.MathJax && MathJax.startup && MathJax.startup.promise) return MathJax.startup.promise.then(resolve);
+      if (Date.now() - t0 > 15000) return reject(new Error('MathJax never started'));
+      setTimeout(wait, 50);
+    })();
+  });
+  return {math: math.length, rendered: document.querySelectorAll('mjx-container').length,
+          errors: document.querySelectorAll('mjx-merror').length,
+          src: Array.from(document.scripts).map(s => s.src).filter(s => s.includes('mathjax'))};
+}"""
+
+
+def all_pages():
+    if not all((HTML / lang / "index.html").is_file() for lang in LANGUAGES):
+        # collected before `make site`: the test itself then says what to run
+        return [("en", "index.html")]
+    return [(lang, name) for lang in LANGUAGES for name in pages(lang)]
+
+
+@pytest.mark.parametrize("language, name", all_pages())
+def test_page_in_a_real_browser(browser, server, language, name):
+    site_dir(language)
+    visit = Visit(browser, server)
+    try:
+        page = visit.page
+        page.goto(f"{server}/{language}/{name}", wait_until="load")
+        broken = page.evaluate(IMAGES_LOADED)
+        assert not broken, f"images that did not load: {broken}"
+        math = page.evaluate(MATH_RENDERED)
+        if math["math"]:
+            assert math["rendered"] >= math["math"], f"math not rendered: {math}"
+            assert math["errors"] == 0, f"MathJax errors: {math}"
+            assert all(s.startswith(server) for s in math["src"]), math["src"]
+        page.wait_for_load_state("networkidle")
+        assert not visit.errors, visit.errors
+        assert not visit.outside, f"requests outside 127.0.0.1: {visit.outside}"
+
+        other = "fr" if language == "en" else "en"
+        page.click("a.labkit-lang-switch")
+        page.wait_for_load_state("load")
+        assert page.url.split("#")[0] == f"{server}/{other}/{name}"
+        assert page.evaluate("document.documentElement.lang") == other
+        assert not visit.errors, visit.errors
+    finally:
+        visit.close()
+
+
+@pytest.mark.parametrize("locale, expected", [("fr-FR", "fr"), ("en-US", "en"), ("de-DE", "en")])
+def test_root_page_picks_the_readers_language(browser, server, locale, expected):
+    visit = Visit(browser, server, locale=locale)
+    try:
+        visit.page.goto(f"{server}/index.html")
+        visit.page.wait_for_url(f"{server}/{expected}/index.html")
+        assert not visit.errors and not visit.outside
+    finally:
+        visit.close()
+
+
+def test_root_page_shows_both_languages_when_asked(browser, server):
+    visit = Visit(browser, server, locale="fr-FR")
+    try:
+        visit.page.goto(f"{server}/index.html?choose")
+        links = visit.page.eval_on_selector_all("a.lang", "els => els.map(e => e.textContent)")
+        assert links == ["English", "Français"]
+        assert not visit.errors and not visit.outside
+    finally:
+        visit.close()

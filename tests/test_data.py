@@ -1,0 +1,87 @@
+"""Tests of labkit.data: the split is stratified, seeded and scaled, and bad input is rejected."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from labkit import data
+from labkit.data import load_digits_split, one_hot
+
+
+@pytest.fixture(scope="module")
+def split() -> tuple[np.ndarray, ...]:
+    return load_digits_split()
+
+
+def test_shapes_dtypes_and_range(split: tuple[np.ndarray, ...]) -> None:
+    X_train, X_test, y_train, y_test = split
+    assert X_train.shape == (1347, 64) and X_test.shape == (450, 64)
+    assert y_train.shape == (1347,) and y_test.shape == (450,)
+    assert X_train.dtype == X_test.dtype == np.float64
+    assert y_train.dtype == y_test.dtype == np.int64
+    assert X_train.min() == 0.0 and X_train.max() == 1.0 and X_test.max() <= 1.0
+
+
+def test_unscaled_pixels_are_the_raw_counts() -> None:
+    X_train, _, _, _ = load_digits_split(scale=False)
+    assert X_train.max() == 16.0 and np.all(X_train == np.round(X_train))
+    scaled, _, _, _ = load_digits_split(scale=True)
+    np.testing.assert_array_equal(scaled * 16, X_train)
+
+
+def test_split_is_stratified(split: tuple[np.ndarray, ...]) -> None:
+    _, _, y_train, y_test = split
+    share_train = np.bincount(y_train, minlength=10) / len(y_train)
+    share_test = np.bincount(y_test, minlength=10) / len(y_test)
+    np.testing.assert_allclose(share_train, share_test, atol=0.005)
+
+
+def test_split_is_seeded_and_disjoint(split: tuple[np.ndarray, ...]) -> None:
+    again = load_digits_split(seed=0)
+    assert all(np.array_equal(a, b) for a, b in zip(split, again))
+    other = load_digits_split(seed=1)
+    assert not np.array_equal(split[0], other[0])
+    X_train, X_test = split[0], split[1]
+    train_rows = {row.tobytes() for row in X_train}
+    # The digits hold a few duplicate images; a disjoint split shares at most those few rows.
+    assert sum(row.tobytes() in train_rows for row in X_test) < 10
+
+
+def test_test_size_is_respected() -> None:
+    _, X_test, _, _ = load_digits_split(test_size=0.5)
+    assert len(X_test) == 899
+
+
+def test_one_hot() -> None:
+    np.testing.assert_array_equal(one_hot(np.array([1, 0, 2]), 3), np.eye(3)[[1, 0, 2]])
+    assert one_hot(np.array([], dtype=int), 4).shape == (0, 4)
+    y = np.random.default_rng(0).integers(0, 10, size=50)
+    assert np.array_equal(one_hot(y, 10).argmax(axis=1), y)
+
+
+BAD_INPUTS = [
+    ("load_digits_split", load_digits_split, dict(test_size=0.0), ValueError, "test_size"),
+    ("load_digits_split", load_digits_split, dict(test_size=1.5), ValueError, "test_size"),
+    ("load_digits_split", load_digits_split, dict(test_size="25%"), TypeError, "test_size"),
+    ("load_digits_split", load_digits_split, dict(seed=-1), ValueError, "seed"),
+    ("load_digits_split", load_digits_split, dict(seed=0.5), TypeError, "seed"),
+    ("load_digits_split", load_digits_split, dict(scale="yes"), TypeError, "scale"),
+    ("one_hot", one_hot, dict(y=[0, 1], n_classes=0), ValueError, "n_classes"),
+    ("one_hot", one_hot, dict(y=[0, 1], n_classes=2.0), TypeError, "n_classes"),
+    ("one_hot", one_hot, dict(y=[0, 2], n_classes=2), ValueError, "y"),
+    ("one_hot", one_hot, dict(y=[-1, 0], n_classes=2), ValueError, "y"),
+    ("one_hot", one_hot, dict(y=[0.0, 1.0], n_classes=2), TypeError, "y"),
+    ("one_hot", one_hot, dict(y=[[0, 1]], n_classes=2), TypeError, "y"),
+]
+
+
+@pytest.mark.parametrize("name, func, kwargs, exc, arg", BAD_INPUTS,
+                         ids=[f"{row[0]}-{i}" for i, row in enumerate(BAD_INPUTS)])
+def test_bad_input_is_rejected_with_a_message_naming_the_argument(name, func, kwargs, exc, arg) -> None:
+    with pytest.raises(exc, match=rf"\b{arg}\b"):
+        func(**kwargs)
+
+
+def test_bad_input_table_covers_every_public_name() -> None:
+    assert {row[0] for row in BAD_INPUTS} == set(data.__all__)

@@ -1,0 +1,122 @@
+"""The built site: zero warnings, both languages complete, every internal link and anchor resolves."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from sitetools import HTML, LANGUAGES, is_external, pages, parse, resolve, site_dir
+
+pytestmark = pytest.mark.site
+
+QUESTIONS = 7
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_build_has_zero_warnings(language):
+    log = HTML.parent / "logs" / f"{language}.log"
+    assert log.is_file(), f"{log} missing: build with `make site`"
+    assert log.read_text(encoding="utf-8").strip() == "", f"warnings in the {language} build:\n{log.read_text()}"
+
+
+def test_both_languages_have_the_same_pages():
+    assert pages("en") == pages("fr")
+    assert {"index.html", "backprop.html", "howto.html", "api.html", "auto_examples/index.html"} <= set(pages("en"))
+
+
+def test_french_build_executed_nothing():
+    """The French build reuses the executed gallery and myst-nb's cache (see Makefile)."""
+    out = (HTML.parent / "logs" / "fr.out").read_text(encoding="utf-8")
+    assert re.search(r"executed 0 out of \d+", out), "sphinx-gallery ran examples again in the French build"
+    assert "Executing notebook" not in out and "Executing: " not in out
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_pages_declare_their_language(language):
+    for name in pages(language):
+        assert parse(site_dir(language) / name).html_lang == language, name
+
+
+def test_french_pages_are_translated():
+    """Every French page reads differently from its English twin (code blocks aside)."""
+    same = [
+        name
+        for name in pages("en")
+        if parse(site_dir("en") / name).text == parse(site_dir("fr") / name).text
+    ]
+    assert not same, f"French pages identical to English: {same}"
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_home_has_one_card_per_question(language):
+    page = parse(site_dir(language) / "index.html")
+    assert len(page.classes.get("sd-card", [])) == QUESTIONS
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_switcher_leads_to_the_same_page_in_the_other_language(language):
+    other = "fr" if language == "en" else "en"
+    root = site_dir(language)
+    for name in pages(language):
+        switches = parse(root / name).classes.get("labkit-lang-switch", [])
+        assert len(switches) == 1, f"{language}/{name}: expected one switcher, found {len(switches)}"
+        target, _ = resolve(root / name, switches[0]["href"])
+        assert target == (HTML / other / name).resolve(), f"{language}/{name} switches to {target}"
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_internal_links_and_anchors_resolve(language):
+    root = site_dir(language)
+    ids: dict = {}
+    broken = []
+    for name in pages(language):
+        page = root / name
+        parsed = parse(page)
+        for url in parsed.links + parsed.resources:
+            if is_external(url) or url.startswith(("mailto:", "data:", "javascript:")):
+                continue
+            target, fragment = resolve(page, url)
+            if not target.exists():
+                broken.append(f"{name}: {url} (no file)")
+            elif fragment and target.suffix == ".html":
+                if target not in ids:
+                    ids[target] = parse(target).ids
+                if fragment not in ids[target]:
+                    broken.append(f"{name}: {url} (no anchor)")
+    assert not broken, "\n".join(broken)
+
+
+def test_root_index_links_both_languages():
+    parsed = parse(HTML / "index.html")
+    assert {"en/index.html", "fr/index.html"} <= set(parsed.links)
+    for url in parsed.links:
+        assert resolve(HTML / "index.html", url)[0].exists()
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_pages_load_nothing_from_outside(language):
+    """MathJax, fonts and scripts are served by the site itself (the browser test checks requests too)."""
+    root = site_dir(language)
+    assert (root / "_static" / "mathjax" / "tex-chtml.js").is_file()
+    for name in pages(language):
+        parsed = parse(root / name)
+        outside = [u for u in parsed.resources if is_external(u)]
+        outside += [u for u in parsed.links if is_external(u) and "stylesheet" in u]
+        assert not outside, f"{language}/{name} loads {outside}"
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_api_entries_list_the_examples_that_use_them(language):
+    page = site_dir(language) / "generated" / "labkit.backprop.MLP.html"
+    links = parse(page).links
+    assert any("auto_examples/06_backprop/plot_" in url for url in links), links
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_gallery_offers_script_and_notebook_downloads(language):
+    root = site_dir(language)
+    page = root / "auto_examples" / "06_backprop" / "plot_digits_numpy_vs_torch.html"
+    downloads = [u for u in parse(page).links if u.endswith((".py", ".ipynb"))]
+    assert {u.rsplit(".", 1)[1] for u in downloads} == {"py", "ipynb"}
+    for url in downloads:
+        assert resolve(page, url)[0].is_file()

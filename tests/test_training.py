@@ -1,0 +1,222 @@
+"""Tests of labkit.training: batches depend only on the seed, the history records what happened,
+early stopping stops and restores the best weights, and a NumPy model and its PyTorch twin trained
+through the same loop give the same loss curve."""
+
+from __future__ import annotations
+
+import sys
+
+import numpy as np
+import pytest
+import torch
+
+from labkit import training
+from labkit.backprop import MLP, sgd_step, to_torch
+from labkit.data import load_digits_split
+from labkit.training import History, fit, minibatches
+
+
+# -- batches ------------------------------------------------------------------------------------------
+@pytest.mark.parametrize("n, batch_size", [(1, 1), (10, 3), (10, 10), (7, 100)])
+def test_minibatches_partition_the_indices(n: int, batch_size: int) -> None:
+    batches = list(minibatches(n, batch_size, np.random.default_rng(0)))
+    assert [len(b) for b in batches[:-1]] == [batch_size] * (len(batches) - 1)
+    assert 1 <= len(batches[-1]) <= batch_size
+    assert sorted(np.concatenate(batches).tolist()) == list(range(n))
+
+
+def test_minibatches_depend_only_on_the_generator_and_reshuffle_each_epoch() -> None:
+    a, b = np.random.default_rng(5), np.random.default_rng(5)
+    first = [list(minibatches(50, 8, a)) for _ in range(2)]
+    second = [list(minibatches(50, 8, b)) for _ in range(2)]
+    for e1, e2 in zip(first, second):
+        assert all(np.array_equal(x, y) for x, y in zip(e1, e2))
+    assert not np.array_equal(np.concatenate(first[0]), np.concatenate(first[1]))
+
+
+def record_batches(X, y, **kwargs) -> list[list[float]]:
+    seen = []
+
+    def step(xb, yb) -> float:
+        seen.append(np.asarray(xb).tolist())
+        return 0.0
+
+    fit(step, X, y, **kwargs)
+    return seen
+
+
+def test_same_seed_same_batches_in_numpy_and_torch() -> None:
+    X, y = np.arange(23.0), np.arange(23)
+    in_numpy = record_batches(X, y, epochs=3, batch_size=4, seed=7)
+    in_torch = record_batches(torch.from_numpy(X), torch.from_numpy(y), epochs=3, batch_size=4, seed=7)
+    assert in_numpy == in_torch
+    assert in_numpy != record_batches(X, y, epochs=3, batch_size=4, seed=8)
+    assert len(in_numpy) == 3 * 6
+
+
+# -- history ------------------------------------------------------------------------------------------
+def test_history_records_mean_batch_loss_and_metrics() -> None:
+    X, y = np.arange(10.0), np.zeros(10)
+    calls = {"evaluate": 0}
+
+    def step(xb, yb) -> float:
+        return float(xb.sum())  # the mean over batches of the batch sums is 45 / number of batches
+
+    def evaluate() -> dict[str, float]:
+        calls["evaluate"] += 1
+        return {"val_loss": 1.0 / calls["evaluate"], "accuracy": 0.5}
+
+    h = fit(step, X, y, epochs=4, batch_size=5, evaluate=evaluate)
+    assert isinstance(h, History) and h.epochs == 4
+    assert h.train_loss == [22.5] * 4
+    assert h.metrics == {"val_loss": [1.0, 0.5, 1 / 3, 0.25], "accuracy": [0.5] * 4}
+    assert h.best_epoch == 3 and not h.stopped_early
+
+
+def test_fit_is_deterministic() -> None:
+    X_train, _, y_train, _ = load_digits_split(seed=0)
+
+    def run(seed: int) -> list[float]:
+        model = MLP([64, 16, 10], seed=0)
+
+        def step(xb, yb) -> float:
+            loss, _ = model.loss_and_gradients(xb, yb)
+            sgd_step(model, lr=0.1)
+            return loss
+
+        return fit(step, X_train[:300], y_train[:300], epochs=3, batch_size=32, seed=seed).train_loss
+
+    assert run(0) == run(0)
+    assert run(0) != run(1)
+
+
+# -- early stopping -----------------------------------------------------------------------------------
+def scripted(val_losses: list[float]):
+    """An evaluate() that returns the given validation losses, and a model whose state is its epoch."""
+    state = {"epoch": -1}
+
+    def step(xb, yb) -> float:
+        return 0.0
+
+    def evaluate() -> dict[str, float]:
+        state["epoch"] += 1
+        return {"val_loss": val_losses[state["epoch"]]}
+
+    return step, evaluate, state
+
+
+def test_early_stopping_stops_after_patience_epochs_without_improvement() -> None:
+    step, evaluate, _ = scripted([5.0, 4.0, 3.0, 3.0, 3.5, 2.0, 1.0, 0.5])
+    h = fit(step, np.zeros(4), np.zeros(4), epochs=8, batch_size=2, evaluate=evaluate, patience=2)
+    # Epoch 3 ties the best (3.0): no improvement. Epoch 4 is the second epoch without one: stop.
+    assert h.epochs == 5 and h.metrics["val_loss"] == [5.0, 4.0, 3.0, 3.0, 3.5]
+    assert h.best_epoch == 2 and h.stopped_early
+
+
+def test_early_stopping_restores_the_best_state_even_from_references() -> None:
+    step, evaluate, state = scripted([5.0, 2.0, 3.0, 4.0, 1.0])
+    weights = [np.zeros(2)]  # get_state returns this very list: fit must copy it
+
+    def step_that_trains(xb, yb) -> float:
+        weights[0] += 1.0
+        return step(xb, yb)
+
+    restored = []
+    h = fit(step_that_trains, np.zeros(2), np.zeros(2), epochs=5, batch_size=2, evaluate=evaluate,
+            patience=2, get_state=lambda: weights, set_state=restored.append)
+    assert h.epochs == 4 and h.best_epoch == 1 and h.stopped_early
+    assert len(restored) == 1 and np.array_equal(restored[0][0], [2.0, 2.0])  # after epoch 1: 2 steps
+
+
+def test_no_early_stop_when_the_loss_keeps_falling() -> None:
+    step, evaluate, _ = scripted([3.0, 2.0, 1.0])
+    h = fit(step, np.zeros(2), np.zeros(2), epochs=3, batch_size=1, evaluate=evaluate, patience=1)
+    assert h.epochs == 3 and h.best_epoch == 2 and not h.stopped_early
+
+
+# -- the same curve in NumPy and in PyTorch -----------------------------------------------------------
+def test_numpy_mlp_and_its_torch_twin_have_the_same_loss_curve() -> None:
+    X_train, X_test, y_train, y_test = load_digits_split(seed=0)
+    model = MLP([64, 32, 10], "tanh", init="xavier", seed=0)
+    net = to_torch(model)  # built before training: the same initial weights
+    lr = 0.2
+
+    def numpy_step(xb, yb) -> float:
+        loss, _ = model.loss_and_gradients(xb, yb)
+        sgd_step(model, lr)
+        return loss
+
+    opt = torch.optim.SGD(net.parameters(), lr=lr)
+
+    def torch_step(xb, yb) -> float:
+        opt.zero_grad()
+        loss = torch.nn.functional.cross_entropy(net(xb), yb)
+        loss.backward()
+        opt.step()
+        return loss.item()
+
+    kwargs = dict(epochs=5, batch_size=64, seed=3)
+    h_np = fit(numpy_step, X_train, y_train, **kwargs)
+    h_t = fit(torch_step, torch.from_numpy(X_train), torch.from_numpy(y_train), **kwargs)
+    np.testing.assert_allclose(h_np.train_loss, h_t.train_loss, rtol=0, atol=1e-10)
+    assert h_np.train_loss[-1] < h_np.train_loss[0] / 2
+    np.testing.assert_allclose(model.parameters()[0], net[0].weight.detach().numpy().T, atol=1e-10)
+
+
+# -- output -------------------------------------------------------------------------------------------
+def test_nothing_is_printed_when_stdout_is_not_a_terminal(capsys: pytest.CaptureFixture[str]) -> None:
+    fit(lambda xb, yb: 0.0, np.zeros(4), np.zeros(4), epochs=2, batch_size=2)
+    out = capsys.readouterr()
+    assert out.out == "" and out.err == ""
+
+
+def test_a_progress_bar_in_a_terminal(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    pytest.importorskip("tqdm")
+    monkeypatch.setattr(sys.stdout, "isatty", lambda: True)
+    fit(lambda xb, yb: 0.0, np.zeros(4), np.zeros(4), epochs=2, batch_size=2)
+    assert "epoch" in capsys.readouterr().out
+
+
+# -- bad input ------------------------------------------------------------------------------------------
+def ok_step(xb, yb) -> float:
+    return 0.0
+
+
+X4, Y4 = np.zeros(4), np.zeros(4)
+FIT = dict(epochs=1, batch_size=2)
+BAD_INPUTS = [
+    ("History", History, dict(train_loss=(1.0,)), TypeError, "train_loss"),
+    ("History", History, dict(metrics=[1.0]), TypeError, "metrics"),
+    ("minibatches", minibatches, dict(n=0, batch_size=2, rng=np.random.default_rng(0)), ValueError, "n"),
+    ("minibatches", minibatches, dict(n=5, batch_size=0, rng=np.random.default_rng(0)), ValueError, "batch_size"),
+    ("minibatches", minibatches, dict(n=5, batch_size=2.0, rng=np.random.default_rng(0)), TypeError, "batch_size"),
+    ("minibatches", minibatches, dict(n=5, batch_size=2, rng=0), TypeError, "rng"),
+    ("fit", fit, dict(step="sgd", X=X4, y=Y4, **FIT), TypeError, "step"),
+    ("fit", fit, dict(step=ok_step, X=3.0, y=Y4, **FIT), TypeError, "X"),
+    ("fit", fit, dict(step=ok_step, X=X4, y=np.zeros(3), **FIT), ValueError, "y"),
+    ("fit", fit, dict(step=ok_step, X=np.zeros(0), y=np.zeros(0), **FIT), ValueError, "X"),
+    ("fit", fit, dict(step=ok_step, X=X4, y=Y4, epochs=0, batch_size=2), ValueError, "epochs"),
+    ("fit", fit, dict(step=ok_step, X=X4, y=Y4, epochs=1, batch_size=True), TypeError, "batch_size"),
+    ("fit", fit, dict(step=ok_step, X=X4, y=Y4, seed=-3, **FIT), ValueError, "seed"),
+    ("fit", fit, dict(step=ok_step, X=X4, y=Y4, evaluate=5, **FIT), TypeError, "evaluate"),
+    ("fit", fit, dict(step=ok_step, X=X4, y=Y4, patience=2, **FIT), ValueError, "patience"),
+    ("fit", fit, dict(step=ok_step, X=X4, y=Y4, evaluate=dict, patience=0, **FIT), ValueError, "patience"),
+    ("fit", fit, dict(step=ok_step, X=X4, y=Y4, evaluate=lambda: {"acc": 1.0}, patience=1, **FIT),
+     ValueError, "evaluate"),
+    ("fit", fit, dict(step=ok_step, X=X4, y=Y4, evaluate=lambda: 0.5, **FIT), TypeError, "evaluate"),
+    ("fit", fit, dict(step=ok_step, X=X4, y=Y4, evaluate=dict, patience=1, get_state=list, **FIT),
+     ValueError, "set_state"),
+    ("fit", fit, dict(step=ok_step, X=X4, y=Y4, get_state=list, set_state=print, **FIT), ValueError, "patience"),
+    ("fit", fit, dict(step=lambda xb, yb: "low", X=X4, y=Y4, **FIT), TypeError, "step"),
+]
+
+
+@pytest.mark.parametrize("name, func, kwargs, exc, arg", BAD_INPUTS,
+                         ids=[f"{row[0]}-{i}" for i, row in enumerate(BAD_INPUTS)])
+def test_bad_input_is_rejected_with_a_message_naming_the_argument(name, func, kwargs, exc, arg) -> None:
+    with pytest.raises(exc, match=rf"\b{arg}\b"):
+        func(**kwargs)
+
+
+def test_bad_input_table_covers_every_public_name() -> None:
+    assert {row[0] for row in BAD_INPUTS} == set(training.__all__)

@@ -1,0 +1,87 @@
+"""The French catalogs: complete, not fuzzy, in step with the English sources, markup intact."""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from babel.messages.pofile import read_po
+from sitetools import ROOT
+
+CATALOGS = ROOT / "locales" / "fr" / "LC_MESSAGES"
+
+
+def catalog_files() -> list[Path]:
+    return sorted(CATALOGS.rglob("*.po"))
+
+
+def read(path: Path):
+    with path.open("rb") as f:
+        return read_po(f, locale="fr")
+
+
+def entries():
+    for path in catalog_files():
+        for message in read(path):
+            if message.id:
+                yield path.relative_to(CATALOGS).as_posix(), message
+
+
+def test_there_are_french_catalogs():
+    assert len(catalog_files()) >= 5
+
+
+def test_every_message_is_translated_and_none_is_fuzzy():
+    missing = [f"{p}: {m.id!r}" for p, m in entries() if not m.string]
+    fuzzy = [f"{p}: {m.id!r}" for p, m in entries() if m.fuzzy]
+    assert not missing, f"{len(missing)} untranslated:\n" + "\n".join(missing[:20])
+    assert not fuzzy, f"{len(fuzzy)} fuzzy:\n" + "\n".join(fuzzy[:20])
+
+
+# Pieces of markup that a translation must carry over unchanged: link targets, inline code, math, roles.
+MARKUP = [
+    re.compile(r"\]\(([^)]+)\)"),  # MyST link targets
+    re.compile(r"``[^`]+``|(?<!`)`[^`]+`(?!`)"),  # inline code (RST and Markdown)
+    re.compile(r"\$[^$]+\$"),  # inline math
+    re.compile(r":[a-z:]+:`[^`]*<([^>]+)>`"),  # RST role targets
+]
+
+
+def markup(text: str) -> list[str]:
+    found = []
+    for pattern in MARKUP:
+        found += sorted(pattern.findall(text))
+    return found
+
+
+def test_translations_keep_links_code_and_math():
+    changed = [f"{p}: {m.id!r}" for p, m in entries() if m.string and markup(m.id) != markup(m.string)]
+    assert not changed, "translation altered markup:\n" + "\n".join(changed[:20])
+
+
+@pytest.mark.site
+def test_catalogs_hold_exactly_the_messages_of_the_sources(tmp_path):
+    """A new or changed English sentence without its French fails here (fix: make po, then translate)."""
+    env = {**os.environ, "DGLBACKEND": "pytorch", "MPLBACKEND": "Agg"}
+    subprocess.run(
+        [sys.executable, "-m", "sphinx", "-b", "gettext", "-q", "-c", ".", "-d", str(tmp_path / "doctrees"),
+         "docs", str(tmp_path / "pot")],
+        cwd=ROOT, env=env, check=True,
+    )
+    with_sources = {}
+    for pot in (tmp_path / "pot").rglob("*.pot"):
+        with pot.open("rb") as f:
+            with_sources[pot.relative_to(tmp_path / "pot").with_suffix(".po").as_posix()] = {
+                m.id for m in read_po(f) if m.id
+            }
+    in_catalogs = {}
+    for po in catalog_files():
+        in_catalogs[po.relative_to(CATALOGS).as_posix()] = {m.id for m in read(po) if m.id}
+    assert sorted(in_catalogs) == sorted(with_sources), "catalog files differ from the pages: run `make po`"
+    for name, ids in with_sources.items():
+        new, gone = ids - in_catalogs[name], in_catalogs[name] - ids
+        assert not new and not gone, f"{name}: {len(new)} new and {len(gone)} obsolete messages: run `make po`"
