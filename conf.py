@@ -108,7 +108,7 @@ sphinx_gallery_conf = {
 
 # -- HTML -----------------------------------------------------------------------------------------
 html_theme = "sphinx_book_theme"
-html_title = "labkit — Deep Learning Lab 1"
+html_title = "labkit — Deep Learning Lab 1"  # per language: see docs/_ext/labkit_site.py
 html_theme_options = {
     "home_page_in_toc": True,
     "show_navbar_depth": 1,
@@ -120,3 +120,6 @@ html_show_sourcelink = False
 html_last_updated_fmt = None
 copybutton_prompt_text = r">>> |\.\.\. |\$ "
 copybutton_prompt_is_regexp = True
+# pydata-sphinx-theme logs a console error when no colour mode is set: follow the reader's preference.
+html_context = {"default_mode": "auto"}
+html_css_files = ["labkit.css"]

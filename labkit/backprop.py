@@ -11,62 +11,18 @@ respect to every parameter. Backpropagation only *computes* this gradient: the o
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from numbers import Integral, Real
+from numbers import Integral
 from typing import Any
 
 import numpy as np
+
+from ._checks import check_array, check_choice, check_int, check_labels, check_matrix, check_positive
 
 __all__ = [
     "Linear", "ReLU", "Tanh", "Sigmoid", "softmax", "softmax_cross_entropy", "MLP", "sgd_step",
     "numerical_gradient", "relative_error", "gradient_check", "to_torch", "torch_gradients",
     "gradient_norms_by_depth",
 ]
-
-
-# -- input checks: every message names the argument and what was expected ---------------------------
-def _int(name: str, value: object, minimum: int) -> int:
-    if not isinstance(value, Integral) or isinstance(value, bool):  # True is an Integral, never meant
-        raise TypeError(f"{name} must be an int, got {type(value).__name__}")
-    if value < minimum:
-        raise ValueError(f"{name} must be an int >= {minimum}, got {value}")
-    return int(value)
-
-
-def _positive(name: str, value: object) -> float:
-    if not isinstance(value, Real) or isinstance(value, bool) or not 0 < value < np.inf:
-        raise ValueError(f"{name} must be a positive finite float, got {value!r}")
-    return float(value)
-
-
-def _choice(name: str, value: object, options: Sequence[str]) -> str:
-    if value not in options:
-        raise ValueError(f"{name} must be one of {list(options)}, got {value!r}")
-    return str(value)
-
-
-def _array(name: str, x: object) -> np.ndarray:
-    try:
-        return np.asarray(x, dtype=np.float64)
-    except (TypeError, ValueError):
-        raise TypeError(f"{name} must be an array of numbers, got {type(x).__name__}") from None
-
-
-def _matrix(name: str, x: object, n_cols: int | None = None) -> np.ndarray:
-    x = _array(name, x)
-    if x.ndim != 2 or x.shape[0] == 0 or (n_cols is not None and x.shape[1] != n_cols):
-        raise ValueError(f"{name} must be a 2-D array of shape (n, {n_cols or 'k'}) with n >= 1, got {x.shape}")
-    return x
-
-
-def _labels(name: str, y: object, n: int, n_classes: int) -> np.ndarray:
-    y = np.asarray(y)
-    if not np.issubdtype(y.dtype, np.integer):
-        raise TypeError(f"{name} must be an array of int class labels, got dtype {y.dtype}")
-    if y.shape != (n,):
-        raise ValueError(f"{name} must have shape ({n},), one label per row, got shape {y.shape}")
-    if y.min() < 0 or y.max() >= n_classes:
-        raise ValueError(f"{name} must hold labels from 0 to {n_classes - 1}, got {y.min()}..{y.max()}")
-    return y.astype(np.intp)
 
 
 # -- layers --------------------------------------------------------------------------------------------
@@ -96,10 +52,10 @@ class Linear:
 
     def __init__(self, in_features: int, out_features: int, *, init: str = "he", scale: float = 1.0,
                  seed: int = 0, rng: np.random.Generator | None = None) -> None:
-        n_in, n_out = _int("in_features", in_features, 1), _int("out_features", out_features, 1)
-        init, scale = _choice("init", init, ("he", "xavier", "normal")), _positive("scale", scale)
+        n_in, n_out = check_int("in_features", in_features, 1), check_int("out_features", out_features, 1)
+        init, scale = check_choice("init", init, ("he", "xavier", "normal")), check_positive("scale", scale)
         if rng is None:
-            rng = np.random.default_rng(_int("seed", seed, 0))
+            rng = np.random.default_rng(check_int("seed", seed, 0))
         elif not isinstance(rng, np.random.Generator):
             raise TypeError(f"rng must be None or a numpy.random.Generator, got {type(rng).__name__}")
         std = {"he": np.sqrt(2 / n_in), "xavier": np.sqrt(2 / (n_in + n_out)), "normal": 1.0}[init]
@@ -110,14 +66,14 @@ class Linear:
 
     def forward(self, x: np.ndarray) -> np.ndarray:
         """Return ``x @ W + b`` and keep ``x``: the weight gradient needs it."""
-        self._x = _matrix("x", x, self.W.shape[0])
+        self._x = check_matrix("x", x, self.W.shape[0])
         return self._x @ self.W + self.b
 
     def backward(self, grad_out: np.ndarray) -> np.ndarray:
         """Store ``dL/dW = x.T @ grad_out`` and ``dL/db`` in ``grads``; return ``dL/dx``."""
         if self._x is None:
             raise RuntimeError("Linear.backward needs the input of a forward pass: call forward first")
-        g = _matrix("grad_out", grad_out, self.W.shape[1])
+        g = check_matrix("grad_out", grad_out, self.W.shape[1])
         if g.shape[0] != self._x.shape[0]:
             raise ValueError(f"grad_out must have {self._x.shape[0]} rows like the forward input, got {g.shape[0]}")
         self.grads = {"W": self._x.T @ g, "b": g.sum(axis=0)}  # new arrays: the weights are untouched
@@ -129,7 +85,7 @@ def _upstream(layer: object, grad_out: object) -> np.ndarray:
     saved = getattr(layer, "_saved", None)
     if saved is None:
         raise RuntimeError(f"{type(layer).__name__}.backward needs a forward pass first")
-    g = _matrix("grad_out", grad_out)
+    g = check_matrix("grad_out", grad_out)
     if g.shape != saved.shape:
         raise ValueError(f"grad_out must have the forward output's shape {saved.shape}, got {g.shape}")
     return g
@@ -145,7 +101,7 @@ class ReLU:
 
     def forward(self, z: np.ndarray) -> np.ndarray:
         """Return ``max(z, 0)`` and keep the mask ``z > 0``."""
-        z = _matrix("z", z)
+        z = check_matrix("z", z)
         self._saved = z > 0
         return np.where(self._saved, z, 0.0)
 
@@ -164,7 +120,7 @@ class Tanh:
 
     def forward(self, z: np.ndarray) -> np.ndarray:
         """Return ``h = tanh(z)`` and keep ``h``."""
-        self._saved = np.tanh(_matrix("z", z))
+        self._saved = np.tanh(check_matrix("z", z))
         return self._saved
 
     def backward(self, grad_out: np.ndarray) -> np.ndarray:
@@ -183,7 +139,7 @@ class Sigmoid:
     def forward(self, z: np.ndarray) -> np.ndarray:
         """Return ``s = sigmoid(z)`` and keep ``s``."""
         # The same function as 1 / (1 + exp(-z)), without overflow for large negative z.
-        self._saved = 0.5 * (1.0 + np.tanh(0.5 * _matrix("z", z)))
+        self._saved = 0.5 * (1.0 + np.tanh(0.5 * check_matrix("z", z)))
         return self._saved
 
     def backward(self, grad_out: np.ndarray) -> np.ndarray:
@@ -202,7 +158,7 @@ def softmax(logits: np.ndarray) -> np.ndarray:
     array([[0.5, 0.5],
            [1. , 0. ]])
     """
-    z = _matrix("logits", logits)
+    z = check_matrix("logits", logits)
     e = np.exp(z - z.max(axis=1, keepdims=True))
     return e / e.sum(axis=1, keepdims=True)
 
@@ -217,8 +173,8 @@ def softmax_cross_entropy(logits: np.ndarray, y: np.ndarray) -> tuple[float, np.
     >>> round(loss, 6) == round(np.log(4), 6), d.shape, float(abs(d.sum()))
     (True, (2, 4), 0.0)
     """
-    z = _matrix("logits", logits)
-    y = _labels("y", y, z.shape[0], z.shape[1])
+    z = check_matrix("logits", logits)
+    y = check_labels("y", y, z.shape[0], z.shape[1])
     shifted = z - z.max(axis=1, keepdims=True)
     log_p = shifted - np.log(np.exp(shifted).sum(axis=1, keepdims=True))
     rows = np.arange(z.shape[0])
@@ -257,8 +213,8 @@ class MLP:
                 or not all(isinstance(s, Integral) and not isinstance(s, bool) and s >= 1 for s in sizes)):
             raise ValueError(f"sizes must be a sequence of at least 2 positive ints, got {sizes!r}")
         self.sizes = [int(s) for s in sizes]
-        self.activation = _choice("activation", activation, tuple(_ACTIVATIONS))
-        rng = np.random.default_rng(_int("seed", seed, 0))  # one generator: layers differ, runs repeat
+        self.activation = check_choice("activation", activation, tuple(_ACTIVATIONS))
+        rng = np.random.default_rng(check_int("seed", seed, 0))  # one generator: layers differ, runs repeat
         self.layers: list[Any] = []
         for n_in, n_out in zip(self.sizes[:-1], self.sizes[1:]):
             self.layers += [Linear(n_in, n_out, init=init, scale=scale, rng=rng), _ACTIVATIONS[self.activation]()]
@@ -281,14 +237,14 @@ class MLP:
 
     def forward(self, X: np.ndarray) -> np.ndarray:
         """Logits of shape ``(n, sizes[-1])``; each layer keeps what its backward needs."""
-        h = _matrix("X", X, self.sizes[0])
+        h = check_matrix("X", X, self.sizes[0])
         for layer in self.layers:
             h = layer.forward(h)
         return h
 
     def backward(self, dlogits: np.ndarray) -> np.ndarray:
         """Chain rule from the logits back to the input; fills the gradients, changes no weight."""
-        g = _matrix("dlogits", dlogits, self.sizes[-1])
+        g = check_matrix("dlogits", dlogits, self.sizes[-1])
         for layer in reversed(self.layers):
             g = layer.backward(g)
         return g
@@ -327,7 +283,7 @@ def sgd_step(model: MLP, lr: float) -> None:
     >>> np.allclose(model.linears[0].W, W0 - 0.1 * model.linears[0].grads["W"])
     True
     """
-    lr = _positive("lr", lr)
+    lr = check_positive("lr", lr)
     if any(not layer.grads for layer in _check_model(model).linears):
         raise ValueError("model has no gradients yet: call loss_and_gradients(X, y) before sgd_step")
     for p, g in zip(model.parameters(), model.gradients()):
@@ -348,7 +304,7 @@ def numerical_gradient(f: Callable[[np.ndarray], float], x: np.ndarray, eps: flo
         raise TypeError(f"f must be a callable returning a float, got {type(f).__name__}")
     if not isinstance(x, np.ndarray) or x.dtype != np.float64 or not x.flags.writeable:
         raise TypeError(f"x must be a writeable float64 numpy array (it is perturbed in place), got {x!r:.60}")
-    eps = _positive("eps", eps)
+    eps = check_positive("eps", eps)
     grad = np.zeros_like(x)
     for i in np.ndindex(x.shape):
         old = x[i]
@@ -371,7 +327,7 @@ def relative_error(a: np.ndarray, b: np.ndarray) -> float:
     >>> relative_error(a, a), relative_error(a, -a), relative_error(a, 1.1 * a) < 0.05
     (0.0, 1.0, True)
     """
-    a, b = _array("a", a), _array("b", b)
+    a, b = check_array("a", a), check_array("b", b)
     if a.shape != b.shape:
         raise ValueError(f"a and b must have the same shape, got {a.shape} and {b.shape}")
     scale = np.linalg.norm(a) + np.linalg.norm(b)
@@ -389,7 +345,7 @@ def gradient_check(model: MLP, X: np.ndarray, y: np.ndarray, eps: float = 1e-6) 
     >>> gradient_check(model, X, np.array([0, 1, 1, 0, 1])) < 1e-6
     True
     """
-    eps = _positive("eps", eps)
+    eps = check_positive("eps", eps)
     _, grads = _check_model(model).loss_and_gradients(X, y)
     loss = lambda _: softmax_cross_entropy(model.forward(X), y)[0]  # noqa: E731  reads the perturbed weights
     return max(relative_error(g, numerical_gradient(loss, p, eps)) for p, g in zip(model.parameters(), grads))
@@ -428,8 +384,8 @@ def torch_gradients(model: MLP, X: np.ndarray, y: np.ndarray) -> list[np.ndarray
     >>> all(np.allclose(a, b, rtol=1e-10, atol=1e-12) for a, b in zip(mine, torch_gradients(model, X, y)))
     True
     """
-    X = _matrix("X", X, _check_model(model).sizes[0])
-    y = _labels("y", y, X.shape[0], model.sizes[-1])
+    X = check_matrix("X", X, _check_model(model).sizes[0])
+    y = check_labels("y", y, X.shape[0], model.sizes[-1])
     import torch
 
     net = to_torch(model)
@@ -452,10 +408,10 @@ def gradient_norms_by_depth(depth: int, width: int, activation: str, X: np.ndarr
     >>> norms.shape, bool(norms[0] < norms[-1] / 100)
     ((8,), True)
     """
-    depth, width = _int("depth", depth, 2), _int("width", width, 1)
-    X = _matrix("X", X)
-    y = _labels("y", y, X.shape[0], np.iinfo(np.intp).max)
-    n_classes = int(y.max()) + 1 if n_classes is None else _int("n_classes", n_classes, 1)
+    depth, width = check_int("depth", depth, 2), check_int("width", width, 1)
+    X = check_matrix("X", X)
+    y = check_labels("y", y, X.shape[0], np.iinfo(np.intp).max)
+    n_classes = int(y.max()) + 1 if n_classes is None else check_int("n_classes", n_classes, 1)
     model = MLP([X.shape[1]] + [width] * (depth - 1) + [n_classes], activation, init=init, scale=scale, seed=seed)
     model.loss_and_gradients(X, y)
     return model.layer_gradient_norms()

@@ -7,20 +7,13 @@ train a network on a laptop CPU in seconds.
 
 from __future__ import annotations
 
-from numbers import Integral, Real
+from numbers import Real
 
 import numpy as np
 
+from ._checks import check_int
+
 __all__ = ["load_digits_split", "one_hot"]
-
-
-def _check_int(name: str, value: object, minimum: int) -> int:
-    # bool is an Integral too, but seed=True is always a mistake.
-    if not isinstance(value, Integral) or isinstance(value, bool):
-        raise TypeError(f"{name} must be an int, got {type(value).__name__}")
-    if value < minimum:
-        raise ValueError(f"{name} must be an int >= {minimum}, got {value}")
-    return int(value)
 
 
 def load_digits_split(
@@ -63,7 +56,7 @@ def load_digits_split(
         raise TypeError(f"test_size must be a float, got {type(test_size).__name__}")
     if not 0 < test_size < 1:
         raise ValueError(f"test_size must be a float strictly between 0 and 1, got {test_size!r}")
-    seed = _check_int("seed", seed, 0)
+    seed = check_int("seed", seed, 0)
     if not isinstance(scale, (bool, np.bool_)):
         raise TypeError(f"scale must be a bool, got {type(scale).__name__}")
     # Imported here so that `import labkit.data` stays cheap.
@@ -100,7 +93,7 @@ def one_hot(y: np.ndarray, n_classes: int) -> np.ndarray:
     array([[0., 0., 1.],
            [1., 0., 0.]])
     """
-    n_classes = _check_int("n_classes", n_classes, 1)
+    n_classes = check_int("n_classes", n_classes, 1)
     y = np.asarray(y)
     if y.ndim != 1 or not (np.issubdtype(y.dtype, np.integer) or y.size == 0):
         raise TypeError(f"y must be a 1-D array of int labels, got dtype {y.dtype} and shape {y.shape}")

@@ -13,21 +13,13 @@ import copy
 import sys
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
-from numbers import Integral
 from typing import Any
 
 import numpy as np
 
+from ._checks import check_int
+
 __all__ = ["History", "minibatches", "fit"]
-
-
-def _check_int(name: str, value: object, minimum: int) -> int:
-    # bool is an Integral too, but epochs=True is always a mistake.
-    if not isinstance(value, Integral) or isinstance(value, bool):
-        raise TypeError(f"{name} must be an int, got {type(value).__name__}")
-    if value < minimum:
-        raise ValueError(f"{name} must be an int >= {minimum}, got {value}")
-    return int(value)
 
 
 @dataclass
@@ -98,8 +90,8 @@ def minibatches(n: int, batch_size: int, rng: np.random.Generator) -> Iterator[n
     >>> sorted(np.concatenate(batches).tolist())
     [0, 1, 2, 3, 4]
     """
-    n = _check_int("n", n, 1)
-    batch_size = _check_int("batch_size", batch_size, 1)
+    n = check_int("n", n, 1)
+    batch_size = check_int("batch_size", batch_size, 1)
     if not isinstance(rng, np.random.Generator):
         raise TypeError(f"rng must be a numpy.random.Generator, got {type(rng).__name__}")
     order = rng.permutation(n)  # drawn now, at the call, not when the first batch is asked for
@@ -186,13 +178,13 @@ def fit(
             raise TypeError(f"{name} must be an array or a tensor, got {type(arr).__name__}")
     if len(X) == 0 or len(X) != len(y):
         raise ValueError(f"X and y must have the same non-zero length, got {len(X)} and {len(y)}")
-    epochs = _check_int("epochs", epochs, 1)
-    batch_size = _check_int("batch_size", batch_size, 1)
-    seed = _check_int("seed", seed, 0)
+    epochs = check_int("epochs", epochs, 1)
+    batch_size = check_int("batch_size", batch_size, 1)
+    seed = check_int("seed", seed, 0)
     if evaluate is not None and not callable(evaluate):
         raise TypeError(f"evaluate must be None or a callable returning a dict, got {evaluate!r:.60}")
     if patience is not None:
-        patience = _check_int("patience", patience, 1)
+        patience = check_int("patience", patience, 1)
         if evaluate is None:
             raise ValueError("patience needs evaluate: early stopping watches evaluate()['val_loss']")
     if (get_state is None) != (set_state is None):

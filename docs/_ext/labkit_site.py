@@ -1,15 +1,25 @@
-"""The site's own glue: the language switcher and the state reset between gallery examples.
+"""The site's own glue: per-language settings, the language switcher, translated gallery thumbnails,
+and the state reset between gallery examples.
 
 Kept out of ``labkit`` on purpose: this is about building the course site, not about a concept.
 """
 
 from __future__ import annotations
 
+import html
 import random
+import re
+from pathlib import Path
 from typing import Any
 
 #: The languages the site is built in, each with the name shown on the switcher (in its own language).
 LANGUAGES = {"en": "English", "fr": "Français"}
+
+#: Settings that conf.py cannot set per language: ``-D language=fr`` is applied after conf.py runs.
+PER_LANGUAGE = {
+    "en": {"html_title": "labkit — Deep Learning Lab 1", "search_bar_text": "Search this course…"},
+    "fr": {"html_title": "labkit — TP 1 d'apprentissage profond", "search_bar_text": "Rechercher dans le cours…"},
+}
 
 
 def other_language(language: str) -> str:
@@ -27,6 +37,12 @@ def switcher_url(pagename: str, language: str) -> str:
     return "../" * (depth + 1) + f"{other_language(language)}/{pagename}.html"
 
 
+def configure_language(app: Any, config: Any) -> None:
+    settings = PER_LANGUAGE.get(config.language or "en", PER_LANGUAGE["en"])
+    config.html_title = settings["html_title"]
+    config.html_theme_options = {**config.html_theme_options, "search_bar_text": settings["search_bar_text"]}
+
+
 def add_switcher(app: Any, pagename: str, templatename: str, context: dict, doctree: Any) -> None:
     language = app.config.language or "en"
     other = other_language(language)
@@ -34,6 +50,62 @@ def add_switcher(app: Any, pagename: str, templatename: str, context: dict, doct
     context["labkit_switch_lang"] = other
     context["labkit_switch_name"] = LANGUAGES[other]
 
+
+# -- Gallery thumbnails ---------------------------------------------------------------------------
+# sphinx-gallery writes each thumbnail's title and tooltip as raw HTML, which gettext never sees.
+# They are the example's title and first paragraph, whose translations the catalogs already hold:
+# put those in place before Sphinx parses the page.
+
+def _plain(rst: str) -> str:
+    """The text of a paragraph as sphinx-gallery puts it in a tooltip (inline markup removed)."""
+    text = re.sub(r":[a-z:]+:`([^`<]*?)\s*(?:<[^>]*>)?`", r"\1", rst)
+    return " ".join(text.replace("``", "").replace("`", "").replace("*", "").split())
+
+
+def load_catalog(locale_dir: Path, language: str) -> dict[str, str]:
+    """Every translated message of ``language``, keyed by its English text."""
+    from babel.messages.pofile import read_po
+
+    table: dict[str, str] = {}
+    for po in sorted((locale_dir / language / "LC_MESSAGES").rglob("*.po")):
+        with po.open("rb") as f:
+            for message in read_po(f, locale=language):
+                if message.id and message.string and not message.fuzzy:
+                    table[message.id] = message.string
+                    table.setdefault(_plain(message.id), _plain(message.string))
+    return table
+
+
+def translate_thumbnails(source: str, table: dict[str, str]) -> str:
+    def title(m: re.Match) -> str:
+        text = html.unescape(m.group(2))
+        return m.group(1) + html.escape(table.get(text, text), quote=False) + m.group(3)
+
+    def tooltip(m: re.Match) -> str:
+        text = html.unescape(m.group(1))
+        return 'tooltip="' + html.escape(table.get(text, text)) + '"'
+
+    source = re.sub(r'(<div class="sphx-glr-thumbnail-title">)(.*?)(</div>)', title, source)
+    return re.sub(r'tooltip="(.*?)"', tooltip, source)
+
+
+def _catalog(app: Any) -> dict[str, str]:
+    if not hasattr(app, "_labkit_catalog"):
+        root = Path(app.confdir)
+        app._labkit_catalog = load_catalog(root / "locales", app.config.language)
+    return app._labkit_catalog
+
+
+def on_source_read(app: Any, docname: str, source: list[str]) -> None:
+    if (app.config.language or "en") != "en" and "sphx-glr-thumb" in source[0]:
+        source[0] = translate_thumbnails(source[0], _catalog(app))
+
+
+def on_include_read(app: Any, path: Any, docname: str, content: list[str]) -> None:
+    on_source_read(app, docname, content)
+
+
+# -- Gallery examples -----------------------------------------------------------------------------
 
 def reset_state(gallery_conf: dict, fname: str) -> None:
     """Reseed and reset before each gallery example: examples share one interpreter."""
@@ -50,5 +122,8 @@ def reset_state(gallery_conf: dict, fname: str) -> None:
 
 
 def setup(app: Any) -> dict:
+    app.connect("config-inited", configure_language)
     app.connect("html-page-context", add_switcher)
+    app.connect("source-read", on_source_read)
+    app.connect("include-read", on_include_read)
     return {"parallel_read_safe": True, "parallel_write_safe": True}
