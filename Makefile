@@ -77,8 +77,8 @@ po: $(STAMP)
 	rm -rf _build/gettext
 	$(SPHINX) -b gettext -c . -d _build/doctrees/gettext -q docs _build/gettext
 	$(VENV)/bin/sphinx-intl update -p _build/gettext -l fr -d locales --no-obsolete -w 0
-	@# A catalog whose page is gone would keep obsolete French alive: drop it (sphinx.po holds the theme's strings).
-	@cd locales/fr/LC_MESSAGES && find . -name '*.po' ! -name sphinx.po | while read -r po; do \
+	@# A catalog whose page is gone would keep obsolete French alive: drop it.
+	@cd locales/fr/LC_MESSAGES && find . -name '*.po' | while read -r po; do \
 	  test -f "../../../_build/gettext/$${po%.po}.pot" || { echo "removing stale $$po"; rm "$$po"; }; done
 
 lock:

@@ -90,7 +90,8 @@ def test_root_index_links_both_languages():
     parsed = parse(HTML / "index.html")
     assert {"en/index.html", "fr/index.html"} <= set(parsed.links)
     for url in parsed.links:
-        assert resolve(HTML / "index.html", url)[0].exists()
+        if not url.startswith("data:"):
+            assert resolve(HTML / "index.html", url)[0].exists(), url
 
 
 @pytest.mark.parametrize("language", LANGUAGES)

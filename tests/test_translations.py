@@ -13,8 +13,6 @@ from babel.messages.pofile import read_po
 from sitetools import ROOT
 
 CATALOGS = ROOT / "locales" / "fr" / "LC_MESSAGES"
-#: The theme's strings (docs/_templates), written by hand: not extracted from the pages by gettext.
-THEME_CATALOG = "sphinx.po"
 
 
 def catalog_files() -> list[Path]:
@@ -91,8 +89,6 @@ def test_catalogs_hold_exactly_the_messages_of_the_sources(tmp_path):
             }
     in_catalogs = {}
     for po in catalog_files():
-        if po.name == THEME_CATALOG:
-            continue
         in_catalogs[po.relative_to(CATALOGS).as_posix()] = {m.id for m in read(po) if m.id}
     assert sorted(in_catalogs) == sorted(with_sources), "catalog files differ from the pages: run `make po`"
     for name, ids in with_sources.items():
