@@ -7,6 +7,7 @@ import pytest
 
 from labkit import data
 from labkit.data import load_digits_split, one_hot
+from badinput import bad_input_tests
 
 
 @pytest.fixture(scope="module")
@@ -76,12 +77,5 @@ BAD_INPUTS = [
 ]
 
 
-@pytest.mark.parametrize("name, func, kwargs, exc, arg", BAD_INPUTS,
-                         ids=[f"{row[0]}-{i}" for i, row in enumerate(BAD_INPUTS)])
-def test_bad_input_is_rejected_with_a_message_naming_the_argument(name, func, kwargs, exc, arg) -> None:
-    with pytest.raises(exc, match=rf"\b{arg}\b"):
-        func(**kwargs)
-
-
-def test_bad_input_table_covers_every_public_name() -> None:
-    assert {row[0] for row in BAD_INPUTS} == set(data.__all__)
+(test_bad_input_is_rejected_with_a_message_naming_the_argument,
+ test_bad_input_table_covers_every_public_callable) = bad_input_tests(BAD_INPUTS, data)

@@ -13,6 +13,7 @@ import pytest
 
 from labkit import plotting
 from labkit.plotting import PALETTE, use_style
+from badinput import bad_input_tests
 
 OKABE_ITO = {"#000000", "#E69F00", "#56B4E9", "#009E73", "#F0E442", "#0072B2", "#D55E00", "#CC79A7"}
 ROOT = Path(__file__).resolve().parents[1]
@@ -74,13 +75,5 @@ BAD_INPUTS = [
 ]
 
 
-@pytest.mark.parametrize("name, func, kwargs, exc, arg", BAD_INPUTS,
-                         ids=[f"{row[0]}-{i}" for i, row in enumerate(BAD_INPUTS)])
-def test_bad_input_is_rejected_with_a_message_naming_the_argument(name, func, kwargs, exc, arg) -> None:
-    with pytest.raises(exc, match=rf"\b{arg}\b"):
-        func(**kwargs)
-
-
-def test_bad_input_table_covers_every_public_callable() -> None:
-    # PALETTE is a constant, not a callable: there is no input to get wrong.
-    assert {row[0] for row in BAD_INPUTS} == {n for n in plotting.__all__ if callable(getattr(plotting, n))}
+(test_bad_input_is_rejected_with_a_message_naming_the_argument,
+ test_bad_input_table_covers_every_public_callable) = bad_input_tests(BAD_INPUTS, plotting)

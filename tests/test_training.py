@@ -14,6 +14,7 @@ from labkit import training
 from labkit.backprop import MLP, sgd_step, to_torch
 from labkit.data import load_digits_split
 from labkit.training import History, fit, minibatches
+from badinput import bad_input_tests
 
 
 # -- batches ------------------------------------------------------------------------------------------
@@ -211,12 +212,5 @@ BAD_INPUTS = [
 ]
 
 
-@pytest.mark.parametrize("name, func, kwargs, exc, arg", BAD_INPUTS,
-                         ids=[f"{row[0]}-{i}" for i, row in enumerate(BAD_INPUTS)])
-def test_bad_input_is_rejected_with_a_message_naming_the_argument(name, func, kwargs, exc, arg) -> None:
-    with pytest.raises(exc, match=rf"\b{arg}\b"):
-        func(**kwargs)
-
-
-def test_bad_input_table_covers_every_public_name() -> None:
-    assert {row[0] for row in BAD_INPUTS} == set(training.__all__)
+(test_bad_input_is_rejected_with_a_message_naming_the_argument,
+ test_bad_input_table_covers_every_public_callable) = bad_input_tests(BAD_INPUTS, training)

@@ -1,0 +1,20 @@
+"""Every public module of labkit has its test module, with a bad-input table for its public callables."""
+
+import importlib
+import pkgutil
+
+import labkit
+import pytest
+
+
+PUBLIC_MODULES = [m.name for m in pkgutil.iter_modules(labkit.__path__) if not m.name.startswith("_")]
+
+
+@pytest.mark.parametrize("name", PUBLIC_MODULES)
+def test_every_public_module_has_a_bad_input_table(name):
+    module = importlib.import_module(f"labkit.{name}")
+    assert module.__all__, f"labkit.{name} must list its public names in __all__"
+    tests = importlib.import_module(f"test_{name}")
+    table = getattr(tests, "BAD_INPUTS", None)
+    assert table, f"tests/test_{name}.py must define BAD_INPUTS"
+    assert {row[0] for row in table} == {n for n in module.__all__ if callable(getattr(module, n))}
