@@ -42,6 +42,7 @@ $(STAMP): requirements.lock
 
 site: html-en html-fr
 	cp docs/_root/index.html _build/html/index.html
+	@$(PY) docs/_ext/gallery_times.py docs/auto_examples | tee _build/logs/gallery-times.txt
 	@echo
 	@echo "The course is built: open _build/html/index.html (or run 'make serve')."
 
