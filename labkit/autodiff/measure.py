@@ -1,0 +1,140 @@
+"""Forward against reverse mode, automatic against symbolic differentiation, labkit against PyTorch.
+
+:func:`jacobian` builds a full Jacobian either way, so the cost of each mode can be timed;
+:func:`expression_swell` measures how a symbolic derivative grows where the evaluation trace does not;
+:func:`training_step_times` times one training step of the same MLP in labkit's engine and in PyTorch.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+
+from .._checks import check_array, check_choice, check_int
+from .forward import jvp
+from .scalar import Value
+from .tensor import Tensor, mlp_loss, vjp
+
+__all__ = ["jacobian", "expression_swell", "median_time", "training_step_times"]
+
+
+def jacobian(f: Callable[[Any], Any], x: Any, mode: str = "reverse") -> np.ndarray:
+    """The Jacobian of ``f: Rⁿ → Rᵐ`` at the 1-D array ``x``, of shape ``(m, n)``.
+
+    ``mode="forward"`` runs ``n`` forward passes on :class:`~labkit.autodiff.Dual` numbers, one per
+    column (``J e_i``); ``mode="reverse"`` runs ``m`` reverse passes on :class:`~labkit.autodiff.Tensor`,
+    one per row (``e_jᵀ J``). ``f`` must work with both (operators and methods such as ``sum``, ``tanh``)
+    and return a 1-D array (a 0-d one for a scalar function, giving one row).
+
+    >>> f = lambda x: (x * x).sum() * x          # R² → R²
+    >>> x = np.array([1.0, 2.0])
+    >>> jacobian(f, x, "forward")
+    array([[ 7.,  4.],
+           [ 4., 13.]])
+    >>> np.array_equal(jacobian(f, x, "forward"), jacobian(f, x, "reverse"))
+    True
+    """
+    if not callable(f):
+        raise TypeError(f"f must be a callable, got {type(f).__name__}")
+    x = check_array("x", x)
+    if x.ndim != 1 or x.size == 0:
+        raise ValueError(f"x must be a non-empty 1-D array, got shape {x.shape}")
+    mode = check_choice("mode", mode, ("forward", "reverse"))
+    eye_n = np.eye(x.size)
+    if mode == "forward":  # one column per pass: cost grows with the number of inputs
+        return np.column_stack([np.atleast_1d(jvp(f, x, e)[1]) for e in eye_n])
+    out = f(Tensor(x))
+    if not isinstance(out, Tensor) or out.data.ndim > 1:
+        raise ValueError("f must return a 0-d or 1-D Tensor when given a Tensor")
+    # One row per pass: cost grows with the number of outputs.
+    return np.vstack([vjp(f, x, e.reshape(out.shape))[1] for e in np.eye(out.data.size)])
+
+
+def expression_swell(depth: int) -> tuple[int, int]:
+    """Size of the derivative of ``depth`` steps of the logistic map ``l ← 4 l (1 - l)``, two ways.
+
+    Returns ``(symbolic, trace)``: the number of operations in sympy's derivative of the nested
+    expression (a tree that repeats every shared subexpression), and the number of operations in the
+    evaluation trace that reverse mode walks (a graph that shares them; the backward pass applies one
+    local rule per operation). The first grows exponentially with ``depth``, the second linearly
+    (Baydin et al., 2018, table 1).
+
+    >>> [expression_swell(d) for d in (1, 2, 3)]
+    [(2, 4), (21, 8), (82, 12)]
+    """
+    depth = check_int("depth", depth, 1)
+    if depth > 12:
+        raise ValueError(f"depth must be at most 12 (the symbolic derivative explodes), got {depth}")
+    import sympy  # here: only this function needs it
+
+    x, l = sympy.Symbol("x"), Value(0.3)
+    expr, node = x, l
+    for _ in range(depth):
+        expr, node = 4 * expr * (1 - expr), 4 * node * (1 - node)
+    return int(sympy.count_ops(sympy.diff(expr, x))), sum(1 for n in node.topological_order() if n._parents)
+
+
+def median_time(fn: Callable[[], Any], repeats: int = 7) -> float:
+    """Median wall-clock time of ``fn()`` over ``repeats`` calls, in seconds, after one warm-up call.
+
+    >>> median_time(lambda: sum(range(100))) < 1.0
+    True
+    """
+    if not callable(fn):
+        raise TypeError(f"fn must be a callable taking no argument, got {type(fn).__name__}")
+    repeats = check_int("repeats", repeats, 1)
+    fn()  # warm-up: first calls pay for caches and allocations
+    times = []
+    for _ in range(repeats):
+        start = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - start)
+    return float(np.median(times))
+
+
+def training_step_times(batch_size: int, hidden: int = 128, repeats: int = 21, seed: int = 0) -> tuple[float, float]:
+    """Median time of one SGD step (forward, backward, update) of a 64-``hidden``-10 ReLU MLP on digits.
+
+    The same initial weights (:class:`labkit.backprop.MLP`) and the same batch are used by labkit's
+    :class:`~labkit.autodiff.Tensor` engine and by ``torch.autograd`` (float64, CPU). Returns
+    ``(labkit_seconds, torch_seconds)``.
+
+    >>> mine, theirs = training_step_times(32, hidden=16, repeats=3)
+    >>> mine > 0 and theirs > 0
+    True
+    """
+    batch_size = check_int("batch_size", batch_size, 1)
+    hidden, repeats = check_int("hidden", hidden, 1), check_int("repeats", repeats, 1)
+    import torch
+
+    from ..backprop import MLP, to_torch
+    from ..data import load_digits_split
+
+    X_train, X_test, y_train, y_test = load_digits_split(seed=seed)
+    X, y = np.vstack([X_train, X_test]), np.concatenate([y_train, y_test])
+    if batch_size > len(X):
+        raise ValueError(f"batch_size must be at most {len(X)} (all of digits), got {batch_size}")
+    X, y = X[:batch_size], y[:batch_size]
+    model = MLP([64, hidden, 10], activation="relu", seed=seed)
+    params = [Tensor(p) for p in model.parameters()]
+    net, Xt, yt = to_torch(model), torch.from_numpy(X), torch.from_numpy(y)
+    lr = 1e-3  # small: the weights barely move over the repeats
+
+    def labkit_step() -> None:
+        for p in params:
+            p.grad = None
+        mlp_loss(params, X, y).backward()
+        for p in params:
+            p.data -= lr * p.grad
+
+    def torch_step() -> None:
+        net.zero_grad(set_to_none=True)
+        torch.nn.functional.cross_entropy(net(Xt), yt).backward()
+        with torch.no_grad():
+            for p in net.parameters():
+                p -= lr * p.grad
+
+    return median_time(labkit_step, repeats), median_time(torch_step, repeats)

@@ -1,0 +1,198 @@
+"""Reverse mode on scalars: a :class:`Value` records the graph of a computation as it runs.
+
+Each operation builds its output node with a link to its parents and a tiny ``_backward`` rule that
+turns the output's gradient into its parents' gradients (the local chain rule). :meth:`Value.backward`
+sorts the graph topologically and applies the rules from the output back to the inputs: one pass
+gives the derivative of the output with respect to every input. (The micrograd design, by Andrej
+Karpathy.)
+"""
+
+from __future__ import annotations
+
+import math
+from numbers import Real
+from typing import Any
+
+__all__ = ["Value", "graph_of"]
+
+
+class Value:
+    """A scalar node of a computational graph, with its gradient ``grad``.
+
+    Parameters
+    ----------
+    data : float
+        The value of the node.
+    label : str
+        A name, shown by :func:`graph_of`.
+
+    Notes
+    -----
+    Gradients of the *inputs* (nodes without parents, the leaves) accumulate, as in PyTorch: calling
+    :meth:`backward` twice on the same output doubles them, and two losses sharing inputs add up.
+    Gradients of intermediate nodes are reset at the start of every :meth:`backward`, so they are
+    never counted twice. (micrograd accumulates them too, so a second call there gives more than
+    twice the gradient.) Call :meth:`zero_grad` between steps.
+
+    Examples
+    --------
+    >>> x, y = Value(2.0, label="x"), Value(-3.0, label="y")
+    >>> z = x * y + x.exp()
+    >>> z.backward()
+    >>> round(z.data, 4), round(x.grad, 4), y.grad          # dz/dx = y + e^x, dz/dy = x
+    (1.3891, 4.3891, 2.0)
+    >>> z.backward(); y.grad                               # the leaves accumulate
+    4.0
+    """
+
+    __slots__ = ("data", "grad", "label", "_parents", "_op", "_backward")
+
+    def __init__(self, data: float, label: str = "", _parents: tuple[Value, ...] = (), _op: str = "") -> None:
+        if not isinstance(data, Real) or isinstance(data, bool):
+            raise TypeError(f"data must be a real number, got {type(data).__name__}")
+        if not isinstance(label, str):
+            raise TypeError(f"label must be a str, got {type(label).__name__}")
+        self.data, self.grad, self.label = float(data), 0.0, label
+        self._parents, self._op = _parents, _op
+        self._backward = lambda: None  # a leaf has no parents to pass its gradient to
+
+    @staticmethod
+    def _lift(other: Any) -> Value:
+        return other if isinstance(other, Value) else Value(other)
+
+    def __add__(self, other: Any) -> Value:
+        other = self._lift(other)
+        out = Value(self.data + other.data, _parents=(self, other), _op="+")
+
+        def _backward() -> None:
+            self.grad += out.grad
+            other.grad += out.grad
+        out._backward = _backward
+        return out
+
+    def __mul__(self, other: Any) -> Value:
+        other = self._lift(other)
+        out = Value(self.data * other.data, _parents=(self, other), _op="×")
+
+        def _backward() -> None:
+            self.grad += other.data * out.grad
+            other.grad += self.data * out.grad
+        out._backward = _backward
+        return out
+
+    def __pow__(self, k: Real) -> Value:
+        if not isinstance(k, Real) or isinstance(k, bool):
+            raise TypeError(f"exponent k must be a real number, got {type(k).__name__}")
+        out = Value(self.data**k, _parents=(self,), _op=f"^{k:g}")
+
+        def _backward() -> None:
+            self.grad += k * self.data ** (k - 1) * out.grad
+        out._backward = _backward
+        return out
+
+    def _unary(self, value: float, slope: float, op: str) -> Value:
+        # Every elementary function: its value and its local derivative at self.data.
+        out = Value(value, _parents=(self,), _op=op)
+
+        def _backward() -> None:
+            self.grad += slope * out.grad
+        out._backward = _backward
+        return out
+
+    def exp(self) -> Value:
+        e = math.exp(self.data)
+        return self._unary(e, e, "exp")
+
+    def log(self) -> Value:
+        return self._unary(math.log(self.data), 1.0 / self.data, "log")
+
+    def sin(self) -> Value:
+        return self._unary(math.sin(self.data), math.cos(self.data), "sin")
+
+    def cos(self) -> Value:
+        return self._unary(math.cos(self.data), -math.sin(self.data), "cos")
+
+    def tanh(self) -> Value:
+        t = math.tanh(self.data)
+        return self._unary(t, 1.0 - t * t, "tanh")
+
+    def sigmoid(self) -> Value:
+        s = 0.5 * (1.0 + math.tanh(0.5 * self.data))
+        return self._unary(s, s * (1.0 - s), "σ")
+
+    def relu(self) -> Value:
+        return self._unary(max(self.data, 0.0), float(self.data > 0), "relu")
+
+    def __neg__(self) -> Value:
+        return self * -1.0
+
+    def __sub__(self, other: Any) -> Value:
+        return self + (-self._lift(other))
+
+    def __rsub__(self, other: Any) -> Value:
+        return self._lift(other) - self
+
+    def __truediv__(self, other: Any) -> Value:
+        return self * self._lift(other) ** -1
+
+    def __rtruediv__(self, other: Any) -> Value:
+        return self._lift(other) / self
+
+    __radd__, __rmul__ = __add__, __mul__
+
+    def topological_order(self) -> list[Value]:
+        """Every node this one depends on, each after its parents (inputs first, self last)."""
+        order: list[Value] = []
+        seen: set[int] = set()
+        stack = [(self, False)]
+        while stack:  # iterative depth-first search: deep graphs do not hit Python's recursion limit
+            node, done = stack.pop()
+            if done:
+                order.append(node)
+            elif id(node) not in seen:
+                seen.add(id(node))
+                stack.append((node, True))
+                stack.extend((p, False) for p in node._parents)
+        return order
+
+    def backward(self) -> None:
+        """Add ``d self / d leaf`` to the ``grad`` of every leaf; intermediate gradients start at 0."""
+        order = self.topological_order()
+        for node in order:
+            if node._parents:
+                node.grad = 0.0
+        self.grad += 1.0  # the seed: d self / d self
+        for node in reversed(order):
+            node._backward()
+
+    def zero_grad(self) -> None:
+        """Set the gradient of this node and of every node it depends on to 0."""
+        for node in self.topological_order():
+            node.grad = 0.0
+
+    def __repr__(self) -> str:
+        return f"Value(data={self.data:.6g}, grad={self.grad:.6g})"
+
+
+def graph_of(output: Value) -> Any:
+    """The computational graph behind ``output`` as a ``networkx.DiGraph``, edges from parent to child.
+
+    Each node is keyed by an int and has the attributes ``op`` (``""`` for a leaf), ``label``,
+    ``data`` and ``grad``: what a drawing of the graph shows.
+
+    >>> x = Value(3.0, label="x")
+    >>> g = graph_of(x * x + 1.0)
+    >>> g.number_of_nodes(), sorted(op for _, op in g.nodes(data="op"))
+    (4, ['', '', '+', '×'])
+    """
+    if not isinstance(output, Value):
+        raise TypeError(f"output must be a labkit.autodiff.Value, got {type(output).__name__}")
+    import networkx as nx  # here, so that importing labkit.autodiff stays light
+
+    order = output.topological_order()
+    index = {id(node): i for i, node in enumerate(order)}
+    graph = nx.DiGraph()
+    for i, node in enumerate(order):
+        graph.add_node(i, op=node._op, label=node.label, data=node.data, grad=node.grad)
+        graph.add_edges_from((index[id(p)], i) for p in node._parents)
+    return graph

@@ -1,0 +1,366 @@
+"""Reverse mode on arrays: a numpy :class:`Tensor` with the operations an MLP needs.
+
+The same idea as :class:`~labkit.autodiff.Value`, one node per array operation instead of per number:
+each node's ``_backward`` receives the gradient of its output (an array of the output's shape) and
+adds the vector-Jacobian product to its parents. Broadcasting copies an input along some axes in the
+forward pass, so its gradient is summed back over those axes (:func:`_unbroadcast`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from numbers import Real
+from typing import Any
+
+import numpy as np
+
+from .._checks import check_array, check_labels, check_matrix
+
+__all__ = ["Tensor", "softmax_cross_entropy", "grad", "vjp", "mlp_logits", "mlp_loss"]
+
+
+def _unbroadcast(g: np.ndarray, shape: tuple[int, ...]) -> np.ndarray:
+    # Sum the gradient over the axes that broadcasting added (leading) or stretched (size 1).
+    while g.ndim > len(shape):
+        g = g.sum(axis=0)
+    for axis, n in enumerate(shape):
+        if n == 1 and g.shape[axis] != 1:
+            g = g.sum(axis=axis, keepdims=True)
+    return g
+
+
+class Tensor:
+    """A float64 array that records the operations applied to it, for :meth:`backward`.
+
+    ``requires_grad=False`` marks data (a batch of inputs): the backward pass computes no gradient
+    for it, which saves a matrix product per layer. Supports ``+ - * /`` with numpy broadcasting, ``**`` by a number, ``@`` (1-D or 2-D), ``sum``, ``mean``,
+    ``reshape``, ``T``, and ``exp log tanh sigmoid relu``. As in :class:`~labkit.autodiff.Value`, the
+    gradients of leaves accumulate and those of intermediate nodes are reset by each :meth:`backward`.
+
+    Examples
+    --------
+    >>> W = Tensor([[1.0, 2.0], [3.0, 4.0]])
+    >>> b = Tensor([0.5, -0.5])
+    >>> loss = (Tensor(np.ones((3, 2))) @ W + b).relu().sum()
+    >>> loss.backward()
+    >>> W.grad                                  # each column of W is used by 3 rows of ones
+    array([[3., 3.],
+           [3., 3.]])
+    >>> b.grad                                  # b was broadcast over 3 rows: its gradient sums them
+    array([3., 3.])
+    """
+
+    __array_ufunc__ = None  # ndarray + Tensor calls Tensor.__radd__ instead of looping over entries
+    __slots__ = ("data", "grad", "requires_grad", "_parents", "_backward")
+
+    def __init__(self, data: Any, requires_grad: bool = True) -> None:
+        if isinstance(data, Tensor):
+            raise TypeError("data must be an array of numbers, got a Tensor: use it directly")
+        if not isinstance(requires_grad, (bool, np.bool_)):
+            raise TypeError(f"requires_grad must be a bool, got {type(requires_grad).__name__}")
+        self.data = check_array("data", data)
+        self.grad: np.ndarray | None = None
+        self.requires_grad = bool(requires_grad)  # False for data: no gradient is computed for it
+        self._parents: tuple[Tensor, ...] = ()
+        self._backward: Callable[[np.ndarray], None] = lambda g: None
+
+    shape = property(lambda self: self.data.shape, doc="Shape of ``data``.")
+
+    def _accumulate(self, g: np.ndarray) -> None:
+        if not self.requires_grad:
+            return
+        g = _unbroadcast(g, self.data.shape)
+        self.grad = g if self.grad is None else self.grad + g  # a new array: never alias an upstream one
+
+    @staticmethod
+    def _lift(other: Any) -> Tensor:
+        return other if isinstance(other, Tensor) else Tensor(other, requires_grad=False)
+
+    def _node(self, data: np.ndarray, parents: tuple[Tensor, ...], backward: Callable[[np.ndarray], None]) -> Tensor:
+        out = Tensor.__new__(Tensor)  # skips the input check: data is already a float64 array
+        out.data, out.grad, out._parents, out._backward = data, None, parents, backward
+        out.requires_grad = any(p.requires_grad for p in parents)
+        return out
+
+    def _check_broadcast(self, other: Tensor) -> None:
+        try:
+            np.broadcast_shapes(self.shape, other.shape)
+        except ValueError:
+            raise ValueError(f"operands must have broadcastable shapes, got {self.shape} and {other.shape}") from None
+
+    def __add__(self, other: Any) -> Tensor:
+        other = self._lift(other)
+        self._check_broadcast(other)
+
+        def _backward(g: np.ndarray) -> None:
+            self._accumulate(g)
+            other._accumulate(g)
+        return self._node(self.data + other.data, (self, other), _backward)
+
+    def __mul__(self, other: Any) -> Tensor:
+        other = self._lift(other)
+        self._check_broadcast(other)
+
+        def _backward(g: np.ndarray) -> None:
+            self._accumulate(g * other.data)
+            other._accumulate(g * self.data)
+        return self._node(self.data * other.data, (self, other), _backward)
+
+    def __truediv__(self, other: Any) -> Tensor:
+        other = self._lift(other)
+        self._check_broadcast(other)
+
+        def _backward(g: np.ndarray) -> None:
+            self._accumulate(g / other.data)
+            other._accumulate(-g * self.data / other.data**2)
+        return self._node(self.data / other.data, (self, other), _backward)
+
+    def __pow__(self, k: Real) -> Tensor:
+        if not isinstance(k, Real) or isinstance(k, bool):
+            raise TypeError(f"exponent k must be a real number, got {type(k).__name__}")
+        return self._node(self.data**k, (self,), lambda g: self._accumulate(g * k * self.data ** (k - 1)))
+
+    def __matmul__(self, other: Any) -> Tensor:
+        other = self._lift(other)
+        if self.data.ndim not in (1, 2) or other.data.ndim not in (1, 2) or self.shape[-1] != other.shape[0]:
+            raise ValueError(f"operands of @ must be 1-D or 2-D with matching inner sizes, got {self.shape} @ {other.shape}")
+        # A vector is a one-row matrix on the left, a one-column matrix on the right.
+        A = self.data if self.data.ndim == 2 else self.data[None, :]
+        B = other.data if other.data.ndim == 2 else other.data[:, None]
+
+        def _backward(g: np.ndarray) -> None:  # Z = A B: dA = G Bᵀ, dB = Aᵀ G
+            g = g.reshape(A.shape[0], B.shape[1])
+            if self.requires_grad:  # skip the product for data, e.g. the input batch X
+                self._accumulate((g @ B.T).reshape(self.shape))
+            if other.requires_grad:
+                other._accumulate((A.T @ g).reshape(other.shape))
+        return self._node(self.data @ other.data, (self, other), _backward)
+
+    def __neg__(self) -> Tensor:
+        return self._node(-self.data, (self,), lambda g: self._accumulate(-g))
+
+    def __sub__(self, other: Any) -> Tensor:
+        return self + (-self._lift(other))
+
+    def __rsub__(self, other: Any) -> Tensor:
+        return self._lift(other) - self
+
+    def __rtruediv__(self, other: Any) -> Tensor:
+        return self._lift(other) / self
+
+    def __rmatmul__(self, other: Any) -> Tensor:
+        return self._lift(other) @ self
+
+    __radd__, __rmul__ = __add__, __mul__
+
+    def sum(self, axis: int | None = None, keepdims: bool = False) -> Tensor:
+        """Sum over ``axis`` (all entries if None); the gradient is copied back along that axis."""
+        out = self.data.sum(axis=axis, keepdims=keepdims)
+
+        def _backward(g: np.ndarray) -> None:
+            if axis is not None and not keepdims:
+                g = np.expand_dims(g, axis)
+            self._accumulate(np.broadcast_to(g, self.shape))
+        return self._node(np.asarray(out, dtype=np.float64), (self,), _backward)
+
+    def mean(self, axis: int | None = None, keepdims: bool = False) -> Tensor:
+        """Mean over ``axis`` (all entries if None)."""
+        n = self.data.size if axis is None else self.shape[axis]
+        return self.sum(axis, keepdims) * (1.0 / n)
+
+    def reshape(self, *shape: int) -> Tensor:
+        """The same entries in a new shape; the gradient takes the old shape back."""
+        return self._node(self.data.reshape(*shape), (self,), lambda g: self._accumulate(g.reshape(self.shape)))
+
+    @property
+    def T(self) -> Tensor:
+        """Transpose (axes reversed); the gradient is transposed back."""
+        return self._node(self.data.T, (self,), lambda g: self._accumulate(g.T))
+
+    def exp(self) -> Tensor:
+        e = np.exp(self.data)
+        return self._node(e, (self,), lambda g: self._accumulate(g * e))
+
+    def log(self) -> Tensor:
+        return self._node(np.log(self.data), (self,), lambda g: self._accumulate(g / self.data))
+
+    def tanh(self) -> Tensor:
+        t = np.tanh(self.data)
+        return self._node(t, (self,), lambda g: self._accumulate(g * (1.0 - t * t)))
+
+    def sigmoid(self) -> Tensor:
+        s = 0.5 * (1.0 + np.tanh(0.5 * self.data))
+        return self._node(s, (self,), lambda g: self._accumulate(g * s * (1.0 - s)))
+
+    def relu(self) -> Tensor:
+        mask = self.data > 0
+        return self._node(self.data * mask, (self,), lambda g: self._accumulate(g * mask))
+
+    def backward(self, seed: Any = None) -> None:
+        """Add ``seedᵀ d self / d leaf`` to the ``grad`` of every leaf of the graph.
+
+        ``seed`` is the gradient of some scalar with respect to ``self`` (same shape); it may be
+        omitted only when ``self`` holds a single number, where it is 1.
+        """
+        if seed is None:
+            if self.data.size != 1:
+                raise ValueError(f"backward of a non-scalar Tensor of shape {self.shape} needs a seed "
+                                 "of that shape (the gradient of a scalar with respect to it)")
+            seed = np.ones_like(self.data)
+        else:
+            seed = check_array("seed", seed)
+            if seed.shape != self.shape:
+                raise ValueError(f"seed must have the Tensor's shape {self.shape}, got {seed.shape}")
+        order = self._topological_order()
+        for node in order:
+            if node._parents:
+                node.grad = None
+        self._accumulate(seed)
+        for node in reversed(order):
+            if node.grad is not None and node._parents:  # None: no gradient reaches this node
+                node._backward(node.grad)
+
+    def _topological_order(self) -> list[Tensor]:
+        order: list[Tensor] = []
+        seen: set[int] = set()
+        stack = [(self, False)]
+        while stack:
+            node, done = stack.pop()
+            if done:
+                order.append(node)
+            elif id(node) not in seen:
+                seen.add(id(node))
+                stack.append((node, True))
+                stack.extend((p, False) for p in node._parents)
+        return order
+
+    def zero_grad(self) -> None:
+        """Forget the gradients of this node and of every node it depends on."""
+        for node in self._topological_order():
+            node.grad = None
+
+    def __repr__(self) -> str:
+        return f"Tensor({self.data!r})"
+
+
+def _check_tensor(name: str, x: object) -> Tensor:
+    if not isinstance(x, Tensor):
+        raise TypeError(f"{name} must be a labkit.autodiff.Tensor, got {type(x).__name__}")
+    return x
+
+
+def softmax_cross_entropy(logits: Tensor, y: np.ndarray) -> Tensor:
+    """Mean cross-entropy of ``softmax(logits)`` against int labels ``y``, as one fused node.
+
+    Fusing keeps the forward pass stable (log-sum-exp) and the backward pass one line:
+    ``(softmax(logits) - one_hot(y)) / n``.
+
+    >>> z = Tensor(np.zeros((2, 3)))
+    >>> loss = softmax_cross_entropy(z, np.array([0, 2]))
+    >>> loss.backward()
+    >>> bool(np.isclose(loss.data, np.log(3))), z.grad.round(3).tolist()
+    (True, [[-0.333, 0.167, 0.167], [0.167, 0.167, -0.333]])
+    """
+    logits = _check_tensor("logits", logits)
+    z = check_matrix("logits", logits.data)
+    y = check_labels("y", y, z.shape[0], z.shape[1])
+    shifted = z - z.max(axis=1, keepdims=True)
+    log_p = shifted - np.log(np.exp(shifted).sum(axis=1, keepdims=True))
+    rows = np.arange(z.shape[0])
+
+    def _backward(g: np.ndarray) -> None:
+        d = np.exp(log_p)
+        d[rows, y] -= 1.0
+        logits._accumulate(d * (g / z.shape[0]))
+    return logits._node(np.asarray(-log_p[rows, y].mean()), (logits,), _backward)
+
+
+def _as_arrays(args: Sequence[Any]) -> list[np.ndarray]:
+    return [check_array(f"argument {i}", a) for i, a in enumerate(args)]
+
+
+def grad(f: Callable[..., Tensor]) -> Callable[..., Any]:
+    """The gradient function of a scalar function ``f`` of arrays, by reverse mode.
+
+    ``grad(f)(x1, x2, ...)`` wraps each argument in a :class:`Tensor`, runs ``f`` once, calls
+    ``backward`` once, and returns ``df/dx1`` (one argument) or the tuple of gradients.
+
+    >>> df = grad(lambda x, w: ((x @ w).tanh() ** 2).sum())
+    >>> gx, gw = df(np.ones((2, 3)), np.zeros((3, 1)))
+    >>> gx.shape, gw.shape, float(abs(gx).sum())       # tanh(0)² has a zero gradient
+    ((2, 3), (3, 1), 0.0)
+    """
+    if not callable(f):
+        raise TypeError(f"f must be a callable, got {type(f).__name__}")
+
+    def gradient(*args: Any) -> Any:
+        inputs = [Tensor(a) for a in _as_arrays(args)]
+        out = f(*inputs)
+        if not isinstance(out, Tensor) or out.data.size != 1:
+            raise ValueError(f"f must return a Tensor holding one number, got {out!r:.60}")
+        out.backward()
+        grads = tuple(np.zeros_like(t.data) if t.grad is None else t.grad for t in inputs)
+        return grads[0] if len(grads) == 1 else grads
+    return gradient
+
+
+def vjp(f: Callable[[Tensor], Tensor], x: Any, v: Any) -> tuple[np.ndarray, np.ndarray]:
+    """Value ``f(x)`` and vector-Jacobian product ``vᵀ J_f(x)``, in one reverse pass.
+
+    ``v`` has the shape of ``f(x)``; the result has the shape of ``x``.
+
+    >>> value, row = vjp(lambda x: x * x, np.array([1.0, 2.0, 3.0]), np.array([0.0, 1.0, 0.0]))
+    >>> value.tolist(), row.tolist()                   # row 2 of the Jacobian diag(2x)
+    ([1.0, 4.0, 9.0], [0.0, 4.0, 0.0])
+    """
+    if not callable(f):
+        raise TypeError(f"f must be a callable, got {type(f).__name__}")
+    t = Tensor(check_array("x", x))
+    out = f(t)
+    if not isinstance(out, Tensor):
+        raise TypeError(f"f must return a Tensor, got {type(out).__name__}")
+    v = check_array("v", v)
+    if v.shape != out.shape:
+        raise ValueError(f"v must have the shape of f(x) {out.shape}, got {v.shape}")
+    out.backward(v)
+    return out.data, np.zeros_like(t.data) if t.grad is None else t.grad
+
+
+def _check_params(params: object) -> list[Tensor]:
+    if (not isinstance(params, Sequence) or len(params) < 2 or len(params) % 2
+            or not all(isinstance(p, Tensor) for p in params)):
+        raise TypeError("params must be a list [W1, b1, W2, b2, ...] of Tensors, an even number of at least 2")
+    return list(params)
+
+
+def mlp_logits(params: Sequence[Tensor], X: Any) -> Tensor:
+    """Logits of an MLP with ReLU hidden layers: ``relu(X W1 + b1) ... W_L + b_L``.
+
+    ``params`` is ``[W1, b1, ..., W_L, b_L]``, each ``W`` of shape ``(in, out)``, as in
+    :meth:`labkit.backprop.MLP.parameters`. ``X`` is an array or a Tensor.
+
+    >>> params = [Tensor(np.eye(2)), Tensor(np.zeros(2))]
+    >>> mlp_logits(params, np.array([[1.0, -1.0]])).data
+    array([[ 1., -1.]])
+    """
+    params = _check_params(params)
+    h = X if isinstance(X, Tensor) else Tensor(check_matrix("X", X, params[0].shape[0]), requires_grad=False)
+    if h.data.ndim != 2 or h.shape[1] != params[0].shape[0]:
+        raise ValueError(f"X must be a 2-D array with {params[0].shape[0]} columns, got shape {h.shape}")
+    for i in range(0, len(params), 2):
+        h = h @ params[i] + params[i + 1]
+        if i + 2 < len(params):
+            h = h.relu()
+    return h
+
+
+def mlp_loss(params: Sequence[Tensor], X: Any, y: np.ndarray) -> Tensor:
+    """Softmax cross-entropy of :func:`mlp_logits` on ``(X, y)``: a scalar Tensor to call ``backward`` on.
+
+    >>> params = [Tensor(np.zeros((4, 3))), Tensor(np.zeros(3))]
+    >>> loss = mlp_loss(params, np.ones((2, 4)), np.array([0, 1]))
+    >>> loss.backward()
+    >>> bool(np.isclose(loss.data, np.log(3))), params[0].grad.shape
+    (True, (4, 3))
+    """
+    return softmax_cross_entropy(mlp_logits(params, X), y)
