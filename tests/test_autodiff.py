@@ -141,6 +141,8 @@ TENSOR_OPS = {  # name: (shapes of extra parameters given the current shape (a, 
     "log": (lambda a, b: [], lambda h: (h * h + 1.0).log()),
     "sigmoid": (lambda a, b: [], lambda h: h.sigmoid()),
     "pow": (lambda a, b: [], lambda h: h**2),
+    "sin": (lambda a, b: [], lambda h: h.sin()),
+    "cos": (lambda a, b: [], lambda h: h.cos()),
 }
 
 
@@ -355,8 +357,9 @@ def test_graph_of_a_small_expression() -> None:
 def test_measurement_helpers_return_positive_times() -> None:
     calls = []
     assert median_time(lambda: calls.append(1), repeats=3) >= 0 and len(calls) == 4  # one warm-up
-    mine, theirs = training_step_times(8, hidden=4, repeats=1)
-    assert mine > 0 and theirs > 0
+    threads = torch.get_num_threads()
+    mine, theirs = training_step_times(8, hidden=4, repeats=1, threads=1)
+    assert mine > 0 and theirs > 0 and torch.get_num_threads() == threads  # the pool size is restored
 
 
 # -- bad input ---------------------------------------------------------------------------------------------
@@ -409,6 +412,7 @@ BAD_INPUTS = [
     ("training_step_times", training_step_times, dict(batch_size=0), ValueError, "batch_size"),
     ("training_step_times", training_step_times, dict(batch_size=5000, hidden=2, repeats=1), ValueError, "batch_size"),
     ("training_step_times", training_step_times, dict(batch_size=8, hidden=1.5), TypeError, "hidden"),
+    ("training_step_times", training_step_times, dict(batch_size=8, threads=0), ValueError, "threads"),
 ]
 
 

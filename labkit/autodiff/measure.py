@@ -95,12 +95,14 @@ def median_time(fn: Callable[[], Any], repeats: int = 7) -> float:
     return float(np.median(times))
 
 
-def training_step_times(batch_size: int, hidden: int = 128, repeats: int = 21, seed: int = 0) -> tuple[float, float]:
+def training_step_times(batch_size: int, hidden: int = 128, repeats: int = 21, seed: int = 0,
+                        threads: int = 1) -> tuple[float, float]:
     """Median time of one SGD step (forward, backward, update) of a 64-``hidden``-10 ReLU MLP on digits.
 
     The same initial weights (:class:`labkit.backprop.MLP`) and the same batch are used by labkit's
-    :class:`~labkit.autodiff.Tensor` engine and by ``torch.autograd`` (float64, CPU). Returns
-    ``(labkit_seconds, torch_seconds)``.
+    :class:`~labkit.autodiff.Tensor` engine and by ``torch.autograd`` (float64, CPU), both limited to
+    ``threads`` threads (NumPy's BLAS and PyTorch's pool; restored afterwards), so that the timing
+    compares the engines, not the thread pools. Returns ``(labkit_seconds, torch_seconds)``.
 
     >>> mine, theirs = training_step_times(32, hidden=16, repeats=3)
     >>> mine > 0 and theirs > 0
@@ -108,7 +110,9 @@ def training_step_times(batch_size: int, hidden: int = 128, repeats: int = 21, s
     """
     batch_size = check_int("batch_size", batch_size, 1)
     hidden, repeats = check_int("hidden", hidden, 1), check_int("repeats", repeats, 1)
+    threads = check_int("threads", threads, 1)
     import torch
+    from threadpoolctl import threadpool_limits
 
     from ..backprop import MLP, to_torch
     from ..data import load_digits_split
@@ -137,4 +141,10 @@ def training_step_times(batch_size: int, hidden: int = 128, repeats: int = 21, s
             for p in net.parameters():
                 p -= lr * p.grad
 
-    return median_time(labkit_step, repeats), median_time(torch_step, repeats)
+    previous = torch.get_num_threads()
+    try:
+        torch.set_num_threads(threads)
+        with threadpool_limits(limits=threads):
+            return median_time(labkit_step, repeats), median_time(torch_step, repeats)
+    finally:
+        torch.set_num_threads(previous)

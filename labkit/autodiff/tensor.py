@@ -34,7 +34,7 @@ class Tensor:
 
     ``requires_grad=False`` marks data (a batch of inputs): the backward pass computes no gradient
     for it, which saves a matrix product per layer. Supports ``+ - * /`` with numpy broadcasting, ``**`` by a number, ``@`` (1-D or 2-D), ``sum``, ``mean``,
-    ``reshape``, ``T``, and ``exp log tanh sigmoid relu``. As in :class:`~labkit.autodiff.Value`, the
+    ``reshape``, ``T``, and ``exp log sin cos tanh sigmoid relu``. As in :class:`~labkit.autodiff.Value`, the
     gradients of leaves accumulate and those of intermediate nodes are reset by each :meth:`backward`.
 
     Examples
@@ -183,6 +183,12 @@ class Tensor:
 
     def log(self) -> Tensor:
         return self._node(np.log(self.data), (self,), lambda g: self._accumulate(g / self.data))
+
+    def sin(self) -> Tensor:
+        return self._node(np.sin(self.data), (self,), lambda g: self._accumulate(g * np.cos(self.data)))
+
+    def cos(self) -> Tensor:
+        return self._node(np.cos(self.data), (self,), lambda g: self._accumulate(-g * np.sin(self.data)))
 
     def tanh(self) -> Tensor:
         t = np.tanh(self.data)
