@@ -4,7 +4,7 @@ The computational graph of a small network
 
 What does automatic differentiation build? Not a formula, but a trace of the evaluation: one node per
 elementary operation, an edge from each input of the operation to its result. We record the trace of
-the one-unit network of the :doc:`backpropagation page <../../backprop>`,
+the one-unit network of the :doc:`backpropagation page </backprop>`,
 :math:`L = \\frac{1}{2}\\,(w_2\\, \\mathrm{relu}(w_1 x + b_1) + b_2 - t)^2`, with labkit's scalar
 ``Value`` engine, run the backward pass, and draw every node with its value and its gradient.
 """

@@ -5,7 +5,7 @@ Training on digits with a home-made autodiff engine
 Is a hundred lines of reverse-mode automatic differentiation enough to train a neural network? We
 train the same network, 64 inputs, 128 hidden ReLU units and 10 outputs, on scikit-learn's
 handwritten digits twice: with labkit's NumPy ``Tensor`` engine and with PyTorch's autograd. Unlike
-:doc:`../06_backprop/plot_digits_numpy_vs_torch`, no gradient is written by hand: each operation
+:doc:`/auto_examples/06_backprop/plot_digits_numpy_vs_torch`, no gradient is written by hand: each operation
 records itself, and ``loss.backward()`` walks the trace. Then we time one training step of each.
 """
 
