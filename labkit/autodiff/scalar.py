@@ -16,6 +16,22 @@ from typing import Any
 __all__ = ["Value", "graph_of"]
 
 
+def _topological_order(output: Any) -> list[Any]:
+    # Shared by Value and Tensor: any node with a tuple of _parents.
+    order: list[Any] = []
+    seen: set[int] = set()
+    stack = [(output, False)]
+    while stack:  # iterative depth-first search: deep graphs do not hit Python's recursion limit
+        node, done = stack.pop()
+        if done:
+            order.append(node)  # after all its parents
+        elif id(node) not in seen:
+            seen.add(id(node))
+            stack.append((node, True))
+            stack.extend((p, False) for p in node._parents)
+    return order
+
+
 class Value:
     """A scalar node of a computational graph, with its gradient ``grad``.
 
@@ -142,18 +158,7 @@ class Value:
 
     def topological_order(self) -> list[Value]:
         """Every node this one depends on, each after its parents (inputs first, self last)."""
-        order: list[Value] = []
-        seen: set[int] = set()
-        stack = [(self, False)]
-        while stack:  # iterative depth-first search: deep graphs do not hit Python's recursion limit
-            node, done = stack.pop()
-            if done:
-                order.append(node)
-            elif id(node) not in seen:
-                seen.add(id(node))
-                stack.append((node, True))
-                stack.extend((p, False) for p in node._parents)
-        return order
+        return _topological_order(self)
 
     def backward(self) -> None:
         """Add ``d self / d leaf`` to the ``grad`` of every leaf; intermediate gradients start at 0."""

@@ -15,6 +15,7 @@ from typing import Any
 import numpy as np
 
 from .._checks import check_array, check_labels, check_matrix
+from .scalar import _topological_order
 
 __all__ = ["Tensor", "softmax_cross_entropy", "grad", "vjp", "mlp_logits", "mlp_loss"]
 
@@ -217,7 +218,7 @@ class Tensor:
             seed = check_array("seed", seed)
             if seed.shape != self.shape:
                 raise ValueError(f"seed must have the Tensor's shape {self.shape}, got {seed.shape}")
-        order = self._topological_order()
+        order = _topological_order(self)
         for node in order:
             if node._parents:
                 node.grad = None
@@ -226,23 +227,9 @@ class Tensor:
             if node.grad is not None and node._parents:  # None: no gradient reaches this node
                 node._backward(node.grad)
 
-    def _topological_order(self) -> list[Tensor]:
-        order: list[Tensor] = []
-        seen: set[int] = set()
-        stack = [(self, False)]
-        while stack:
-            node, done = stack.pop()
-            if done:
-                order.append(node)
-            elif id(node) not in seen:
-                seen.add(id(node))
-                stack.append((node, True))
-                stack.extend((p, False) for p in node._parents)
-        return order
-
     def zero_grad(self) -> None:
         """Forget the gradients of this node and of every node it depends on."""
-        for node in self._topological_order():
+        for node in _topological_order(self):
             node.grad = None
 
     def __repr__(self) -> str:
