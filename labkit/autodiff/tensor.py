@@ -327,7 +327,7 @@ def _check_params(params: object) -> list[Tensor]:
 
 
 def mlp_logits(params: Sequence[Tensor], X: Any) -> Tensor:
-    """Logits of an MLP with ReLU hidden layers: ``relu(X W1 + b1) ... W_L + b_L``.
+    """Logits of an MLP with ReLU hidden layers: ``relu(X W1 + b1) W2 + b2`` for two layers.
 
     ``params`` is ``[W1, b1, ..., W_L, b_L]``, each ``W`` of shape ``(in, out)``, as in
     :meth:`labkit.backprop.MLP.parameters`. ``X`` is an array or a Tensor.
