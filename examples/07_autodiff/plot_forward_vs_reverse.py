@@ -40,20 +40,13 @@ for n in sizes:
     print(f"n = {n:5d}: forward mode {forward_times[-1] * 1e3:8.2f} ms, reverse mode {reverse_times[-1] * 1e3:6.2f} ms, "
           f"ratio {forward_times[-1] / reverse_times[-1]:6.1f}")
 
-fig, (left, right) = plt.subplots(1, 2, figsize=(9, 3.8), sharey=True)
-left.loglog(sizes, forward_times, "o-", label="forward mode (n passes)")
-left.loglog(sizes, reverse_times, "s-", label="reverse mode (1 pass)")
-left.set_xlabel("number of inputs n")
-left.set_ylabel("time of the full Jacobian (s)")
-left.set_title("f: Rⁿ → R")
-left.legend()
-
 # %%
 # One input, many outputs: forward mode wins
 # ------------------------------------------
 #
 # The mirror case, :math:`g(t) = (\sin(c_1 t), \dots, \sin(c_m t))`: one input, ``m`` outputs. Now one
 # forward pass gives the whole Jacobian (a column), and reverse mode needs ``m`` passes, one per row.
+# The figure puts both cases side by side.
 def curve(t):
     return (coefficients * t).sin()  # R -> R^m
 
@@ -68,6 +61,13 @@ for m in sizes:
     print(f"m = {m:5d}: forward mode {forward_times_m[-1] * 1e3:6.2f} ms, reverse mode {reverse_times_m[-1] * 1e3:8.2f} ms, "
           f"ratio {reverse_times_m[-1] / forward_times_m[-1]:6.1f}")
 
+fig, (left, right) = plt.subplots(1, 2, figsize=(9, 3.8), sharey=True)
+left.loglog(sizes, forward_times, "o-", label="forward mode (n passes)")
+left.loglog(sizes, reverse_times, "s-", label="reverse mode (1 pass)")
+left.set_xlabel("number of inputs n")
+left.set_ylabel("time of the full Jacobian (s)")
+left.set_title("f: Rⁿ → R")
+left.legend()
 right.loglog(sizes, forward_times_m, "o-", label="forward mode (1 pass)")
 right.loglog(sizes, reverse_times_m, "s-", label="reverse mode (m passes)")
 right.set_xlabel("number of outputs m")
