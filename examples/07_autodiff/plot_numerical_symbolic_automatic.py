@@ -54,7 +54,7 @@ ax.axhline(max(ad_error, eps), color=PALETTE[2], label="automatic differentiatio
 ax.set_xlabel("step h")
 ax.set_ylabel("relative error of the derivative")
 ax.set_title("Finite differences: truncation on the right, round-off on the left")
-ax.legend(loc="upper center")
+ax.legend(loc="center left")
 plt.show()
 
 # %%
