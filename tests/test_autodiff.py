@@ -195,13 +195,16 @@ def test_broadcast_gradients_are_reduced_to_the_input_shape() -> None:
 
 
 # -- backward twice: leaves accumulate like torch, intermediate nodes are never counted twice ------------
-def test_value_backward_twice_doubles_the_leaves_like_torch() -> None:
+def test_value_backward_twice_is_an_error_unless_asked_for() -> None:
     x, y = Value(1.5), Value(-0.5)
     h = (x * y).tanh()  # an intermediate node used twice: micrograd's trap
     z = h * h + h * x
     z.backward()
     once = (x.grad, y.grad)
-    z.backward()
+    with pytest.raises(RuntimeError, match="zero_grad"):
+        z.backward()  # silently doubling the gradient is refused
+    assert (x.grad, y.grad) == once  # and the failed call changed nothing
+    z.backward(accumulate=True)  # like torch's retain_graph=True: exactly twice, not more
     xt, yt = torch.tensor(1.5, dtype=torch.float64, requires_grad=True), torch.tensor(-0.5, dtype=torch.float64, requires_grad=True)
     ht = (xt * yt).tanh()
     zt = ht * ht + ht * xt
@@ -211,20 +214,33 @@ def test_value_backward_twice_doubles_the_leaves_like_torch() -> None:
     assert (x.grad, y.grad) == pytest.approx((xt.grad.item(), yt.grad.item()), rel=1e-12)
     z.zero_grad()
     assert x.grad == y.grad == h.grad == 0.0
-    z.backward()
+    z.backward()  # allowed again after zero_grad
     assert (x.grad, y.grad) == pytest.approx(once, rel=1e-14)
 
 
-def test_tensor_backward_twice_doubles_the_leaves() -> None:
+def test_two_losses_sharing_inputs_add_their_gradients() -> None:
+    x = Value(0.7)
+    h = x.sin()
+    a, b = h * 2.0, h * h
+    a.backward()
+    b.backward()  # another output: no error, the leaf adds both gradients
+    assert x.grad == pytest.approx(2 * np.cos(0.7) + 2 * np.sin(0.7) * np.cos(0.7), rel=1e-14)
+
+
+def test_tensor_backward_twice_is_an_error_unless_asked_for() -> None:
     w = Tensor(np.array([[0.5, -1.0], [2.0, 0.25]]))
     h = (Tensor(np.ones((3, 2))) @ w).tanh()
     loss = (h * h).sum() + h.mean()
     loss.backward()
     once = w.grad.copy()
-    loss.backward()
+    with pytest.raises(RuntimeError, match="accumulate=True"):
+        loss.backward()
+    loss.backward(accumulate=True)
     np.testing.assert_allclose(w.grad, 2 * once, rtol=1e-14)
     loss.zero_grad()
     assert w.grad is None
+    loss.backward()
+    np.testing.assert_allclose(w.grad, once, rtol=1e-14)
 
 
 def test_non_scalar_backward_needs_a_seed() -> None:
@@ -380,6 +396,7 @@ BAD_INPUTS = [
     ("Value", Value, dict(data=np.ones(2)), TypeError, "data"),
     ("Value", Value, dict(data=1.0, label=3), TypeError, "label"),
     ("Value", lambda k: Value(2.0) ** k, dict(k=Value(2.0)), TypeError, "k"),
+    ("Value", lambda accumulate: (Value(1.0) * 2.0).backward(accumulate), dict(accumulate="yes"), TypeError, "accumulate"),
     ("graph_of", graph_of, dict(output=1.0), TypeError, "output"),
     ("Tensor", Tensor, dict(data="abc"), TypeError, "data"),
     ("Tensor", Tensor, dict(data=Tensor(1.0)), TypeError, "data"),
@@ -388,6 +405,7 @@ BAD_INPUTS = [
     ("Tensor", lambda other: Tensor(np.ones((2, 3))) + other, dict(other=np.ones((2, 2))), ValueError, "operands"),
     ("Tensor", _backward, dict(seed=None), ValueError, "seed"),
     ("Tensor", _backward, dict(seed=np.ones(3)), ValueError, "seed"),
+    ("Tensor", lambda accumulate: Tensor(1.0).backward(accumulate=accumulate), dict(accumulate=1), TypeError, "accumulate"),
     ("softmax_cross_entropy", softmax_cross_entropy, dict(logits=np.zeros((2, 3)), y=np.array([0, 1])), TypeError, "logits"),
     ("softmax_cross_entropy", softmax_cross_entropy, dict(logits=Tensor(np.zeros((2, 3))), y=np.array([0, 3])), ValueError, "y"),
     ("softmax_cross_entropy", softmax_cross_entropy, dict(logits=Tensor(np.zeros(3)), y=np.array([0])), ValueError, "logits"),

@@ -32,6 +32,22 @@ def _topological_order(output: Any) -> list[Any]:
     return order
 
 
+def _start_backward(output: Any, accumulate: bool, zero: Any) -> list[Any]:
+    # Shared by Value and Tensor: refuse a silent second pass, then reset the intermediate gradients.
+    if not isinstance(accumulate, bool):
+        raise TypeError(f"accumulate must be a bool, got {type(accumulate).__name__}")
+    if output._walked and not accumulate:
+        raise RuntimeError("backward() was already called on this output: a second call would add the same "
+                           "gradient to the leaves again. Call zero_grad() first, or backward(accumulate=True) "
+                           "to add it on purpose")
+    output._walked = True
+    order = _topological_order(output)
+    for node in order:
+        if node._parents:  # intermediate nodes start from zero: never counted twice
+            node.grad = zero
+    return order
+
+
 class Value:
     """A scalar node of a computational graph, with its gradient ``grad``.
 
@@ -44,11 +60,13 @@ class Value:
 
     Notes
     -----
-    Gradients of the *inputs* (nodes without parents, the leaves) accumulate, as in PyTorch: calling
-    :meth:`backward` twice on the same output doubles them, and two losses sharing inputs add up.
-    Gradients of intermediate nodes are reset at the start of every :meth:`backward`, so they are
-    never counted twice. (micrograd accumulates them too, so a second call there gives more than
-    twice the gradient.) Call :meth:`zero_grad` between steps.
+    Gradients of the *inputs* (nodes without parents, the leaves) accumulate, as in PyTorch: two
+    losses sharing inputs add up. A second :meth:`backward` from the same output would count its
+    gradient twice, so it raises a ``RuntimeError``, unless :meth:`zero_grad` was called in between
+    or ``accumulate=True`` asks for exactly twice the gradient (PyTorch's ``retain_graph=True``).
+    Gradients of intermediate nodes are reset at the start of every :meth:`backward`. (micrograd
+    accumulates them too and raises nothing, so a second call there gives more than twice the
+    gradient.)
 
     Examples
     --------
@@ -57,11 +75,11 @@ class Value:
     >>> z.backward()
     >>> round(z.data, 4), round(x.grad, 4), y.grad          # dz/dx = y + e^x, dz/dy = x
     (1.3891, 4.3891, 2.0)
-    >>> z.backward(); y.grad                               # the leaves accumulate
+    >>> z.backward(accumulate=True); y.grad               # on purpose: the leaves accumulate
     4.0
     """
 
-    __slots__ = ("data", "grad", "label", "_parents", "_op", "_backward")
+    __slots__ = ("data", "grad", "label", "_parents", "_op", "_backward", "_walked")
 
     def __init__(self, data: float, label: str = "", _parents: tuple[Value, ...] = (), _op: str = "") -> None:
         if not isinstance(data, Real) or isinstance(data, bool):
@@ -69,7 +87,7 @@ class Value:
         if not isinstance(label, str):
             raise TypeError(f"label must be a str, got {type(label).__name__}")
         self.data, self.grad, self.label = float(data), 0.0, label
-        self._parents, self._op = _parents, _op
+        self._parents, self._op, self._walked = _parents, _op, False
         self._backward = lambda: None  # a leaf has no parents to pass its gradient to
 
     @staticmethod
@@ -160,12 +178,12 @@ class Value:
         """Every node this one depends on, each after its parents (inputs first, self last)."""
         return _topological_order(self)
 
-    def backward(self) -> None:
-        """Add ``d self / d leaf`` to the ``grad`` of every leaf; intermediate gradients start at 0."""
-        order = self.topological_order()
-        for node in order:
-            if node._parents:
-                node.grad = 0.0
+    def backward(self, accumulate: bool = False) -> None:
+        """Add ``d self / d leaf`` to the ``grad`` of every leaf; intermediate gradients start at 0.
+
+        A second call from the same output raises a ``RuntimeError`` unless ``accumulate`` is True.
+        """
+        order = _start_backward(self, accumulate, 0.0)
         self.grad += 1.0  # the seed: d self / d self
         for node in reversed(order):
             node._backward()
@@ -173,7 +191,7 @@ class Value:
     def zero_grad(self) -> None:
         """Set the gradient of this node and of every node it depends on to 0."""
         for node in self.topological_order():
-            node.grad = 0.0
+            node.grad, node._walked = 0.0, False
 
     def __repr__(self) -> str:
         return f"Value(data={self.data:.6g}, grad={self.grad:.6g})"

@@ -15,7 +15,7 @@ from typing import Any
 import numpy as np
 
 from .._checks import check_array, check_labels, check_matrix
-from .scalar import _topological_order
+from .scalar import _start_backward, _topological_order
 
 __all__ = ["Tensor", "softmax_cross_entropy", "grad", "vjp", "mlp_logits", "mlp_loss"]
 
@@ -36,7 +36,8 @@ class Tensor:
     ``requires_grad=False`` marks data (a batch of inputs): the backward pass computes no gradient
     for it, which saves a matrix product per layer. Supports ``+ - * /`` with numpy broadcasting, ``**`` by a number, ``@`` (1-D or 2-D), ``sum``, ``mean``,
     ``reshape``, ``T``, and ``exp log sin cos tanh sigmoid relu``. As in :class:`~labkit.autodiff.Value`, the
-    gradients of leaves accumulate and those of intermediate nodes are reset by each :meth:`backward`.
+    gradients of leaves accumulate, those of intermediate nodes are reset by each :meth:`backward`, and
+    a second :meth:`backward` from the same output needs :meth:`zero_grad` or ``accumulate=True``.
 
     Examples
     --------
@@ -52,7 +53,7 @@ class Tensor:
     """
 
     __array_ufunc__ = None  # ndarray + Tensor calls Tensor.__radd__ instead of looping over entries
-    __slots__ = ("data", "grad", "requires_grad", "_parents", "_backward")
+    __slots__ = ("data", "grad", "requires_grad", "_parents", "_backward", "_walked")
 
     def __init__(self, data: Any, requires_grad: bool = True) -> None:
         if isinstance(data, Tensor):
@@ -64,6 +65,7 @@ class Tensor:
         self.requires_grad = bool(requires_grad)  # False for data: no gradient is computed for it
         self._parents: tuple[Tensor, ...] = ()
         self._backward: Callable[[np.ndarray], None] = lambda g: None
+        self._walked = False  # set by backward: a second call must be asked for
 
     shape = property(lambda self: self.data.shape, doc="Shape of ``data``.")
 
@@ -79,7 +81,7 @@ class Tensor:
 
     def _node(self, data: np.ndarray, parents: tuple[Tensor, ...], backward: Callable[[np.ndarray], None]) -> Tensor:
         out = Tensor.__new__(Tensor)  # skips the input check: data is already a float64 array
-        out.data, out.grad, out._parents, out._backward = data, None, parents, backward
+        out.data, out.grad, out._parents, out._backward, out._walked = data, None, parents, backward, False
         out.requires_grad = any(p.requires_grad for p in parents)
         return out
 
@@ -203,11 +205,12 @@ class Tensor:
         mask = self.data > 0
         return self._node(self.data * mask, (self,), lambda g: self._accumulate(g * mask))
 
-    def backward(self, seed: Any = None) -> None:
+    def backward(self, seed: Any = None, accumulate: bool = False) -> None:
         """Add ``seedᵀ d self / d leaf`` to the ``grad`` of every leaf of the graph.
 
         ``seed`` is the gradient of some scalar with respect to ``self`` (same shape); it may be
-        omitted only when ``self`` holds a single number, where it is 1.
+        omitted only when ``self`` holds a single number, where it is 1. A second call from the same
+        output raises a ``RuntimeError`` unless ``accumulate`` is True.
         """
         if seed is None:
             if self.data.size != 1:
@@ -218,10 +221,7 @@ class Tensor:
             seed = check_array("seed", seed)
             if seed.shape != self.shape:
                 raise ValueError(f"seed must have the Tensor's shape {self.shape}, got {seed.shape}")
-        order = _topological_order(self)
-        for node in order:
-            if node._parents:
-                node.grad = None
+        order = _start_backward(self, accumulate, None)
         self._accumulate(seed)
         for node in reversed(order):
             if node.grad is not None and node._parents:  # None: no gradient reaches this node
@@ -230,7 +230,7 @@ class Tensor:
     def zero_grad(self) -> None:
         """Forget the gradients of this node and of every node it depends on."""
         for node in _topological_order(self):
-            node.grad = None
+            node.grad, node._walked = None, False
 
     def __repr__(self) -> str:
         return f"Tensor({self.data!r})"
