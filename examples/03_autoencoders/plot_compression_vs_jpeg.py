@@ -68,9 +68,9 @@ for q in QUALITIES:
 #
 # Below about 15 bytes per image, the autoencoder wins: 4 bytes of code give an error that JPEG's
 # coded data needs more than 10 bytes to reach, and a whole JPEG file, with its header, never
-# comes close to a few bytes. Above that, JPEG wins: the autoencoder's error stops falling once
-# the code is stored finely enough, because 8 numbers cannot hold more detail, while JPEG keeps
-# improving up to an exact copy. The raw image, 64 pixels of 17 grey levels, fits in about 33
+# comes close to a few bytes. Above that, JPEG wins: the autoencoder's error stops falling beyond
+# 5 bits per number, because 8 numbers cannot hold more detail, while JPEG keeps improving up to
+# an exact copy. The raw image, 64 pixels of 17 grey levels, fits in about 33
 # bytes without any loss.
 raw_bytes = 64 * np.log2(17) / 8
 fig, ax = plt.subplots()
