@@ -37,10 +37,9 @@ fig, axes = plt.subplots(3, len(shown), figsize=(6.4, 2.8))
 for r, (name, images) in enumerate(rows.items()):
     for c, image in enumerate(images):
         axes[r, c].imshow(image.reshape(8, 8), cmap="gray_r", vmin=0, vmax=1)
-        axes[r, c].set_xticks([]), axes[r, c].set_yticks([])
-        axes[r, c].grid(False)
-    axes[r, 0].set_ylabel(name, rotation=0, ha="right", va="center")
-fig.suptitle("Noise of standard deviation 0.3, removed by the denoising autoencoder")
+        axes[r, c].set_axis_off()
+    axes[r, 0].text(-0.15, 0.5, name, transform=axes[r, 0].transAxes, ha="right", va="center")
+fig.suptitle("Noise of standard deviation 0.3, removed by the denoiser")
 plt.show()
 
 # %%

@@ -223,7 +223,8 @@ def kl_divergence(mu: torch.Tensor, logvar: torch.Tensor) -> torch.Tensor:
     if not isinstance(mu, torch.Tensor) or not isinstance(logvar, torch.Tensor):
         raise TypeError(f"mu and logvar must be torch tensors, got {type(mu).__name__} and {type(logvar).__name__}")
     if mu.shape != logvar.shape or mu.ndim != 2:
-        raise ValueError(f"mu and logvar must be 2-D with the same shape, got {tuple(mu.shape)} and {tuple(logvar.shape)}")
+        raise ValueError(f"mu and logvar must be 2-D with the same shape, "
+                         f"got {tuple(mu.shape)} and {tuple(logvar.shape)}")
     return 0.5 * (logvar.exp() + mu**2 - 1.0 - logvar).sum(dim=1)
 
 
@@ -266,16 +267,17 @@ class VariationalAutoencoder(nn.Module):
         self.hidden, self.beta = _check_hidden(hidden), check_positive("beta", beta)
         with torch.random.fork_rng():
             torch.manual_seed(check_int("seed", seed, 0))
-            self.body = _mlp([self.n_inputs, *self.hidden], "relu")
+            # The hidden layers, each followed by a ReLU; then two heads read the last one.
+            body = _mlp([self.n_inputs, *self.hidden], "relu")
+            self.body = nn.Sequential(body, nn.ReLU()) if self.hidden else nn.Identity()
             last = self.hidden[-1] if self.hidden else self.n_inputs
             self.to_mu, self.to_logvar = nn.Linear(last, self.code_size), nn.Linear(last, self.code_size)
             self.decoder = _mlp([self.code_size, *self.hidden[::-1], self.n_inputs], "relu")
         self.generator = torch.Generator().manual_seed(seed)
-        self._relu_body = bool(self.hidden)
 
     def encode_distribution(self, x: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
         """``(mu, logvar)`` of the Gaussian over codes of each image."""
-        h = torch.relu(self.body(x)) if self._relu_body else x
+        h = self.body(x)
         return self.to_mu(h), self.to_logvar(h)
 
     def encode(self, x: torch.Tensor) -> torch.Tensor:
@@ -420,7 +422,8 @@ def sample(model: VariationalAutoencoder, n: int, seed: int = 0) -> np.ndarray:
     ((4, 64), True)
     """
     if not isinstance(model, VariationalAutoencoder):
-        raise TypeError(f"model must be a VariationalAutoencoder (only its codes have a prior), got {type(model).__name__}")
+        raise TypeError(f"model must be a VariationalAutoencoder (only its codes have a prior), "
+                        f"got {type(model).__name__}")
     n, seed = check_int("n", n, 1), check_int("seed", seed, 0)
     z = torch.randn(n, model.code_size, generator=torch.Generator().manual_seed(seed))
     return decode(model, z.numpy())
