@@ -101,6 +101,7 @@ class DenseAutoencoder(nn.Module):
         return self.decoder(z) + self.mean
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
+        """The reconstruction ``decode(encode(x))`` of each image."""
         return self.decode(self.encode(x))
 
     def loss(self, x: torch.Tensor) -> torch.Tensor:
@@ -142,6 +143,7 @@ class DenoisingAutoencoder(DenseAutoencoder):
         self.generator = torch.Generator().manual_seed(seed)
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
+        """The reconstruction of each image; in training mode, of a noisy copy of it."""
         if self.training and self.noise > 0:
             x = (x + self.noise * torch.randn(x.shape, generator=self.generator)).clamp(0.0, 1.0)
         return self.decode(self.encode(x))
@@ -200,6 +202,7 @@ class ConvAutoencoder(nn.Module):
         return self.decoder(z)
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
+        """The reconstruction ``decode(encode(x))`` of each image."""
         return self.decode(self.encode(x))
 
     def loss(self, x: torch.Tensor) -> torch.Tensor:
@@ -289,6 +292,7 @@ class VariationalAutoencoder(nn.Module):
         return torch.sigmoid(self.decoder(z))
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
+        """The reconstruction ``decode(encode(x))`` of each image."""
         return self.decode(self.encode(x))
 
     def loss(self, x: torch.Tensor) -> torch.Tensor:
