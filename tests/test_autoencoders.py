@@ -61,6 +61,16 @@ def test_nonlinear_autoencoder_beats_pca_with_a_tiny_code(digits) -> None:
     assert ae_error < 0.85 * reconstruction_error(X_test, pca_reconstruct(X_train, X_test, 2)).mean()
 
 
+def test_conv_autoencoder_beats_pca_with_fewer_weights_than_the_dense_one(digits) -> None:
+    X_train, X_test = digits[0], digits[1]
+    conv = ConvAutoencoder(code_size=8, seed=0)
+    train_autoencoder(conv, X_train, epochs=40, batch_size=128, lr=3e-3)
+    error = reconstruction_error(X_test, reconstruct(conv, X_test)).mean()
+    assert error < 0.95 * reconstruction_error(X_test, pca_reconstruct(X_train, X_test, 8)).mean()
+    dense = DenseAutoencoder(64, code_size=8, hidden=[128])
+    assert 2 * sum(p.numel() for p in conv.parameters()) < sum(p.numel() for p in dense.parameters())
+
+
 # -- the VAE ------------------------------------------------------------------------------------------
 @settings(deadline=None, derandomize=True, max_examples=25)
 @given(st.integers(1, 5), st.integers(1, 4), st.integers(0, 2**31 - 1))

@@ -86,3 +86,22 @@ plt.show()
 for i, k in enumerate(CODE_SIZES):
     print(f"k = {k:2d}: PCA {errors['PCA'][i]:.4f}, linear AE {errors['linear autoencoder'][i]:.4f}, "
           f"non-linear AE {errors['non-linear autoencoder'][i]:.4f}")
+
+# %%
+# A convolutional encoder
+# -----------------------
+#
+# A convolution applies the same small filter at every position of the image, so it needs far
+# fewer weights than a dense layer. A small convolutional autoencoder with a code of 8 numbers,
+# trained the same way, also beats PCA with less than half the weights of the dense model; here,
+# the wider dense model still rebuilds the digits better. On larger images, where a dense layer's
+# weights grow with the square of the number of pixels, convolutions are the usual choice.
+from labkit.autoencoders import ConvAutoencoder
+
+conv = ConvAutoencoder(code_size=8, seed=0)
+train_autoencoder(conv, X_train, epochs=40, batch_size=128, lr=3e-3, seed=0)
+for name, model in (("convolutional", conv), ("dense", nonlinear[8])):
+    n_weights = sum(p.numel() for p in model.parameters())
+    error = reconstruction_error(X_test, reconstruct(model, X_test)).mean()
+    print(f"{name} autoencoder, k = 8: {n_weights} weights, test error {error:.4f}")
+print(f"PCA, k = 8: test error {errors['PCA'][CODE_SIZES.index(8)]:.4f}")

@@ -442,8 +442,12 @@ def interpolate(model: nn.Module, x_start: np.ndarray, x_end: np.ndarray, steps:
     """
     n_inputs = _check_model(model).n_inputs
     steps = check_int("steps", steps, 2)
-    ends = [check_matrix(name, np.reshape(check_array(name, x), (1, -1)), n_inputs)
-            for name, x in (("x_start", x_start), ("x_end", x_end))]
-    z0, z1 = encode(model, np.concatenate(ends))
+    ends = []
+    for name, x in (("x_start", x_start), ("x_end", x_end)):
+        x = check_array(name, x)
+        if x.shape != (n_inputs,):
+            raise ValueError(f"{name} must be one flat image of shape ({n_inputs},), got shape {x.shape}")
+        ends.append(x)
+    z0, z1 = encode(model, np.stack(ends))
     t = np.linspace(0.0, 1.0, steps)[:, None]
     return decode(model, (1 - t) * z0 + t * z1)
