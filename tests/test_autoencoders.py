@@ -1,0 +1,299 @@
+"""Tests of labkit.autoencoders: PCA as the linear optimum, the VAE's KL term, shapes, seeds, bad input."""
+
+from __future__ import annotations
+
+import io
+
+import numpy as np
+import pytest
+import torch
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from hypothesis.extra.numpy import arrays
+from PIL import Image
+from scipy.linalg import subspace_angles
+from sklearn.decomposition import PCA
+
+from labkit import autoencoders
+from labkit.autoencoders import (
+    ConvAutoencoder, DenoisingAutoencoder, DenseAutoencoder, VariationalAutoencoder, add_noise, decode,
+    encode, interpolate, jpeg_roundtrip, kl_divergence, pca_reconstruct, psnr, quantise, reconstruct,
+    reconstruction_error, sample, train_autoencoder,
+)
+from labkit.data import load_digits_split
+from badinput import bad_input_tests
+
+
+@pytest.fixture(autouse=True, scope="module")
+def one_thread():
+    # These models are tiny: one thread is faster, and the results do not depend on it.
+    before = torch.get_num_threads()
+    torch.set_num_threads(1)
+    yield
+    torch.set_num_threads(before)
+
+
+@pytest.fixture(scope="module")
+def digits() -> tuple[np.ndarray, ...]:
+    return load_digits_split(seed=0)
+
+
+# -- the linear autoencoder is PCA (Baldi & Hornik, 1989) ---------------------------------------------
+@pytest.mark.parametrize("k", [4, 8])
+def test_linear_autoencoder_reaches_pca_error_and_spans_its_subspace(digits, k: int) -> None:
+    X_train = digits[0]
+    model = DenseAutoencoder(64, code_size=k, hidden=[], activation="linear", seed=0)
+    train_autoencoder(model, X_train, epochs=300, batch_size=len(X_train), lr=2e-2)
+    ae_error = reconstruction_error(X_train, reconstruct(model, X_train)).mean()
+    pca_error = reconstruction_error(X_train, pca_reconstruct(X_train, X_train, k)).mean()
+    assert pca_error <= ae_error * (1 + 1e-5)  # PCA is the optimum: no linear code does better
+    assert ae_error < pca_error * 1.002
+    decoder = model.decoder[0].weight.detach().double().numpy()  # (64, k): its columns span the code's image
+    angles = np.degrees(subspace_angles(decoder, PCA(k).fit(X_train).components_.T))
+    assert angles.max() < 2.0
+
+
+def test_nonlinear_autoencoder_beats_pca_with_a_tiny_code(digits) -> None:
+    X_train, X_test = digits[0], digits[1]
+    model = DenseAutoencoder(64, code_size=2, hidden=[128], seed=0)
+    train_autoencoder(model, X_train, epochs=40, batch_size=128, lr=3e-3)
+    ae_error = reconstruction_error(X_test, reconstruct(model, X_test)).mean()
+    assert ae_error < 0.85 * reconstruction_error(X_test, pca_reconstruct(X_train, X_test, 2)).mean()
+
+
+def test_conv_autoencoder_beats_pca_with_fewer_weights_than_the_dense_one(digits) -> None:
+    X_train, X_test = digits[0], digits[1]
+    conv = ConvAutoencoder(code_size=8, seed=0)
+    train_autoencoder(conv, X_train, epochs=40, batch_size=128, lr=3e-3)
+    error = reconstruction_error(X_test, reconstruct(conv, X_test)).mean()
+    assert error < 0.95 * reconstruction_error(X_test, pca_reconstruct(X_train, X_test, 8)).mean()
+    dense = DenseAutoencoder(64, code_size=8, hidden=[128])
+    assert 2 * sum(p.numel() for p in conv.parameters()) < sum(p.numel() for p in dense.parameters())
+
+
+# -- the VAE ------------------------------------------------------------------------------------------
+@settings(deadline=None, derandomize=True, max_examples=25)
+@given(st.integers(1, 5), st.integers(1, 4), st.integers(0, 2**31 - 1))
+def test_kl_divergence_equals_torch_distributions(n: int, k: int, seed: int) -> None:
+    g = torch.Generator().manual_seed(seed)
+    mu, logvar = 3 * torch.randn(n, k, generator=g, dtype=torch.float64), 2 * torch.randn(n, k, generator=g, dtype=torch.float64)
+    q = torch.distributions.Normal(mu, torch.exp(0.5 * logvar))
+    p = torch.distributions.Normal(torch.zeros_like(mu), torch.ones_like(mu))
+    expected = torch.distributions.kl_divergence(q, p).sum(dim=1)
+    torch.testing.assert_close(kl_divergence(mu, logvar), expected, rtol=1e-10, atol=1e-12)
+    assert torch.all(kl_divergence(mu, logvar) >= 0)
+
+
+def test_vae_loss_is_reconstruction_plus_beta_kl() -> None:
+    vae = VariationalAutoencoder(16, code_size=3, hidden=[8], beta=0.5, seed=0)
+    x = torch.rand(6, 16, generator=torch.Generator().manual_seed(1))
+    eps = torch.randn(6, 3, generator=torch.Generator().manual_seed(0))  # the model's first draw
+    mu, logvar = vae.encode_distribution(x)
+    logits = vae.decoder(mu + torch.exp(0.5 * logvar) * eps)
+    recon = -(x * torch.log(torch.sigmoid(logits)) + (1 - x) * torch.log(1 - torch.sigmoid(logits))).sum(dim=1)
+    expected = (recon + 0.5 * kl_divergence(mu, logvar)).mean()
+    torch.testing.assert_close(vae.loss(x), expected, rtol=1e-5, atol=1e-5)
+
+
+def test_sampling_is_seeded_and_decodes_prior_draws() -> None:
+    vae = VariationalAutoencoder(64, code_size=2, seed=0)
+    a, b, c = sample(vae, 5, seed=3), sample(vae, 5, seed=3), sample(vae, 5, seed=4)
+    assert a.shape == (5, 64) and np.array_equal(a, b) and not np.array_equal(a, c)
+    assert np.all((a >= 0) & (a <= 1))
+    z = torch.randn(5, 2, generator=torch.Generator().manual_seed(3)).numpy()
+    np.testing.assert_array_equal(a, decode(vae, z))
+
+
+def test_training_is_deterministic(digits) -> None:
+    X = digits[0][:200]
+    runs = []
+    for _ in range(2):
+        model = VariationalAutoencoder(64, code_size=2, hidden=[16], seed=5)
+        history = train_autoencoder(model, X, epochs=3, batch_size=50, seed=1, X_val=X[:20])
+        runs.append((history, [p.detach().clone() for p in model.parameters()]))
+    assert runs[0][0].train_loss == runs[1][0].train_loss
+    assert runs[0][0].metrics == runs[1][0].metrics
+    assert all(torch.equal(p, q) for p, q in zip(runs[0][1], runs[1][1]))
+
+
+# -- denoising: noise at training only -----------------------------------------------------------------
+def test_denoising_noise_is_applied_in_training_mode_only() -> None:
+    model = DenoisingAutoencoder(64, code_size=96, noise=0.5, seed=0)  # overcomplete is allowed
+    x = torch.rand(4, 64, generator=torch.Generator().manual_seed(0))
+    model.eval()
+    clean = model(x)
+    assert torch.equal(clean, model.decode(model.encode(x)))
+    np.testing.assert_allclose(reconstruct(model, x.numpy()), clean.detach().numpy(), rtol=1e-6)
+    model.train()
+    assert not torch.allclose(model(x), clean)
+    assert torch.equal(DenoisingAutoencoder(64, 8, noise=0.0).train()(x), DenoisingAutoencoder(64, 8, noise=0.0).eval()(x))
+
+
+def test_denoising_autoencoder_removes_noise(digits) -> None:
+    X_train, X_test = digits[0], digits[1]
+    model = DenoisingAutoencoder(64, code_size=64, hidden=[128], noise=0.3, seed=0)
+    train_autoencoder(model, X_train, epochs=20, batch_size=128, lr=3e-3)
+    noisy = add_noise(X_test, 0.3, seed=1)
+    assert psnr(X_test, reconstruct(model, noisy)) > psnr(X_test, noisy) + 2.0
+
+
+# -- shapes and the mean -------------------------------------------------------------------------------
+@pytest.mark.parametrize("model", [DenseAutoencoder(64, 5, seed=0), DenoisingAutoencoder(64, 5, seed=0),
+                                   ConvAutoencoder(5, seed=0), VariationalAutoencoder(64, 5, seed=0)],
+                         ids=["dense", "denoising", "conv", "vae"])
+def test_shapes_of_encode_decode_reconstruct_interpolate(model) -> None:
+    X = np.random.default_rng(0).random((7, 64))
+    Z = encode(model, X)
+    assert Z.shape == (7, 5) and Z.dtype == np.float64
+    assert decode(model, Z).shape == reconstruct(model, X).shape == (7, 64)
+    np.testing.assert_allclose(reconstruct(model, X), decode(model, Z), rtol=1e-5, atol=1e-6)
+    path = interpolate(model, X[0], X[1], steps=4)
+    assert path.shape == (4, 64)
+    np.testing.assert_allclose(path[[0, -1]], reconstruct(model, X[:2]), rtol=1e-5, atol=1e-6)
+
+
+def test_conv_autoencoder_takes_flat_rows_or_images() -> None:
+    model = ConvAutoencoder(4, seed=0)
+    x = torch.rand(3, 64, generator=torch.Generator().manual_seed(0))
+    assert torch.equal(model.encode(x), model.encode(x.reshape(3, 1, 8, 8)))
+    with pytest.raises(ValueError, match="8x8"):
+        model.encode(torch.rand(3, 1, 7, 7))
+
+
+def test_dense_model_codes_the_deviation_from_the_training_mean(digits) -> None:
+    X = digits[0]
+    model = DenseAutoencoder(64, 3, hidden=[], activation="linear", seed=0)
+    train_autoencoder(model, X, epochs=1, batch_size=len(X))
+    np.testing.assert_allclose(model.mean.numpy(), X.mean(axis=0), rtol=1e-6)
+    zero = torch.zeros(1, 3)
+    with torch.no_grad():  # the zero code decodes to the mean plus the decoder's bias
+        np.testing.assert_allclose(model.decode(zero)[0], model.mean + model.decoder[0].bias, rtol=1e-6)
+
+
+def test_same_seed_same_initial_weights_and_global_rng_untouched() -> None:
+    state = torch.get_rng_state()
+    a, b, c = ConvAutoencoder(6, seed=1), ConvAutoencoder(6, seed=1), ConvAutoencoder(6, seed=2)
+    assert torch.equal(torch.get_rng_state(), state)
+    assert all(torch.equal(p, q) for p, q in zip(a.parameters(), b.parameters()))
+    assert not all(torch.equal(p, q) for p, q in zip(a.parameters(), c.parameters()))
+
+
+# -- the measures --------------------------------------------------------------------------------------
+images = arrays(np.float64, st.tuples(st.integers(1, 6), st.just(16)), elements=st.floats(0, 1))
+
+
+@settings(deadline=None, derandomize=True, max_examples=30)
+@given(images, images)
+def test_reconstruction_error_and_psnr_closed_forms(X, Y) -> None:
+    n = min(len(X), len(Y))
+    X, Y = X[:n], Y[:n]
+    errors = reconstruction_error(X, Y)
+    np.testing.assert_allclose(errors, [np.mean((x - y) ** 2) for x, y in zip(X, Y)])
+    mse = np.mean((X - Y) ** 2)
+    if mse > 0:
+        assert psnr(X, Y) == pytest.approx(10 * np.log10(1 / mse))
+    assert psnr(X, X) == float("inf")
+
+
+def test_psnr_of_a_constant_offset() -> None:
+    X = np.zeros((3, 8))
+    assert psnr(X, X + 0.01) == pytest.approx(40.0)
+    assert psnr(X, X + 2.0, peak=4.0) == pytest.approx(20 * np.log10(2.0))
+
+
+@settings(deadline=None, derandomize=True, max_examples=30)
+@given(arrays(np.float64, (5, 3), elements=st.floats(-3, 3)), st.integers(1, 8))
+def test_quantise_rounds_to_the_nearest_of_2_power_bits_levels(Z, bits) -> None:
+    low, high = np.full(3, -3.0), np.full(3, 3.0)
+    Zq = quantise(Z, bits, low, high)
+    step = 6.0 / (2**bits - 1)
+    assert np.all(np.abs(Zq - Z) <= step / 2 + 1e-12)
+    for column in Zq.T:
+        np.testing.assert_allclose((column + 3.0) / step, np.round((column + 3.0) / step), atol=1e-9)
+    np.testing.assert_allclose(quantise(Zq, bits, low, high), Zq, atol=1e-12)  # levels are fixed points
+
+
+def test_pca_reconstruct_is_the_projection_on_the_top_singular_vectors() -> None:
+    X = np.random.default_rng(0).normal(size=(40, 6)) @ np.diag([5, 4, 3, 1, 0.5, 0.1])
+    mean = X.mean(axis=0)
+    V = np.linalg.svd(X - mean)[2][:3].T
+    np.testing.assert_allclose(pca_reconstruct(X, X[:5], 3), (X[:5] - mean) @ V @ V.T + mean, atol=1e-10)
+
+
+def test_add_noise_is_seeded_clipped_and_has_the_requested_spread() -> None:
+    X = np.full((200, 64), 0.5)
+    noisy = add_noise(X, 0.1, seed=0)
+    assert np.array_equal(noisy, add_noise(X, 0.1, seed=0)) and not np.array_equal(noisy, add_noise(X, 0.1, seed=1))
+    assert np.std(noisy - X) == pytest.approx(0.1, rel=0.02)
+    assert add_noise(X, 1.0).min() == 0.0 and add_noise(X, 1.0).max() == 1.0
+    np.testing.assert_array_equal(add_noise(X, 0.0), X)
+
+
+def test_jpeg_roundtrip_matches_pillow_and_improves_with_quality(digits) -> None:
+    X = digits[1][:20]
+    errors = []
+    for q in (10, 50, 95):
+        decoded, file_bytes, data_bytes = jpeg_roundtrip(X, quality=q)
+        errors.append(reconstruction_error(X, decoded).mean())
+        assert np.all(data_bytes < file_bytes) and np.all(file_bytes - data_bytes > 200)  # headers: tables
+        buffer = io.BytesIO()
+        Image.fromarray(np.round(X[0].reshape(8, 8) * 255).astype(np.uint8)).save(buffer, "JPEG", quality=q)
+        assert file_bytes[0] == len(buffer.getvalue())
+        np.testing.assert_array_equal(decoded[0] * 255, np.asarray(Image.open(buffer), dtype=np.float64).ravel())
+    assert errors[0] > errors[1] > errors[2] and errors[2] < 1e-4
+
+
+# -- bad input -----------------------------------------------------------------------------------------
+X64 = np.zeros((3, 64))
+BAD_INPUTS = [
+    ("DenseAutoencoder", DenseAutoencoder, dict(n_inputs=64, code_size=64), ValueError, "code_size"),
+    ("DenseAutoencoder", DenseAutoencoder, dict(n_inputs=0), ValueError, "n_inputs"),
+    ("DenseAutoencoder", DenseAutoencoder, dict(code_size=2.0), TypeError, "code_size"),
+    ("DenseAutoencoder", DenseAutoencoder, dict(hidden=[32, 0]), ValueError, "hidden"),
+    ("DenseAutoencoder", DenseAutoencoder, dict(hidden="32"), ValueError, "hidden"),
+    ("DenseAutoencoder", DenseAutoencoder, dict(activation="sigmoid"), ValueError, "activation"),
+    ("DenseAutoencoder", DenseAutoencoder, dict(seed=-1), ValueError, "seed"),
+    ("DenoisingAutoencoder", DenoisingAutoencoder, dict(noise=1.5), ValueError, "noise"),
+    ("DenoisingAutoencoder", DenoisingAutoencoder, dict(noise=-0.1), ValueError, "noise"),
+    ("DenoisingAutoencoder", DenoisingAutoencoder, dict(noise="high"), ValueError, "noise"),
+    ("ConvAutoencoder", ConvAutoencoder, dict(code_size=64), ValueError, "code_size"),
+    ("ConvAutoencoder", lambda **kw: ConvAutoencoder(4).encode(**kw), dict(x=torch.zeros(2, 63)), ValueError, "x"),
+    ("VariationalAutoencoder", VariationalAutoencoder, dict(code_size=80), ValueError, "code_size"),
+    ("VariationalAutoencoder", VariationalAutoencoder, dict(beta=0.0), ValueError, "beta"),
+    ("kl_divergence", kl_divergence, dict(mu=np.zeros((2, 2)), logvar=torch.zeros(2, 2)), TypeError, "mu"),
+    ("kl_divergence", kl_divergence, dict(mu=torch.zeros(2, 2), logvar=torch.zeros(2, 3)), ValueError, "logvar"),
+    ("train_autoencoder", train_autoencoder, dict(model="net", X=X64), TypeError, "model"),
+    ("train_autoencoder", train_autoencoder, dict(model=DenseAutoencoder(), X=np.zeros((3, 60))), ValueError, "X"),
+    ("train_autoencoder", train_autoencoder, dict(model=DenseAutoencoder(), X=X64, lr=0), ValueError, "lr"),
+    ("train_autoencoder", train_autoencoder, dict(model=DenseAutoencoder(), X=X64, epochs=0), ValueError, "epochs"),
+    ("train_autoencoder", train_autoencoder, dict(model=DenseAutoencoder(), X=X64, X_val=np.zeros(64)), ValueError, "X_val"),
+    ("encode", encode, dict(model=torch.nn.Linear(64, 2), X=X64), TypeError, "model"),
+    ("encode", encode, dict(model=ConvAutoencoder(4), X=np.zeros((3, 8, 8))), ValueError, "X"),
+    ("encode", encode, dict(model=DenseAutoencoder(), X=[["a"] * 64]), TypeError, "X"),
+    ("decode", decode, dict(model=DenseAutoencoder(code_size=8), Z=np.zeros((3, 4))), ValueError, "Z"),
+    ("reconstruct", reconstruct, dict(model=DenseAutoencoder(), X=np.zeros(64)), ValueError, "X"),
+    ("sample", sample, dict(model=DenseAutoencoder(), n=2), TypeError, "model"),
+    ("sample", sample, dict(model=VariationalAutoencoder(), n=0), ValueError, "n"),
+    ("sample", sample, dict(model=VariationalAutoencoder(), n=2, seed=1.0), TypeError, "seed"),
+    ("interpolate", interpolate, dict(model=DenseAutoencoder(), x_start=np.zeros(63), x_end=np.zeros(64)), ValueError, "x_start"),
+    ("interpolate", interpolate, dict(model=DenseAutoencoder(), x_start=np.zeros(64), x_end=np.zeros(64), steps=1), ValueError, "steps"),
+    ("reconstruction_error", reconstruction_error, dict(X=X64, X_hat=np.zeros((3, 63))), ValueError, "X and X_hat"),
+    ("reconstruction_error", reconstruction_error, dict(X=X64, X_hat="abc"), TypeError, "X_hat"),
+    ("psnr", psnr, dict(X=X64, X_hat=X64, peak=0), ValueError, "peak"),
+    ("psnr", psnr, dict(X=np.zeros(3), X_hat=np.zeros(3)), ValueError, "X"),
+    ("add_noise", add_noise, dict(X=X64, level=1.2), ValueError, "level"),
+    ("add_noise", add_noise, dict(X=X64, level=True), ValueError, "level"),
+    ("add_noise", add_noise, dict(X=X64, level=0.1, seed=-2), ValueError, "seed"),
+    ("pca_reconstruct", pca_reconstruct, dict(X_fit=X64, X=X64, code_size=4), ValueError, "code_size"),
+    ("pca_reconstruct", pca_reconstruct, dict(X_fit=X64, X=np.zeros((2, 8)), code_size=1), ValueError, "X"),
+    ("quantise", quantise, dict(Z=np.zeros((2, 2)), bits=0, low=0.0, high=1.0), ValueError, "bits"),
+    ("quantise", quantise, dict(Z=np.zeros((2, 2)), bits=4, low=1.0, high=1.0), ValueError, "high"),
+    ("quantise", quantise, dict(Z=np.zeros(2), bits=4, low=0.0, high=1.0), ValueError, "Z"),
+    ("jpeg_roundtrip", jpeg_roundtrip, dict(X=X64, quality=100), ValueError, "quality"),
+    ("jpeg_roundtrip", jpeg_roundtrip, dict(X=X64, quality=0), ValueError, "quality"),
+    ("jpeg_roundtrip", jpeg_roundtrip, dict(X=X64, quality=50, side=7), ValueError, "X"),
+]
+
+
+(test_bad_input_is_rejected_with_a_message_naming_the_argument,
+ test_bad_input_table_covers_every_public_callable) = bad_input_tests(BAD_INPUTS, autoencoders)
