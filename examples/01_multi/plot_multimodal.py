@@ -27,13 +27,18 @@ torch.set_num_threads(1)  # tiny networks: a second thread costs more than it sa
 image, signal, y = make_multimodal_digits(image_noise=0.5, signal_noise=1.0, seed=0)
 train, test = slice(0, 1200), slice(1200, None)
 
-fig, axes = plt.subplots(1, 2, figsize=(8, 2.6), width_ratios=[1, 2.5])
-axes[0].imshow(image[0].reshape(8, 8), cmap="gray_r")
-axes[0].set_title(f"noisy image of a {y[0]}")
-axes[0].axis("off")
-axes[1].plot(signal[0], color=PALETTE[1])
-axes[1].set_title(f"its signal: {1 + y[0] % 5} cycles, the same as for a {(y[0] + 5) % 10}")
-axes[1].set_xlabel("sample")
+clean_image, clean_signal, _ = make_multimodal_digits(image_noise=0.0, signal_noise=0.0, seed=0)
+i = int(np.flatnonzero(y == 7)[0])
+fig, axes = plt.subplots(1, 3, figsize=(9, 2.6), width_ratios=[1, 1, 2.5])
+for ax, img, title in zip(axes, (clean_image[i], image[i]), ("a 7", "its noisy image")):
+    ax.imshow(img.reshape(8, 8), cmap="gray_r")
+    ax.set_title(title)
+    ax.axis("off")
+axes[2].plot(signal[i], color=PALETTE[5], label="its signal")
+axes[2].plot(clean_signal[i], color=PALETTE[1], label="without noise")
+axes[2].set_title("3 cycles: the same as for a 2")
+axes[2].set_xlabel("sample")
+axes[2].legend(loc="lower right", fontsize=8)
 plt.show()
 
 models = {}

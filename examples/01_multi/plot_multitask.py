@@ -45,6 +45,7 @@ for ax, related in zip(axes, (True, False)):
     ax.plot(SIZES, scores[related, False], marker="s", label="separate networks")
     ax.set_xscale("log")
     ax.set_xticks(SIZES, [str(n) for n in SIZES])
+    ax.set_xticks([], minor=True)
     ax.set_xlabel("training rows")
     ax.set_title("related tasks" if related else "unrelated tasks")
 axes[0].set_ylabel("mean test R² of the 4 tasks")
