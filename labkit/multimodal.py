@@ -19,7 +19,7 @@ from .training import History, fit
 
 __all__ = ["FUSIONS", "FusionNet", "train_fusion", "fusion_accuracy"]
 
-#: The models :class:`FusionNet` builds: one modality alone, or both fused at one of three places.
+#: Names of the models that :class:`FusionNet` builds (one modality alone, or both fused at one of three places).
 FUSIONS: tuple[str, ...] = ("image_only", "signal_only", "early", "intermediate", "late")
 
 
