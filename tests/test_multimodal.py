@@ -13,6 +13,15 @@ from labkit.multimodal import FUSIONS, FusionNet, fusion_accuracy, train_fusion
 from badinput import bad_input_tests
 
 
+@pytest.fixture(autouse=True, scope="module")
+def one_thread():
+    # Tiny networks: a second thread costs more than it saves, most of all on a busy machine.
+    before = torch.get_num_threads()
+    torch.set_num_threads(1)
+    yield
+    torch.set_num_threads(before)
+
+
 @pytest.fixture(scope="module")
 def trained() -> dict:
     image, signal, y = make_multimodal_digits(image_noise=0.5, signal_noise=1.0, seed=0)

@@ -15,6 +15,15 @@ from labkit.multitask import MultiTaskNet, UncertaintyWeighting, r2_per_task, tr
 from badinput import bad_input_tests
 
 
+@pytest.fixture(autouse=True, scope="module")
+def one_thread():
+    # Tiny networks: a second thread costs more than it saves, most of all on a busy machine.
+    before = torch.get_num_threads()
+    torch.set_num_threads(1)
+    yield
+    torch.set_num_threads(before)
+
+
 def test_shared_trunk_receives_every_task_gradient_and_separate_trunks_do_not() -> None:
     x = torch.randn(8, 5)
     for shared in (True, False):

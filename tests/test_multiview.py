@@ -16,6 +16,15 @@ from labkit.multiview import CCA, co_predict, co_training, rotated_copies, softm
 from badinput import bad_input_tests
 
 
+@pytest.fixture(autouse=True, scope="module")
+def one_thread():
+    # Tiny networks: a second thread costs more than it saves, most of all on a busy machine.
+    before = torch.get_num_threads()
+    torch.set_num_threads(1)
+    yield
+    torch.set_num_threads(before)
+
+
 @settings(deadline=None, derandomize=True, max_examples=10)
 @given(st.lists(st.floats(0.1, 0.95), min_size=1, max_size=3), st.integers(0, 10))
 def test_cca_recovers_the_planted_correlations(rho: list[float], seed: int) -> None:
