@@ -11,15 +11,7 @@ from labkit import multimodal
 from labkit.data import make_multimodal_digits
 from labkit.multimodal import FUSIONS, FusionNet, fusion_accuracy, train_fusion
 from badinput import bad_input_tests
-
-
-@pytest.fixture(autouse=True, scope="module")
-def one_thread():
-    # Tiny networks: a second thread costs more than it saves, most of all on a busy machine.
-    before = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(before)
+from torchthreads import one_torch_thread  # noqa: F401  (autouse: tiny networks, one thread)
 
 
 @pytest.fixture(scope="module")

@@ -13,15 +13,7 @@ from labkit import multitask
 from labkit.data import make_multitask_data
 from labkit.multitask import MultiTaskNet, UncertaintyWeighting, r2_per_task, train_multitask
 from badinput import bad_input_tests
-
-
-@pytest.fixture(autouse=True, scope="module")
-def one_thread():
-    # Tiny networks: a second thread costs more than it saves, most of all on a busy machine.
-    before = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(before)
+from torchthreads import one_torch_thread  # noqa: F401  (autouse: tiny networks, one thread)
 
 
 def test_shared_trunk_receives_every_task_gradient_and_separate_trunks_do_not() -> None:

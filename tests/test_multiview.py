@@ -14,15 +14,7 @@ from labkit import multiview
 from labkit.data import digit_views, load_digits_split, make_planted_views
 from labkit.multiview import CCA, co_predict, co_training, rotated_copies, softmax_regression
 from badinput import bad_input_tests
-
-
-@pytest.fixture(autouse=True, scope="module")
-def one_thread():
-    # Tiny networks: a second thread costs more than it saves, most of all on a busy machine.
-    before = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(before)
+from torchthreads import one_torch_thread  # noqa: F401  (autouse: tiny networks, one thread)
 
 
 @settings(deadline=None, derandomize=True, max_examples=10)
