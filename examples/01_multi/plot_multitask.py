@@ -81,6 +81,7 @@ fig, ax = plt.subplots()
 ax.bar([str(s) for s in noise], weights)
 ax.set_xlabel("noise standard deviation of the task")
 ax.set_ylabel("learned weight exp(-s)")
+ax.set_yscale("log")  # the weights span two orders of magnitude
 ax.set_title("Uncertainty weighting trusts the less noisy tasks")
 plt.show()
 print("learned weights:", np.round(weights, 2).tolist())

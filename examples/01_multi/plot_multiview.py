@@ -34,7 +34,7 @@ unlabelled = np.setdiff1d(np.arange(len(y)), labelled)
 fig, axes = plt.subplots(1, 3, figsize=(6, 2.4))
 for ax, img, title in zip(axes, (X[0].reshape(8, 8), left[0].reshape(8, 4), right[0].reshape(8, 4)),
                           ("the digit", "view 1: left camera", "view 2: right camera")):
-    ax.imshow(img, cmap="gray_r")
+    ax.imshow(img, cmap="gray_r", vmin=0, vmax=1)  # the same grey scale for the three images
     ax.set_title(title, fontsize=9)
     ax.axis("off")
 plt.show()
