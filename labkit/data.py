@@ -7,13 +7,17 @@ train a network on a laptop CPU in seconds.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from numbers import Real
 
 import numpy as np
 
-from ._checks import check_int
+from ._checks import check_array, check_int, check_matrix, check_positive
 
-__all__ = ["load_digits_split", "one_hot"]
+__all__ = [
+    "load_digits_split", "one_hot", "make_multitask_data", "make_multimodal_digits", "digit_views",
+    "make_planted_views",
+]
 
 
 def load_digits_split(
@@ -103,3 +107,192 @@ def one_hot(y: np.ndarray, n_classes: int) -> np.ndarray:
     out = np.zeros((y.size, n_classes))
     out[np.arange(y.size), y.astype(np.intp)] = 1.0
     return out
+
+
+# -- synthetic data for question 1: several tasks, modalities and views --------------------------------
+def make_multitask_data(
+    n_samples: int, n_tasks: int = 2, *, related: bool = True, noise: Sequence[float] | float = 0.1,
+    n_features: int = 20, n_latent: int = 2, seed: int = 0,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Regression tasks on the same inputs, sharing (or not) a few hidden features.
+
+    Each target is ``y_t = tanh(X U_t) v_t + noise_t``. With ``related=True`` every task reads
+    the same ``n_latent`` directions ``U``; otherwise each task has its own ``U_t``.
+
+    Parameters
+    ----------
+    n_samples, n_tasks : int
+        Number of rows (at least 1) and of tasks (at least 1).
+    related : bool
+        Whether the tasks share their hidden directions.
+    noise : float or sequence of float
+        Standard deviation of the noise of each task (one value for all, or one per task).
+    n_features, n_latent : int
+        Size of the inputs and number of hidden directions per task.
+    seed : int
+        Seed of the task weights, the inputs and the noise.
+
+    Returns
+    -------
+    X : numpy.ndarray
+        Inputs of shape ``(n_samples, n_features)``.
+    Y : numpy.ndarray
+        Targets of shape ``(n_samples, n_tasks)``, one column per task.
+
+    Examples
+    --------
+    >>> X, Y = make_multitask_data(100, 3, noise=[0.1, 0.5, 1.0])
+    >>> X.shape, Y.shape
+    ((100, 20), (100, 3))
+    """
+    n_samples, n_tasks = check_int("n_samples", n_samples, 1), check_int("n_tasks", n_tasks, 1)
+    n_features, n_latent = check_int("n_features", n_features, 1), check_int("n_latent", n_latent, 1)
+    if not isinstance(related, (bool, np.bool_)):
+        raise TypeError(f"related must be a bool, got {type(related).__name__}")
+    sigma = check_array("noise", noise)
+    sigma = np.full(n_tasks, float(sigma)) if sigma.ndim == 0 else sigma
+    if sigma.shape != (n_tasks,) or not np.all((sigma >= 0) & np.isfinite(sigma)):
+        raise ValueError(f"noise must be one float >= 0 or {n_tasks} of them (one per task), got {noise!r}")
+    rng = np.random.default_rng(check_int("seed", seed, 0))
+    shared = rng.normal(size=(n_features, n_latent)) / np.sqrt(n_features)
+    X = rng.normal(size=(n_samples, n_features))
+    Y = np.empty((n_samples, n_tasks))
+    for t in range(n_tasks):
+        U = shared if related else rng.normal(size=(n_features, n_latent)) / np.sqrt(n_features)
+        v = rng.normal(size=n_latent)
+        signal = np.tanh(2 * X @ U) @ v
+        Y[:, t] = signal / signal.std() + sigma[t] * rng.normal(size=n_samples)
+    return X, Y
+
+
+def make_multimodal_digits(
+    image_noise: float = 0.5, signal_noise: float = 0.5, *, signal_length: int = 32, seed: int = 0
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Two modalities of each of the 1,797 digits: a noisy image and a 1-D signal.
+
+    The image is the 8x8 digit (scaled to [0, 1]) plus Gaussian noise. The signal is a sine wave
+    whose frequency, ``1 + y mod 5`` cycles, tells the label up to ``y`` versus ``y + 5`` (or
+    ``y - 5``): it carries part of the label, which the image completes.
+
+    Parameters
+    ----------
+    image_noise, signal_noise : float
+        Standard deviation of the noise added to each modality, at least 0.
+    signal_length : int
+        Number of samples of the signal, at least 8.
+    seed : int
+        Seed of the noise and of the phases.
+
+    Returns
+    -------
+    image : numpy.ndarray
+        Shape ``(1797, 64)``.
+    signal : numpy.ndarray
+        Shape ``(1797, signal_length)``.
+    y : numpy.ndarray
+        Int64 labels from 0 to 9.
+
+    Examples
+    --------
+    >>> image, signal, y = make_multimodal_digits(seed=0)
+    >>> image.shape, signal.shape, y.shape
+    ((1797, 64), (1797, 32), (1797,))
+    """
+    image_noise = _check_noise("image_noise", image_noise)
+    signal_noise = _check_noise("signal_noise", signal_noise)
+    length = check_int("signal_length", signal_length, 8)
+    rng = np.random.default_rng(check_int("seed", seed, 0))
+    from sklearn.datasets import load_digits
+
+    digits = load_digits()
+    y = digits.target.astype(np.int64)
+    image = digits.data / 16.0 + image_noise * rng.normal(size=digits.data.shape)
+    t = np.arange(length) / length
+    phase = rng.uniform(0, 2 * np.pi, size=(len(y), 1))  # a random phase: the frequency is the clue
+    signal = 1.0 + np.sin(2 * np.pi * (1 + y[:, None] % 5) * t + phase) + signal_noise * rng.normal(size=(len(y), length))
+    return image, signal, y
+
+
+def digit_views(X: np.ndarray, noise: float = 0.0, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
+    """Two views of each digit: its left half and its right half, each seen by its own noisy camera.
+
+    Both views describe the same digit with the same kind of data (pixels); neither is a
+    transformed copy of the other.
+
+    Parameters
+    ----------
+    X : array_like
+        Flattened 8x8 images, shape ``(n, 64)``.
+    noise : float
+        Standard deviation of each camera's independent Gaussian noise, at least 0.
+    seed : int
+        Seed of the noise.
+
+    Returns
+    -------
+    left, right : numpy.ndarray
+        The columns 0-3 and 4-7 of each image, each of shape ``(n, 32)``.
+
+    Examples
+    --------
+    >>> left, right = digit_views(np.arange(128.0).reshape(2, 64))
+    >>> left.shape, left[0, :5].tolist()
+    ((2, 32), [0.0, 1.0, 2.0, 3.0, 8.0])
+    """
+    images = check_matrix("X", X, 64).reshape(-1, 8, 8)
+    noise = _check_noise("noise", noise)
+    rng = np.random.default_rng(check_int("seed", seed, 0))
+    left, right = images[:, :, :4].reshape(-1, 32), images[:, :, 4:].reshape(-1, 32)
+    return left + noise * rng.normal(size=left.shape), right + noise * rng.normal(size=right.shape)
+
+
+def make_planted_views(
+    n_samples: int, correlations: Sequence[float], dims: tuple[int, int] = (6, 5), seed: int = 0
+) -> tuple[np.ndarray, np.ndarray]:
+    """Two views whose canonical correlations are planted.
+
+    Pairs of standard normal latents ``(a_i, b_i)`` with correlation ``correlations[i]`` are
+    padded with independent noise and mixed by a random invertible matrix in each view, so the
+    population canonical correlations are exactly ``correlations``.
+
+    Parameters
+    ----------
+    n_samples : int
+        Number of rows, at least 2.
+    correlations : sequence of float
+        Planted correlations, each in [0, 1), at most ``min(dims)`` of them.
+    dims : tuple of int
+        Number of features of each view.
+    seed : int
+        Seed of the latents and of the mixing.
+
+    Returns
+    -------
+    Xa, Xb : numpy.ndarray
+        Views of shape ``(n_samples, dims[0])`` and ``(n_samples, dims[1])``.
+
+    Examples
+    --------
+    >>> Xa, Xb = make_planted_views(2000, [0.9], dims=(3, 2))
+    >>> Xa.shape, Xb.shape
+    ((2000, 3), (2000, 2))
+    """
+    n = check_int("n_samples", n_samples, 2)
+    if not isinstance(dims, tuple) or len(dims) != 2:
+        raise TypeError(f"dims must be a tuple of two ints, got {dims!r}")
+    da, db = check_int("dims", dims[0], 1), check_int("dims", dims[1], 1)
+    rho = check_array("correlations", correlations)
+    if rho.ndim != 1 or len(rho) > min(da, db) or np.any((rho < 0) | (rho >= 1)):
+        raise ValueError(f"correlations must be at most {min(da, db)} values in [0, 1), got {rho.tolist()}")
+    rng = np.random.default_rng(check_int("seed", seed, 0))
+    a, b = rng.normal(size=(n, da)), rng.normal(size=(n, db))
+    k = len(rho)
+    # b_i = rho_i a_i + sqrt(1 - rho_i^2) e_i has unit variance and correlation rho_i with a_i.
+    b[:, :k] = rho * a[:, :k] + np.sqrt(1 - rho**2) * b[:, :k]
+    return a @ rng.normal(size=(da, da)), b @ rng.normal(size=(db, db))
+
+
+def _check_noise(name: str, value: object) -> float:
+    if value == 0 and not isinstance(value, bool):
+        return 0.0
+    return check_positive(name, value)

@@ -6,7 +6,9 @@ import numpy as np
 import pytest
 
 from labkit import data
-from labkit.data import load_digits_split, one_hot
+from labkit.data import (
+    digit_views, load_digits_split, make_multimodal_digits, make_multitask_data, make_planted_views, one_hot,
+)
 from badinput import bad_input_tests
 
 
@@ -61,6 +63,24 @@ def test_one_hot() -> None:
     assert np.array_equal(one_hot(y, 10).argmax(axis=1), y)
 
 
+def test_synthetic_generators_are_seeded_and_shaped() -> None:
+    for make in (lambda s: make_multitask_data(30, 2, seed=s), lambda s: make_multimodal_digits(seed=s),
+                 lambda s: digit_views(np.ones((3, 64)), noise=0.5, seed=s),
+                 lambda s: make_planted_views(30, [0.5], seed=s)):
+        first, again, other = make(0), make(0), make(1)
+        assert all(np.array_equal(a, b) for a, b in zip(first, again))
+        assert not np.array_equal(first[0], other[0])
+
+
+def test_related_tasks_share_their_hidden_directions() -> None:
+    # Without noise, related tasks are functions of the same two directions of X: a rank-2 signal.
+    X, Y = make_multitask_data(500, 4, related=True, noise=0.0, n_latent=2)
+    Xu, Yu = make_multitask_data(500, 4, related=False, noise=0.0, n_latent=2)
+    lin = lambda X, Y: np.linalg.svd(np.linalg.lstsq(X, Y, rcond=None)[0], compute_uv=False)
+    s, su = lin(X, Y), lin(Xu, Yu)
+    assert s[2] / s[0] < 1e-6 < su[2] / su[0]
+
+
 BAD_INPUTS = [
     ("load_digits_split", load_digits_split, dict(test_size=0.0), ValueError, "test_size"),
     ("load_digits_split", load_digits_split, dict(test_size=1.5), ValueError, "test_size"),
@@ -74,6 +94,18 @@ BAD_INPUTS = [
     ("one_hot", one_hot, dict(y=[-1, 0], n_classes=2), ValueError, "y"),
     ("one_hot", one_hot, dict(y=[0.0, 1.0], n_classes=2), TypeError, "y"),
     ("one_hot", one_hot, dict(y=[[0, 1]], n_classes=2), TypeError, "y"),
+    ("make_multitask_data", make_multitask_data, dict(n_samples=0), ValueError, "n_samples"),
+    ("make_multitask_data", make_multitask_data, dict(n_samples=5, n_tasks=3, noise=[0.1, 0.2]), ValueError, "noise"),
+    ("make_multitask_data", make_multitask_data, dict(n_samples=5, noise=-1.0), ValueError, "noise"),
+    ("make_multitask_data", make_multitask_data, dict(n_samples=5, related="no"), TypeError, "related"),
+    ("make_multimodal_digits", make_multimodal_digits, dict(image_noise=-0.1), ValueError, "image_noise"),
+    ("make_multimodal_digits", make_multimodal_digits, dict(signal_length=4), ValueError, "signal_length"),
+    ("digit_views", digit_views, dict(X=np.zeros((3, 63))), ValueError, "X"),
+    ("digit_views", digit_views, dict(X=np.zeros((3, 64)), noise=float("inf")), ValueError, "noise"),
+    ("make_planted_views", make_planted_views, dict(n_samples=10, correlations=[1.0]), ValueError, "correlations"),
+    ("make_planted_views", make_planted_views, dict(n_samples=10, correlations=[0.5] * 6), ValueError, "correlations"),
+    ("make_planted_views", make_planted_views, dict(n_samples=1, correlations=[0.5]), ValueError, "n_samples"),
+    ("make_planted_views", make_planted_views, dict(n_samples=10, correlations=[0.5], dims=[3, 3]), TypeError, "dims"),
 ]
 
 

@@ -1,0 +1,196 @@
+"""Multi-task learning: one network, several outputs, learned together.
+
+Several *tasks* (here, regression targets) are predicted from the same inputs. With hard parameter
+sharing, :class:`MultiTaskNet` has one shared trunk and one small head per task; with
+``shared=False`` it is the baseline of one separate network per task. Every task's error then
+trains the shared trunk, which helps when the tasks need the same features and data is scarce, and
+hurts (negative transfer) when they do not. :func:`train_multitask` sums the task losses with fixed
+weights, or with :class:`UncertaintyWeighting`, which learns one weight per task from its noise.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+import torch
+from torch import nn
+
+from ._checks import check_array, check_choice, check_int, check_matrix, check_positive
+from .training import History, fit
+
+__all__ = ["MultiTaskNet", "UncertaintyWeighting", "train_multitask", "r2_per_task"]
+
+
+class MultiTaskNet(nn.Module):
+    """A shared trunk with one linear head per task, or one separate network per task.
+
+    Parameters
+    ----------
+    n_inputs, n_tasks : int
+        Number of input features and of tasks (one regression output each), at least 1.
+    hidden : int
+        Width of the trunk's hidden layer.
+    shared : bool
+        True: hard parameter sharing, one trunk for all tasks. False: one trunk per task, i.e.
+        ``n_tasks`` independent single-task networks.
+    seed : int
+        Seed of the initial weights (the global torch generator is left as it was).
+
+    Examples
+    --------
+    >>> net = MultiTaskNet(5, 3, hidden=8)
+    >>> net(torch.zeros(4, 5)).shape, len(net.trunks)
+    (torch.Size([4, 3]), 1)
+    >>> len(MultiTaskNet(5, 3, hidden=8, shared=False).trunks)
+    3
+    """
+
+    def __init__(self, n_inputs: int, n_tasks: int, *, hidden: int = 16, shared: bool = True,
+                 seed: int = 0) -> None:
+        super().__init__()
+        n_inputs, n_tasks = check_int("n_inputs", n_inputs, 1), check_int("n_tasks", n_tasks, 1)
+        hidden = check_int("hidden", hidden, 1)
+        if not isinstance(shared, (bool, np.bool_)):
+            raise TypeError(f"shared must be a bool, got {type(shared).__name__}")
+        self.n_inputs, self.n_tasks, self.shared = n_inputs, n_tasks, bool(shared)
+        with torch.random.fork_rng():
+            torch.manual_seed(check_int("seed", seed, 0))
+            n_trunks = 1 if shared else n_tasks
+            self.trunks = nn.ModuleList(nn.Sequential(nn.Linear(n_inputs, hidden), nn.Tanh()) for _ in range(n_trunks))
+            self.heads = nn.ModuleList(nn.Linear(hidden, 1) for _ in range(n_tasks))
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        """Return the predictions of every task, shape ``(n, n_tasks)``."""
+        features = [trunk(x) for trunk in self.trunks]  # one shared feature map, or one per task
+        return torch.cat([head(features[0 if self.shared else t]) for t, head in enumerate(self.heads)], dim=1)
+
+
+class UncertaintyWeighting(nn.Module):
+    """Task weights learned from each task's noise (Kendall, Gal and Cipolla, 2018).
+
+    Each task ``t`` has a learned log-variance ``s_t``; the total loss is
+    ``sum_t 0.5 * exp(-s_t) * L_t + 0.5 * s_t``. Minimising it over ``s_t`` gives
+    ``exp(s_t) = L_t``: a noisy task (large ``L_t``) gets a small weight ``exp(-s_t)``, and the
+    ``s_t`` term stops every weight from shrinking to zero.
+
+    Parameters
+    ----------
+    n_tasks : int
+        Number of tasks, at least 1.
+
+    Examples
+    --------
+    >>> weighting = UncertaintyWeighting(2)
+    >>> float(weighting(torch.tensor([1.0, 3.0]))), weighting.weights.tolist()
+    (2.0, [1.0, 1.0])
+    """
+
+    def __init__(self, n_tasks: int) -> None:
+        super().__init__()
+        self.log_vars = nn.Parameter(torch.zeros(check_int("n_tasks", n_tasks, 1)))
+
+    def forward(self, losses: torch.Tensor) -> torch.Tensor:
+        """Combine the per-task ``losses`` (shape ``(n_tasks,)``) into one loss."""
+        if not isinstance(losses, torch.Tensor) or losses.shape != self.log_vars.shape:
+            raise ValueError(f"losses must be a tensor of shape {tuple(self.log_vars.shape)}, got {losses!r:.60}")
+        return torch.sum(0.5 * torch.exp(-self.log_vars) * losses + 0.5 * self.log_vars)
+
+    @property
+    def weights(self) -> np.ndarray:
+        """The current weight ``exp(-s_t)`` (the precision ``1 / sigma_t**2``) of each task."""
+        return torch.exp(-self.log_vars).detach().numpy().astype(np.float64)
+
+
+def _targets(model: object, X: object, Y: object) -> tuple[torch.Tensor, torch.Tensor]:
+    # The checks shared by training and scoring: a MultiTaskNet and data of matching shapes.
+    if not isinstance(model, MultiTaskNet):
+        raise TypeError(f"model must be a MultiTaskNet, got {type(model).__name__}")
+    X = check_matrix("X", X, model.n_inputs)
+    Y = check_matrix("Y", Y, model.n_tasks)
+    if len(Y) != len(X):
+        raise ValueError(f"Y must have one row per row of X ({len(X)}), got {len(Y)}")
+    return torch.from_numpy(X).float(), torch.from_numpy(Y).float()
+
+
+def train_multitask(
+    model: MultiTaskNet, X: np.ndarray, Y: np.ndarray, *, weighting: str = "fixed",
+    task_weights: Sequence[float] | None = None, epochs: int = 200, batch_size: int = 32,
+    lr: float = 0.01, seed: int = 0,
+) -> tuple[History, np.ndarray]:
+    """Train all tasks at once with Adam on a weighted sum of their mean squared errors.
+
+    Parameters
+    ----------
+    model : MultiTaskNet
+        The network, trained in place.
+    X, Y : array_like
+        Inputs ``(n, n_inputs)`` and targets ``(n, n_tasks)``.
+    weighting : {"fixed", "uncertainty"}
+        Fixed ``task_weights`` (all 1 by default), or weights learned by :class:`UncertaintyWeighting`.
+    task_weights : sequence of float, optional
+        The fixed weights, one per task; only with ``weighting="fixed"``.
+    epochs, batch_size : int
+        Passes over the data and rows per batch, for :func:`labkit.training.fit`.
+    lr : float
+        Learning rate of Adam.
+    seed : int
+        Seed of the batch order.
+
+    Returns
+    -------
+    history : History
+        The training loss of each epoch.
+    weights : numpy.ndarray
+        The final weight of each task.
+
+    Examples
+    --------
+    >>> from labkit.data import make_multitask_data
+    >>> X, Y = make_multitask_data(200, 2, noise=[0.1, 1.0])
+    >>> _, w = train_multitask(MultiTaskNet(20, 2), X, Y, weighting="uncertainty", epochs=60)
+    >>> bool(w[0] > w[1])
+    True
+    """
+    Xt, Yt = _targets(model, X, Y)
+    check_choice("weighting", weighting, ("fixed", "uncertainty"))
+    if weighting == "uncertainty":
+        if task_weights is not None:
+            raise ValueError("task_weights must be None with weighting='uncertainty': the weights are learned")
+        combine: nn.Module | None = UncertaintyWeighting(model.n_tasks)
+        fixed = None
+    else:
+        combine = None
+        fixed = np.ones(model.n_tasks) if task_weights is None else check_array("task_weights", task_weights)
+        if fixed.shape != (model.n_tasks,) or not np.all(fixed >= 0):
+            raise ValueError(f"task_weights must be {model.n_tasks} floats >= 0, got {task_weights!r}")
+    parameters = list(model.parameters()) + ([] if combine is None else list(combine.parameters()))
+    opt = torch.optim.Adam(parameters, lr=check_positive("lr", lr))
+    fixed_t = None if fixed is None else torch.from_numpy(fixed).float()
+
+    def step(xb: torch.Tensor, yb: torch.Tensor) -> float:
+        opt.zero_grad()
+        losses = ((model(xb) - yb) ** 2).mean(dim=0)  # one mean squared error per task
+        loss = combine(losses) if combine is not None else torch.sum(fixed_t * losses)
+        loss.backward()  # the shared trunk receives the gradient of every task
+        opt.step()
+        return loss.item()
+
+    history = fit(step, Xt, Yt, epochs=epochs, batch_size=batch_size, seed=seed)
+    return history, (combine.weights if combine is not None else fixed.astype(np.float64))
+
+
+def r2_per_task(model: MultiTaskNet, X: np.ndarray, Y: np.ndarray) -> np.ndarray:
+    """Coefficient of determination R² of each task: 1 is perfect, 0 is predicting the mean.
+
+    Examples
+    --------
+    >>> X, Y = np.zeros((4, 3)), np.array([[0.0], [1.0], [0.0], [1.0]])
+    >>> r2_per_task(MultiTaskNet(3, 1), X, Y).shape
+    (1,)
+    """
+    Xt, Yt = _targets(model, X, Y)
+    with torch.no_grad():
+        residual = ((model(Xt) - Yt) ** 2).sum(dim=0).double().numpy()
+    total = ((Yt - Yt.mean(dim=0)) ** 2).sum(dim=0).double().numpy()
+    return 1.0 - residual / np.maximum(total, 1e-12)
