@@ -90,9 +90,11 @@ class Dropout(torch.nn.Module):
         self.p = float(p)
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
+        """:func:`dropout` of ``x``, active only while the layer is in training mode."""
         return dropout(x, self.p, training=self.training)
 
     def extra_repr(self) -> str:
+        """What ``print(model)`` shows between the parentheses."""
         return f"p={self.p}"
 
 
@@ -130,9 +132,11 @@ class GaussianNoise(torch.nn.Module):
         self.std = check_coefficient("std", std)
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
+        """:func:`gaussian_noise` on ``x``, active only while the layer is in training mode."""
         return gaussian_noise(x, self.std, training=self.training)
 
     def extra_repr(self) -> str:
+        """What ``print(model)`` shows between the parentheses."""
         return f"std={self.std}"
 
 
