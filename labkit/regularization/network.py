@@ -116,7 +116,7 @@ def train_classifier(model: torch.nn.Module, X_train: np.ndarray, y_train: np.nd
     l1_proximal : bool
         Apply ``l1`` as soft-thresholding after each step instead of in the loss: exact zeros.
     weight_decay : float
-        Decoupled decay after each step (with ``"adam"``, this is AdamW).
+        Decoupled decay at each step (with ``"adam"``, this is AdamW).
     label_smoothing : float
         ``eps`` of :func:`~labkit.regularization.label_smoothing_loss`.
     augment : bool

@@ -1,7 +1,7 @@
 """L2 penalty versus decoupled weight decay: the same with SGD, not with Adam.
 
 With the penalty ``lam / 2 * |w|**2`` in the loss, the optimiser sees the gradient ``g + lam * w``.
-Decoupled weight decay leaves the gradient alone and shrinks the weights after the step:
+Decoupled weight decay leaves the gradient alone and shrinks the weights outside it:
 ``w <- w - lr * step(g) - lr * lam * w``. For SGD, ``step(g) = g`` and the two updates are the same.
 Adam divides each gradient entry by a running estimate of its size, so the penalty's pull
 ``lam * w`` is divided too, by a different amount for each weight: this is why AdamW
@@ -44,7 +44,7 @@ def l2_vs_weight_decay(optimizer: str, X: Any, y: Any, *, lam: float, lr: float,
     Both runs start from ``w = 0``, take ``steps`` full-batch steps of ``optimizer`` ("sgd" or
     "adam") with the learning rate ``lr`` on ``mean((X w - y)**2) / 2``, and use the same ``lam``:
     once as :func:`~labkit.regularization.l2_penalty` in the loss (what ``torch.optim.Adam``'s
-    ``weight_decay`` does), once as :func:`decoupled_weight_decay_` after the step (``torch.optim.AdamW``).
+    ``weight_decay`` does), once as :func:`decoupled_weight_decay_` outside the gradient (``torch.optim.AdamW``).
 
     Returns
     -------
