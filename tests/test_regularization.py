@@ -336,7 +336,7 @@ BAD_INPUTS = [
     ("augment_digits", augment_digits, dict(X=XD, rng=0), TypeError, "rng"),
     ("augment_digits", augment_digits, dict(X=XD, rng=np.random.default_rng(0), max_degrees=-5), ValueError, "max_degrees"),
     ("make_mlp", make_mlp, dict(sizes=[64]), ValueError, "sizes"),
-    ("make_mlp", make_mlp, dict(sizes=[64, 10], dropout=1.0), ValueError, "p"),
+    ("make_mlp", make_mlp, dict(sizes=[64, 10], dropout=1.0), ValueError, "dropout"),
     ("make_mlp", make_mlp, dict(sizes=[64, 10], noise_std=-1), ValueError, "noise_std"),
     ("make_mlp", make_mlp, dict(sizes=[64, 10], batch_norm="yes"), TypeError, "batch_norm"),
     ("make_mlp", make_mlp, dict(sizes=[64, 10], seed=-1), ValueError, "seed"),

@@ -63,7 +63,7 @@ for name, (net_options, train_options) in REGULARISERS.items():
 # epochs. The validation loss then stops falling and rises again: the network becomes more and
 # more confident, including on the digits it gets wrong. The penalties, weight decay and
 # augmentation keep the validation loss lower, and early stopping stops near its minimum; dropout
-# and batch normalisation barely change it here.
+# barely changes it here.
 fig, ax = plt.subplots(figsize=(7, 4.5))
 for (name, runs), style in zip(results.items(), ["-"] * 5 + ["--"] * 4):
     ax.plot(runs[0][0].metrics["val_loss"], style, label=name)

@@ -46,7 +46,8 @@ def make_mlp(sizes: Sequence[int], *, dropout: float = 0.0, noise_std: float = 0
     noise_std = check_coefficient("noise_std", noise_std)
     if not isinstance(batch_norm, bool):
         raise TypeError(f"batch_norm must be a bool, got {type(batch_norm).__name__}")
-    drop = Dropout(dropout) if dropout else None  # Dropout checks p
+    if isinstance(dropout, bool) or not isinstance(dropout, (int, float)) or not 0 <= dropout < 1:
+        raise ValueError(f"dropout must be a float in [0, 1), the probability of dropping a unit, got {dropout!r}")
     gen = torch.Generator().manual_seed(check_int("seed", seed, 0))
     layers: list[torch.nn.Module] = []
     for i, (n_in, n_out) in enumerate(zip(sizes[:-1], sizes[1:])):
@@ -60,7 +61,7 @@ def make_mlp(sizes: Sequence[int], *, dropout: float = 0.0, noise_std: float = 0
             layers += [torch.nn.BatchNorm1d(n_out)] if batch_norm else []
             layers.append(torch.nn.ReLU())
             layers += [GaussianNoise(noise_std)] if noise_std else []
-            layers += [Dropout(drop.p)] if drop else []
+            layers += [Dropout(dropout)] if dropout else []
     return torch.nn.Sequential(*layers)
 
 

@@ -71,7 +71,7 @@ def penalized_parameters(model: torch.nn.Module, exclude: Sequence[str] = ()) ->
     """
     if not isinstance(model, torch.nn.Module):
         raise TypeError(f"model must be a torch.nn.Module, got {type(model).__name__}")
-    if isinstance(exclude, str) or not all(isinstance(n, str) for n in exclude):
+    if isinstance(exclude, str) or not isinstance(exclude, Sequence) or not all(isinstance(n, str) for n in exclude):
         raise TypeError(f"exclude must be a sequence of parameter names, got {exclude!r}")
     names = dict(model.named_parameters())
     unknown = sorted(set(exclude) - set(names))
