@@ -1,0 +1,67 @@
+"""
+Regularisation paths: L1 switches weights off, L2 shrinks them
+==============================================================
+
+How does each weight of a linear model change as the penalty grows? We fit scikit-learn's
+diabetes data (442 patients, 10 standardised measurements, a disease-progression score) with an
+L1 penalty (the lasso, solved by proximal gradient descent) and with an L2 penalty (ridge, in
+closed form), for 40 values of ``lam`` from large to small. The L2 pull ``lam * w`` fades as a
+weight shrinks, so L2 needs a larger ``lam`` than L1 to shrink the weights as much: its grid is 100
+times larger.
+"""
+
+# %%
+# The two paths
+# -------------
+#
+# Along the L1 path, weights leave zero one at a time as ``lam`` decreases: for a large ``lam``,
+# most are exactly 0. Along the L2 path, every weight is non-zero for every ``lam`` and shrinks
+# smoothly towards 0.
+import matplotlib.pyplot as plt
+import numpy as np
+from sklearn.datasets import load_diabetes
+
+from labkit.plotting import use_style
+from labkit.regularization import lasso_path, ridge_path
+
+use_style()
+data = load_diabetes()
+X = (data.data - data.data.mean(axis=0)) / data.data.std(axis=0)
+y = (data.target - data.target.mean()) / data.target.std()
+
+lams_l1 = np.logspace(0, -4, 40)  # decreasing: each lasso solution starts from the previous one
+lams_l2 = 100 * lams_l1
+w_l1 = lasso_path(X, y, lams_l1)
+w_l2 = ridge_path(X, y, lams_l2)
+
+fig, axes = plt.subplots(1, 2, figsize=(9, 4), sharey=True)
+for ax, path, lams, title in ((axes[0], w_l1, lams_l1, "L1 (lasso)"), (axes[1], w_l2, lams_l2, "L2 (ridge)")):
+    ax.plot(lams, path)
+    ax.set_xscale("log")
+    ax.set_xlabel("penalty coefficient lam")
+    ax.set_title(title)
+axes[0].set_ylabel("weight")
+fig.suptitle("Weights of the 10 inputs as the penalty grows (to the right)")
+plt.show()
+
+# %%
+# Counting the zeros
+# ------------------
+#
+# The number of non-zero weights along the L1 path goes down in steps; along the L2 path it stays
+# at 10, the number of inputs. This is why L1 is used to select features and L2 is not.
+nonzero_l1 = (w_l1 != 0).sum(axis=1)
+nonzero_l2 = (w_l2 != 0).sum(axis=1)
+for i in (0, 10, 20, 39):
+    print(f"L1 with lam = {lams_l1[i]:.0e}: {nonzero_l1[i]:2d} non-zero weights; "
+          f"L2 with lam = {lams_l2[i]:.0e}: {nonzero_l2[i]:2d}")
+
+fig, ax = plt.subplots()
+ax.step(lams_l1, nonzero_l1, where="mid", label="L1")
+ax.step(lams_l2, nonzero_l2, where="mid", linestyle="--", label="L2")
+ax.set_xscale("log")
+ax.set_xlabel("penalty coefficient lam")
+ax.set_ylabel("number of non-zero weights")
+ax.set_title("L1 sets weights to exactly 0, L2 never does")
+ax.legend()
+plt.show()

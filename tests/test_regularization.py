@@ -1,0 +1,365 @@
+"""Tests of labkit.regularization: penalties and gradients against torch.autograd, soft-thresholding
+against its closed form, the lasso and ridge paths against scikit-learn, dropout against
+torch.nn.Dropout, L2 and weight decay against torch.optim, and every public name against bad input."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+import torch
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from hypothesis.extra import numpy as hnp
+
+from labkit import regularization
+from labkit.data import load_digits_split
+from labkit.regularization import (
+    Dropout, GaussianNoise, accuracy, augment_digits, decoupled_weight_decay_, dropout, gaussian_noise, l1_gradient,
+    l1_penalty, l2_gradient, l2_penalty, l2_vs_weight_decay, label_smoothing_loss, lasso_path, make_mlp, max_norm_,
+    penalized_parameters, penalized_weights, proximal_l1_step, ridge_path, smooth_labels, soft_threshold,
+    subgradient_l1_step, train_classifier,
+)
+from badinput import bad_input_tests
+
+FEW = settings(deadline=None, derandomize=True, max_examples=25)
+floats = st.floats(-10, 10, allow_nan=False, width=64)
+arrays = hnp.arrays(np.float64, hnp.array_shapes(min_dims=1, max_dims=2, max_side=6), elements=floats)
+lams = st.floats(0, 5, allow_nan=False)
+
+
+@pytest.fixture(scope="module")
+def digits() -> tuple[np.ndarray, ...]:
+    X, X_test, y, y_test = load_digits_split(seed=0)
+    return X[:60], y[:60], X_test[:100], y_test[:100]
+
+
+def regression(seed: int, n: int = 40, d: int = 6) -> tuple[np.ndarray, np.ndarray]:
+    rng = np.random.default_rng(seed)
+    X = rng.normal(size=(n, d))
+    return X, X @ np.array([3.0, -2.0, 0.0, 0.0, 1.0, 0.0][:d]) + 0.1 * rng.normal(size=n)
+
+
+# -- penalties and their gradients ---------------------------------------------------------------------
+@FEW
+@given(arrays, lams)
+def test_penalty_gradients_equal_autograd(w: np.ndarray, lam: float) -> None:
+    for penalty, gradient in ((l1_penalty, l1_gradient), (l2_penalty, l2_gradient)):
+        t = torch.tensor(w, requires_grad=True)
+        penalty(t, lam).backward()
+        torch.testing.assert_close(t.grad, gradient(w, lam), rtol=1e-12, atol=1e-12)
+
+
+@FEW
+@given(arrays, lams)
+def test_penalties_equal_their_formulas(w: np.ndarray, lam: float) -> None:
+    assert float(l1_penalty(torch.tensor(w), lam)) == pytest.approx(lam * np.abs(w).sum(), rel=1e-12, abs=1e-12)
+    assert float(l2_penalty(torch.tensor(w), lam)) == pytest.approx(lam / 2 * (w**2).sum(), rel=1e-12, abs=1e-12)
+
+
+def test_l2_pull_fades_with_the_weight_but_l1_pull_does_not() -> None:
+    w = torch.tensor([1.0, 1e-3, 1e-6])
+    assert l1_gradient(w, 0.1).tolist() == pytest.approx([0.1, 0.1, 0.1])
+    assert l2_gradient(w, 0.1).tolist() == pytest.approx([0.1, 1e-4, 1e-7])
+
+
+def test_penalized_parameters_skip_biases_and_normalisation() -> None:
+    net = make_mlp([8, 6, 4, 3], batch_norm=True)
+    names = [name for name, _ in penalized_parameters(net)]
+    assert names == ["0.weight", "3.weight", "6.weight"]  # Linear layers only: BatchNorm1d has a weight too
+    assert [n for n, _ in penalized_parameters(net, exclude=["6.weight"])] == ["0.weight", "3.weight"]
+    expected = sum(float(net[i].weight.abs().sum()) for i in (0, 3, 6))
+    assert float(l1_penalty(net, 1.0)) == pytest.approx(expected, rel=1e-6)
+    assert penalized_weights(net).size == 8 * 6 + 6 * 4 + 4 * 3
+
+
+# -- soft-thresholding and the proximal step -----------------------------------------------------------
+@FEW
+@given(arrays, lams)
+def test_soft_threshold_equals_its_closed_form_and_minimises_the_prox_objective(w: np.ndarray, t: float) -> None:
+    out = soft_threshold(w, t)
+    closed = np.where(w > t, w - t, np.where(w < -t, w + t, 0.0))
+    np.testing.assert_allclose(out, closed, rtol=0, atol=1e-12)
+    np.testing.assert_array_equal(soft_threshold(torch.tensor(w), t).numpy(), out)
+    # The proximal operator: no nearby point has a lower 1/2 (x - w)^2 + t |x|.
+    objective = lambda x: 0.5 * (x - w) ** 2 + t * np.abs(x)  # noqa: E731
+    for delta in (-1e-3, 1e-3):
+        assert np.all(objective(out) <= objective(out + delta) + 1e-12)
+
+
+def test_proximal_steps_give_exact_zeros_where_subgradient_steps_oscillate() -> None:
+    X, y = regression(0)
+    Xt, yt = torch.from_numpy(X), torch.from_numpy(y)
+    lr, lam = 0.05, 0.5
+    w_prox, w_sub = torch.zeros(6, dtype=torch.float64), torch.zeros(6, dtype=torch.float64)
+    signs = []
+    for _ in range(2000):
+        w_prox = proximal_l1_step(w_prox, Xt.T @ (Xt @ w_prox - yt) / len(y), lr, lam)
+        w_sub = subgradient_l1_step(w_sub, Xt.T @ (Xt @ w_sub - yt) / len(y), lr, lam)
+        signs.append(torch.sign(w_sub))
+    zeros = w_prox == 0
+    assert zeros.sum() >= 2  # the irrelevant features are switched off exactly
+    assert torch.all(w_sub[zeros] != 0)  # the subgradient never lands on 0...
+    assert torch.all(w_sub[zeros].abs() <= lr * lam)  # ...it hovers within one step of it
+    flips = (torch.stack(signs[-100:]).diff(dim=0) != 0).sum(dim=0)
+    assert torch.all(flips[zeros] >= 10)  # jumping over 0 and back
+    np.testing.assert_allclose(w_prox.numpy(), lasso_path(X, y, [lam])[0], atol=1e-8)
+
+
+def test_lasso_and_ridge_paths_equal_scikit_learn() -> None:
+    from sklearn.linear_model import Lasso, Ridge
+
+    X, y = regression(1)
+    grid = [1.0, 0.3, 0.1, 0.01]
+    lasso = lasso_path(X, y, grid)
+    ridge = ridge_path(X, y, grid)
+    for lam, w_l1, w_l2 in zip(grid, lasso, ridge):
+        ref = Lasso(alpha=lam, fit_intercept=False, tol=1e-12, max_iter=100_000).fit(X, y).coef_
+        np.testing.assert_allclose(w_l1, ref, atol=1e-7)
+        np.testing.assert_allclose(w_l2, Ridge(alpha=len(y) * lam, fit_intercept=False).fit(X, y).coef_, atol=1e-10)
+    assert np.sum(lasso[0] == 0) >= 3 and np.all(ridge != 0)  # L1: exact zeros; L2: none
+
+
+# -- L2 penalty vs decoupled weight decay --------------------------------------------------------------
+def torch_trajectory(make, X: np.ndarray, y: np.ndarray, steps: int) -> np.ndarray:
+    w = torch.zeros(X.shape[1], dtype=torch.float64, requires_grad=True)
+    opt, path = make([w]), [w.detach().clone()]
+    for _ in range(steps):
+        opt.zero_grad()
+        ((torch.from_numpy(X) @ w - torch.from_numpy(y)) ** 2).mean().div(2).backward()
+        opt.step()
+        path.append(w.detach().clone())
+    return torch.stack(path).numpy()
+
+
+@settings(deadline=None, derandomize=True, max_examples=10)
+@given(st.floats(0.1, 1.0), st.floats(0.01, 0.1), st.integers(0, 1000))
+def test_l2_equals_weight_decay_for_sgd_but_not_for_adam(lam: float, lr: float, seed: int) -> None:
+    X, y = regression(seed)
+    sgd_l2, sgd_decay = l2_vs_weight_decay("sgd", X, y, lam=lam, lr=lr, steps=30)
+    np.testing.assert_allclose(sgd_l2, sgd_decay, rtol=1e-10, atol=1e-12)  # step for step
+    np.testing.assert_allclose(sgd_l2, torch_trajectory(lambda p: torch.optim.SGD(p, lr=lr, weight_decay=lam), X, y, 30),
+                               rtol=1e-10, atol=1e-12)
+    adam_l2, adam_decay = l2_vs_weight_decay("adam", X, y, lam=lam, lr=lr, steps=30)
+    np.testing.assert_allclose(adam_l2, torch_trajectory(lambda p: torch.optim.Adam(p, lr=lr, weight_decay=lam), X, y, 30),
+                               rtol=1e-10, atol=1e-12)
+    np.testing.assert_allclose(adam_decay, torch_trajectory(lambda p: torch.optim.AdamW(p, lr=lr, weight_decay=lam), X, y, 30),
+                               rtol=1e-10, atol=1e-12)
+    assert np.abs(adam_l2 - adam_decay).max() > 1e-3 * np.abs(adam_l2).max()
+
+
+def test_decoupled_weight_decay_shrinks_by_one_minus_lr_lam() -> None:
+    w = torch.tensor([[1.0, -2.0]])
+    decoupled_weight_decay_([w], lr=0.1, lam=2.0)
+    assert w.flatten().tolist() == pytest.approx([0.8, -1.6])
+
+
+# -- dropout and noise ---------------------------------------------------------------------------------
+@pytest.mark.parametrize("p", [0.1, 0.5, 0.8])
+def test_dropout_keeps_the_mean_in_expectation(p: float) -> None:
+    x = torch.full((200_000,), 3.0, dtype=torch.float64)
+    out = dropout(x, p, generator=torch.Generator().manual_seed(0))
+    kept = (out != 0).double().mean().item()
+    # Seeded draw; tolerances of 5 standard errors of a Bernoulli(1 - p) mean over 200,000 entries.
+    se = np.sqrt(p * (1 - p) / x.numel())
+    assert abs(kept - (1 - p)) < 5 * se
+    assert abs(out.mean().item() - 3.0) < 5 * 3.0 * se / (1 - p)
+    assert torch.all((out == 0) | torch.isclose(out, torch.tensor(3.0 / (1 - p), dtype=torch.float64)))
+
+
+@FEW
+@given(st.floats(0.05, 0.9), st.integers(0, 10_000))
+def test_dropout_equals_torch_dropout_for_the_same_mask(p: float, seed: int) -> None:
+    x = torch.randn(8, 5, generator=torch.Generator().manual_seed(seed), dtype=torch.float64)
+    torch.manual_seed(seed)
+    reference = torch.nn.Dropout(p)(x)
+    torch.manual_seed(seed)
+    mask = torch.nn.Dropout(p)(torch.ones_like(x)) != 0  # the mask torch drew, from the same seed
+    torch.testing.assert_close(dropout(x, p, mask=mask), reference, rtol=1e-12, atol=1e-12)
+    torch.testing.assert_close(Dropout(p).eval()(x), torch.nn.Dropout(p).eval()(x))
+
+
+def test_dropout_layers_are_the_identity_in_eval_mode() -> None:
+    net = make_mlp([64, 32, 10], dropout=0.5, noise_std=0.3, seed=0)
+    x = torch.rand(16, 64)
+    net.eval()
+    assert torch.equal(net(x), net(x))
+    net.train()
+    assert not torch.equal(net(x), net(x))
+    assert torch.equal(dropout(x, 0.7, training=False), x) and torch.equal(gaussian_noise(x, 2.0, training=False), x)
+
+
+def test_gaussian_noise_has_mean_zero_and_the_given_std() -> None:
+    noise = gaussian_noise(torch.zeros(100_000, dtype=torch.float64), 0.3, generator=torch.Generator().manual_seed(1))
+    assert abs(noise.mean().item()) < 5 * 0.3 / np.sqrt(1e5)
+    assert noise.std().item() == pytest.approx(0.3, rel=0.02)
+    assert torch.equal(GaussianNoise(0.3).eval()(noise), noise)
+
+
+# -- max-norm and label smoothing ----------------------------------------------------------------------
+@FEW
+@given(hnp.arrays(np.float64, st.tuples(st.integers(1, 5), st.integers(1, 5)), elements=floats), st.floats(0.1, 5))
+def test_max_norm_equals_torch_renorm(w: np.ndarray, c: float) -> None:
+    reference = torch.renorm(torch.tensor(w), p=2, dim=0, maxnorm=c)  # torch divides by norm + 1e-7
+    torch.testing.assert_close(max_norm_(torch.tensor(w), c), reference, rtol=1e-6, atol=1e-6)
+
+
+@FEW
+@given(st.integers(0, 10_000), st.floats(0, 1), st.integers(2, 6))
+def test_label_smoothing_loss_equals_torch_cross_entropy(seed: int, eps: float, k: int) -> None:
+    g = torch.Generator().manual_seed(seed)
+    logits, y = torch.randn(7, k, generator=g, dtype=torch.float64), torch.randint(0, k, (7,), generator=g)
+    reference = torch.nn.functional.cross_entropy(logits, y, label_smoothing=eps)
+    torch.testing.assert_close(label_smoothing_loss(logits, y, eps), reference, rtol=1e-12, atol=1e-12)
+    torch.testing.assert_close(smooth_labels(y, k, eps).sum(dim=1), torch.ones(7))
+
+
+# -- augmentation --------------------------------------------------------------------------------------
+def test_augment_digits_is_seeded_and_the_identity_without_distortion(digits) -> None:
+    X = digits[0][:20]
+    same = augment_digits(X, np.random.default_rng(0), max_shift=0, max_degrees=0, elastic=0)
+    np.testing.assert_allclose(same, X, atol=1e-12)
+    a, b = augment_digits(X, np.random.default_rng(3)), augment_digits(X, np.random.default_rng(3))
+    np.testing.assert_array_equal(a, b)
+    assert not np.allclose(a, X) and a.min() >= 0 and a.max() <= 1
+    # A shift moves the ink, it does not create or destroy it: the centre of mass moves by at most
+    # the shift (plus a little ink lost at the border), the total ink stays about the same.
+    shifted = augment_digits(X, np.random.default_rng(4), max_shift=1.0, max_degrees=0, elastic=0)
+    grid = np.stack(np.meshgrid(np.arange(8), np.arange(8), indexing="ij")).reshape(2, 64)
+    centre = lambda imgs: imgs @ grid.T / imgs.sum(axis=1, keepdims=True)  # noqa: E731
+    assert np.linalg.norm(centre(shifted) - centre(X), axis=1).max() <= np.sqrt(2) + 0.25
+    np.testing.assert_allclose(shifted.sum(axis=1), X.sum(axis=1), rtol=0.25)
+
+
+# -- the network and its training ----------------------------------------------------------------------
+def test_early_stopping_restores_the_weights_of_the_best_epoch(digits) -> None:
+    X, y, X_val, y_val = digits
+    net = make_mlp([64, 64, 10], seed=0)
+    history = train_classifier(net, X, y, X_val, y_val, epochs=80, lr=1e-2, patience=5, seed=0)
+    assert history.stopped_early
+    with torch.no_grad():
+        val_loss = torch.nn.functional.cross_entropy(net(torch.as_tensor(X_val, dtype=torch.float32)),
+                                                     torch.as_tensor(y_val)).item()
+    assert val_loss == pytest.approx(min(history.metrics["val_loss"]), rel=1e-6)
+    assert accuracy(net, X_val, y_val) == history.metrics["val_acc"][history.best_epoch]
+
+
+def test_sgd_with_l2_equals_sgd_with_weight_decay_on_the_network(digits) -> None:
+    X, y, X_val, y_val = digits
+    nets = [make_mlp([64, 16, 10], seed=1) for _ in range(2)]
+    train_classifier(nets[0], X, y, X_val, y_val, epochs=2, optimizer="sgd", lr=0.05, l2=0.5)
+    train_classifier(nets[1], X, y, X_val, y_val, epochs=2, optimizer="sgd", lr=0.05, weight_decay=0.5)
+    start = make_mlp([64, 16, 10], seed=1)
+    for a, b, a0 in zip(nets[0].parameters(), nets[1].parameters(), start.parameters()):
+        assert not torch.allclose(a, a0, atol=1e-3)  # training moved the weights...
+        torch.testing.assert_close(a, b, rtol=1e-5, atol=1e-6)  # ...the same way, to float32 rounding
+
+
+def test_proximal_l1_training_gives_exact_zeros_and_l1_in_the_loss_does_not(digits) -> None:
+    X, y, X_val, y_val = digits
+    zeros = {}
+    for proximal in (False, True):
+        net = make_mlp([64, 32, 10], seed=0)
+        train_classifier(net, X, y, X_val, y_val, epochs=20, lr=1e-2, l1=0.5, l1_proximal=proximal)
+        zeros[proximal] = np.mean(penalized_weights(net) == 0)
+    assert zeros[True] > 0.3 and zeros[False] < 0.01
+
+
+def test_make_mlp_depends_only_on_its_seed() -> None:
+    a, b, c = make_mlp([64, 8, 10], seed=4), make_mlp([64, 8, 10], seed=4), make_mlp([64, 8, 10], seed=5)
+    assert all(torch.equal(p, q) for p, q in zip(a.parameters(), b.parameters()))
+    assert not torch.equal(a[0].weight, c[0].weight)
+    assert isinstance(make_mlp([64, 8, 10], batch_norm=True)[1], torch.nn.BatchNorm1d)
+
+
+def test_max_norm_holds_after_training(digits) -> None:
+    X, y, X_val, y_val = digits
+    net = make_mlp([64, 32, 10], seed=0)
+    train_classifier(net, X, y, X_val, y_val, epochs=5, lr=3e-2, max_norm=0.5)
+    assert all(float(w.norm(dim=1).max()) <= 0.5 + 1e-5 for _, w in penalized_parameters(net))
+
+
+# -- bad input -----------------------------------------------------------------------------------------
+W = torch.ones(3)
+NET = make_mlp([64, 4, 10])
+XD, YD = np.zeros((4, 64)), np.array([0, 1, 2, 3])
+XR, YR = regression(0, n=5, d=2)
+
+BAD_INPUTS = [
+    ("penalized_parameters", penalized_parameters, dict(model="net"), TypeError, "model"),
+    ("penalized_parameters", penalized_parameters, dict(model=NET, exclude=["9.weight"]), ValueError, "exclude"),
+    ("penalized_parameters", penalized_parameters, dict(model=NET, exclude="0.weight"), TypeError, "exclude"),
+    ("l1_penalty", l1_penalty, dict(params=W, lam=-1.0), ValueError, "lam"),
+    ("l1_penalty", l1_penalty, dict(params="w", lam=1.0), TypeError, "params"),
+    ("l2_penalty", l2_penalty, dict(params=W, lam=float("inf")), ValueError, "lam"),
+    ("l2_penalty", l2_penalty, dict(params=[1.0, 2.0], lam=1.0), TypeError, "params"),
+    ("l1_gradient", l1_gradient, dict(w=W, lam=True), ValueError, "lam"),
+    ("l1_gradient", l1_gradient, dict(w=torch.ones(3, dtype=torch.int64), lam=1.0), TypeError, "w"),
+    ("l2_gradient", l2_gradient, dict(w="abc", lam=1.0), TypeError, "w"),
+    ("l2_gradient", l2_gradient, dict(w=W, lam=-0.1), ValueError, "lam"),
+    ("soft_threshold", soft_threshold, dict(w=W, threshold=-1.0), ValueError, "threshold"),
+    ("soft_threshold", soft_threshold, dict(w=[["a"]], threshold=1.0), TypeError, "w"),
+    ("proximal_l1_step", proximal_l1_step, dict(w=W, grad=torch.ones(2), lr=0.1, lam=1.0), ValueError, "grad"),
+    ("proximal_l1_step", proximal_l1_step, dict(w=W, grad=W, lr=0.0, lam=1.0), ValueError, "lr"),
+    ("proximal_l1_step", proximal_l1_step, dict(w=W, grad=W, lr=0.1, lam=-1.0), ValueError, "lam"),
+    ("subgradient_l1_step", subgradient_l1_step, dict(w=W, grad=W, lr=-0.1, lam=1.0), ValueError, "lr"),
+    ("subgradient_l1_step", subgradient_l1_step, dict(w=None, grad=W, lr=0.1, lam=1.0), TypeError, "w"),
+    ("lasso_path", lasso_path, dict(X=XR, y=YR, lams=[-1.0]), ValueError, "lams"),
+    ("lasso_path", lasso_path, dict(X=XR, y=YR[:3], lams=[1.0]), ValueError, "y"),
+    ("lasso_path", lasso_path, dict(X=XR, y=YR, lams=[1.0], n_steps=0), ValueError, "n_steps"),
+    ("ridge_path", ridge_path, dict(X=XR[0], y=YR, lams=[1.0]), ValueError, "X"),
+    ("ridge_path", ridge_path, dict(X=XR, y=YR, lams=[]), ValueError, "lams"),
+    ("decoupled_weight_decay_", decoupled_weight_decay_, dict(params=W, lr=0.1, lam=1.0), TypeError, "params"),
+    ("decoupled_weight_decay_", decoupled_weight_decay_, dict(params=[W], lr=0.1, lam=-1.0), ValueError, "lam"),
+    ("l2_vs_weight_decay", l2_vs_weight_decay, dict(optimizer="rmsprop", X=XR, y=YR, lam=0.1, lr=0.1), ValueError, "optimizer"),
+    ("l2_vs_weight_decay", l2_vs_weight_decay, dict(optimizer="sgd", X=XR, y=YR, lam=-0.1, lr=0.1), ValueError, "lam"),
+    ("l2_vs_weight_decay", l2_vs_weight_decay, dict(optimizer="sgd", X=XR, y=YR, lam=0.1, lr=0.1, steps=0), ValueError, "steps"),
+    ("l2_vs_weight_decay", l2_vs_weight_decay, dict(optimizer="sgd", X=XR, y=YR[:2], lam=0.1, lr=0.1), ValueError, "y"),
+    ("dropout", dropout, dict(x=W, p=1.0), ValueError, "p"),
+    ("dropout", dropout, dict(x=W, p=-0.1), ValueError, "p"),
+    ("dropout", dropout, dict(x=np.ones(3), p=0.5), TypeError, "x"),
+    ("dropout", dropout, dict(x=W, p=0.5, mask=torch.ones(3)), ValueError, "mask"),
+    ("dropout", dropout, dict(x=W, p=0.5, training=1), TypeError, "training"),
+    ("dropout", dropout, dict(x=W, p=0.5, generator=0), TypeError, "generator"),
+    ("Dropout", Dropout, dict(p=1.5), ValueError, "p"),
+    ("gaussian_noise", gaussian_noise, dict(x=W, std=-1.0), ValueError, "std"),
+    ("gaussian_noise", gaussian_noise, dict(x=[1.0], std=1.0), TypeError, "x"),
+    ("GaussianNoise", GaussianNoise, dict(std=float("nan")), ValueError, "std"),
+    ("max_norm_", max_norm_, dict(weight=W, max_norm=1.0), ValueError, "weight"),
+    ("max_norm_", max_norm_, dict(weight=torch.ones(2, 2), max_norm=0.0), ValueError, "max_norm"),
+    ("smooth_labels", smooth_labels, dict(y=torch.tensor([0, 3]), n_classes=3, eps=0.1), ValueError, "y"),
+    ("smooth_labels", smooth_labels, dict(y=torch.tensor([0, 1]), n_classes=3, eps=1.5), ValueError, "eps"),
+    ("smooth_labels", smooth_labels, dict(y=[0, 1], n_classes=3, eps=0.1), TypeError, "y"),
+    ("smooth_labels", smooth_labels, dict(y=torch.tensor([0, 1]), n_classes=1, eps=0.1), ValueError, "n_classes"),
+    ("label_smoothing_loss", label_smoothing_loss, dict(logits=torch.ones(3), y=torch.tensor([0]), eps=0.1), ValueError, "logits"),
+    ("label_smoothing_loss", label_smoothing_loss, dict(logits=torch.ones(1, 3), y=torch.tensor([0]), eps=-0.1), ValueError, "eps"),
+    ("augment_digits", augment_digits, dict(X=np.zeros((2, 63)), rng=np.random.default_rng(0)), ValueError, "X"),
+    ("augment_digits", augment_digits, dict(X=XD, rng=0), TypeError, "rng"),
+    ("augment_digits", augment_digits, dict(X=XD, rng=np.random.default_rng(0), max_degrees=-5), ValueError, "max_degrees"),
+    ("make_mlp", make_mlp, dict(sizes=[64]), ValueError, "sizes"),
+    ("make_mlp", make_mlp, dict(sizes=[64, 10], dropout=1.0), ValueError, "dropout"),
+    ("make_mlp", make_mlp, dict(sizes=[64, 10], noise_std=-1), ValueError, "noise_std"),
+    ("make_mlp", make_mlp, dict(sizes=[64, 10], batch_norm="yes"), TypeError, "batch_norm"),
+    ("make_mlp", make_mlp, dict(sizes=[64, 10], seed=-1), ValueError, "seed"),
+    ("accuracy", accuracy, dict(model="net", X=XD, y=YD), TypeError, "model"),
+    ("accuracy", accuracy, dict(model=NET, X=XD, y=YD[:2]), ValueError, "y"),
+    ("penalized_weights", penalized_weights, dict(model=None), TypeError, "model"),
+    ("train_classifier", train_classifier, dict(model=NET, X_train=XD, y_train=YD, X_val=XD, y_val=YD, l2=-1.0),
+     ValueError, "l2"),
+    ("train_classifier", train_classifier, dict(model=NET, X_train=XD, y_train=YD, X_val=XD, y_val=YD, optimizer="lbfgs"),
+     ValueError, "optimizer"),
+    ("train_classifier", train_classifier, dict(model=NET, X_train=XD[:, :10], y_train=YD, X_val=XD, y_val=YD),
+     ValueError, "X_train"),
+    ("train_classifier", train_classifier, dict(model=NET, X_train=XD, y_train=YD + 7, X_val=XD, y_val=YD),
+     ValueError, "y_train"),
+    ("train_classifier", train_classifier, dict(model=NET, X_train=XD, y_train=YD, X_val=XD, y_val=YD, augment=1),
+     TypeError, "augment"),
+    ("train_classifier", train_classifier, dict(model=NET, X_train=XD, y_train=YD, X_val=XD, y_val=YD, max_norm=0.0),
+     ValueError, "max_norm"),
+    ("train_classifier", train_classifier, dict(model=NET, X_train=XD, y_train=YD, X_val=XD, y_val=YD, patience=0),
+     ValueError, "patience"),
+    ("train_classifier", train_classifier, dict(model=3, X_train=XD, y_train=YD, X_val=XD, y_val=YD), TypeError, "model"),
+]
+
+
+(test_bad_input_is_rejected_with_a_message_naming_the_argument,
+ test_bad_input_table_covers_every_public_callable) = bad_input_tests(BAD_INPUTS, regularization)
