@@ -17,11 +17,13 @@ __all__ = ["scatter", "propagate", "gcn_norm", "GCNLayer", "SAGELayer", "readout
 REDUCES = ("sum", "mean", "max")
 
 
-def _check_tensor(name: str, x: object, rows: int | None = None) -> torch.Tensor:
+def _check_tensor(name: str, x: object, rows: int | None = None, cols: int | None = None) -> torch.Tensor:
     if not isinstance(x, torch.Tensor) or not x.is_floating_point() or x.ndim != 2:
         raise TypeError(f"{name} must be a 2-D float torch.Tensor, got {getattr(x, 'shape', type(x).__name__)}")
     if rows is not None and x.shape[0] != rows:
         raise ValueError(f"{name} must have {rows} rows, one per node, got {x.shape[0]}")
+    if cols is not None and x.shape[1] != cols:
+        raise ValueError(f"{name} must have {cols} columns, the layer's in_features, got {x.shape[1]}")
     return x
 
 
@@ -142,7 +144,7 @@ class GCNLayer(torch.nn.Module):
 
     def forward(self, graph: Graph, x: torch.Tensor) -> torch.Tensor:
         """Transform every node (``x W``), then average over the neighbourhood with GCN weights."""
-        x = _check_tensor("x", x, _check_graph(graph).num_nodes)
+        x = _check_tensor("x", x, _check_graph(graph).num_nodes, self.weight.shape[0])
         h = propagate(gcn_norm(graph), x @ self.weight)
         return h + self.bias if self.bias is not None else h
 
@@ -168,7 +170,7 @@ class SAGELayer(torch.nn.Module):
 
     def forward(self, graph: Graph, x: torch.Tensor) -> torch.Tensor:
         """Own features and aggregated neighbour features, each through its own weights."""
-        x = _check_tensor("x", x, _check_graph(graph).num_nodes)
+        x = _check_tensor("x", x, _check_graph(graph).num_nodes, self.weight_self.shape[0])
         return x @ self.weight_self + propagate(graph, x, self.aggregator) @ self.weight_neigh + self.bias
 
 

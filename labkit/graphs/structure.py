@@ -181,7 +181,7 @@ def from_networkx(nx_graph: Any, x: Any = None, weight: str | None = None) -> Gr
         if not nx_graph.is_directed() and u != v:  # a self-loop is one edge, not two
             pairs.append((ids[v], ids[u]))
             weights.append(w)
-    edge_index = torch.tensor(pairs, dtype=torch.long).T.reshape(2, -1)
+    edge_index = torch.tensor(pairs, dtype=torch.long).reshape(-1, 2).T
     return Graph(edge_index, len(ids), torch.tensor(weights) if weight is not None else None, x)
 
 
