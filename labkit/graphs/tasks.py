@@ -92,12 +92,12 @@ def negative_edges(graph: Graph, num_samples: int, seed: int = 0) -> torch.Tenso
     if n * (n - 1) - len(taken) < num_samples:
         raise ValueError(f"num_samples must be at most the number of free pairs, got {num_samples}")
     rng, found = np.random.default_rng(check_int("seed", seed, 0)), []
-    while len(found) < num_samples:
-        u, v = rng.integers(0, n, size=2)
-        if u != v and u * n + v not in taken:
-            taken |= {u * n + v, v * n + u}
-            found.append((u, v))
-    return torch.tensor(np.array(found).T, dtype=torch.long)
+    while len(found) < num_samples:  # draw candidates in bulk, keep the free ones, in order
+        for u, v in rng.integers(0, n, size=(2 * num_samples, 2)).tolist():
+            if u != v and u * n + v not in taken and len(found) < num_samples:
+                taken |= {u * n + v, v * n + u}
+                found.append((u, v))
+    return torch.tensor(found, dtype=torch.long).T
 
 
 def edge_scores(h: torch.Tensor, pairs: torch.Tensor) -> torch.Tensor:
