@@ -101,7 +101,7 @@ def negative_edges(graph: Graph, num_samples: int, seed: int = 0) -> torch.Tenso
 
 
 def edge_scores(h: torch.Tensor, pairs: torch.Tensor) -> torch.Tensor:
-    """Dot product ``h[u] . h[v]`` of the node embeddings of each pair: a high score predicts a link.
+    """Dot product ``(h[u] * h[v]).sum()`` of the node embeddings of each pair: a high score predicts a link.
 
     >>> edge_scores(torch.tensor([[1.0, 0.0], [1.0, 1.0]]), torch.tensor([[0], [1]])).tolist()
     [1.0]
