@@ -5,7 +5,7 @@ Zachary's karate club: two labels are enough
 The karate club of Zachary (1977) is a graph of 34 members and 78 friendships. The club split in
 two, and the question is which faction each member joined. We give the model the faction of two
 members only, the two leaders, and no feature at all: each node's input is its one-hot id. A
-two-layer graph convolutional network (GCN) learns the other 32 answers from the edges alone. This
+graph convolutional network (GCN) learns the other 32 answers from the edges alone. This
 is the semi-supervised, transductive setting of Kipf and Welling (2017): the whole graph is seen
 during training, only two labels are.
 """
