@@ -1,8 +1,11 @@
-"""Data shared by the concepts of the course: scikit-learn's bundled handwritten digits.
+"""Data shared by the concepts of the course: scikit-learn's bundled handwritten digits, and graphs.
 
 The digits are 1,797 grey-level images of 8x8 pixels, each pixel an integer from 0 to 16, labelled
 0 to 9. They ship with scikit-learn, so every example runs offline, and they are small enough to
-train a network on a laptop CPU in seconds.
+train a network on a laptop CPU in seconds. The graphs are Zachary's karate club, which ships with
+networkx, and a seeded synthetic set of small graphs whose class only their structure reveals. Seeded
+generators make the data of question 1: several regression tasks on the same inputs, two modalities of
+each digit, and two views of the same object.
 """
 
 from __future__ import annotations
@@ -16,7 +19,7 @@ from ._checks import check_array, check_int, check_matrix, check_positive
 
 __all__ = [
     "load_digits_split", "one_hot", "make_multitask_data", "make_multimodal_digits", "digit_views",
-    "make_planted_views",
+    "make_planted_views", "load_karate_club", "make_graph_classification",
 ]
 
 
@@ -296,3 +299,102 @@ def _check_noise(name: str, value: object) -> float:
     if value == 0 and not isinstance(value, bool):
         return 0.0
     return check_positive(name, value)
+
+
+def load_karate_club(labelled_per_class: int = 1, seed: int = 0) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Zachary's karate club: 34 members, 78 friendships, and the faction each member joined.
+
+    Parameters
+    ----------
+    labelled_per_class : int
+        Number of labelled members per faction, from 1 to 16: the two leaders (members 0 and 33)
+        first, then members drawn at random.
+    seed : int
+        Seed of that draw.
+
+    Returns
+    -------
+    edge_index : numpy.ndarray
+        Int64 array of shape ``(2, 156)``: each friendship in both directions.
+    y : numpy.ndarray
+        Int64 faction of each member: 0 for the instructor's ("Mr. Hi"), 1 for the officer's.
+    train_nodes : numpy.ndarray
+        The labelled members, ``2 * labelled_per_class`` of them.
+
+    Examples
+    --------
+    >>> edge_index, y, train_nodes = load_karate_club()
+    >>> edge_index.shape, int(y.sum()), train_nodes.tolist()
+    ((2, 156), 17, [0, 33])
+    """
+    k = check_int("labelled_per_class", labelled_per_class, 1)
+    if k > 16:
+        raise ValueError(f"labelled_per_class must be at most 16 (the smaller faction has 17 members), got {k}")
+    rng = np.random.default_rng(check_int("seed", seed, 0))
+    import networkx as nx  # here, so that `import labkit.data` stays cheap
+
+    g = nx.karate_club_graph()
+    y = np.array([g.nodes[v]["club"] != "Mr. Hi" for v in g.nodes], dtype=np.int64)
+    edges = np.array(g.edges, dtype=np.int64).T
+    edge_index = np.concatenate([edges, edges[::-1]], axis=1)
+    train = [0, 33]
+    for c, leader in ((0, 0), (1, 33)):
+        others = np.flatnonzero((y == c) & (np.arange(34) != leader))
+        train += rng.choice(others, size=k - 1, replace=False).tolist()
+    return edge_index, y, np.array(sorted(train), dtype=np.int64)
+
+
+def make_graph_classification(n_per_class: int = 50, seed: int = 0, num_types: int = 4
+                              ) -> tuple[list[np.ndarray], list[np.ndarray], np.ndarray]:
+    """Small graphs of three classes that only their structure tells apart.
+
+    Class 0 is a ring (a cycle), class 1 a random tree, class 2 two dense random communities joined
+    by one edge. Every graph has 10 to 20 nodes, and every node a one-hot "type" drawn uniformly
+    from ``num_types``, the same way in every class: a model that only counts node types is at chance.
+
+    Parameters
+    ----------
+    n_per_class : int
+        Number of graphs of each class, at least 1.
+    seed : int
+        Seed of the sizes, trees, communities and node types.
+    num_types : int
+        Number of node types, the length of each feature vector, at least 1.
+
+    Returns
+    -------
+    edge_indices : list of numpy.ndarray
+        One int64 array of shape ``(2, E)`` per graph, each edge in both directions.
+    features : list of numpy.ndarray
+        One float64 array of shape ``(n_nodes, num_types)`` per graph.
+    y : numpy.ndarray
+        Int64 class of each graph, in the order 0, 1, 2, 0, 1, 2...
+
+    Examples
+    --------
+    >>> edges, features, y = make_graph_classification(n_per_class=2, seed=0)
+    >>> len(edges), features[0].shape[1], y.tolist()
+    (6, 4, [0, 1, 2, 0, 1, 2])
+    """
+    n_per_class = check_int("n_per_class", n_per_class, 1)
+    num_types = check_int("num_types", num_types, 1)
+    rng = np.random.default_rng(check_int("seed", seed, 0))
+    import networkx as nx
+
+    edge_indices, features = [], []
+    for _ in range(n_per_class):
+        for label in range(3):
+            n = int(rng.integers(10, 21))
+            if label == 0:
+                g = nx.cycle_graph(n)
+            elif label == 1:
+                g = nx.random_labeled_tree(n, seed=int(rng.integers(2**31)))
+            else:
+                half = n // 2
+                g = nx.disjoint_union(nx.gnp_random_graph(half, 0.6, seed=int(rng.integers(2**31))),
+                                      nx.gnp_random_graph(n - half, 0.6, seed=int(rng.integers(2**31))))
+                g.add_edge(0, half)
+            edges = np.array(list(g.edges), dtype=np.int64).reshape(-1, 2).T
+            edge_indices.append(np.concatenate([edges, edges[::-1]], axis=1))
+            features.append(one_hot(rng.integers(0, num_types, size=n), num_types))
+    return edge_indices, features, np.tile(np.arange(3, dtype=np.int64), n_per_class)

@@ -7,7 +7,8 @@ import pytest
 
 from labkit import data
 from labkit.data import (
-    digit_views, load_digits_split, make_multimodal_digits, make_multitask_data, make_planted_views, one_hot,
+    digit_views, load_digits_split, load_karate_club, make_graph_classification, make_multimodal_digits,
+    make_multitask_data, make_planted_views, one_hot,
 )
 from badinput import bad_input_tests
 
@@ -81,6 +82,38 @@ def test_related_tasks_share_their_hidden_directions() -> None:
     assert s[2] / s[0] < 1e-6 < su[2] / su[0]
 
 
+def test_karate_club_is_zacharys_graph() -> None:
+    import networkx as nx
+
+    edge_index, y, train = load_karate_club()
+    g = nx.karate_club_graph()
+    assert edge_index.shape == (2, 2 * g.number_of_edges()) and y.shape == (34,)
+    assert {tuple(e) for e in edge_index.T.tolist()} == {e for u, v in g.edges for e in ((u, v), (v, u))}
+    assert y[0] == 0 and y[33] == 1 and np.bincount(y).tolist() == [17, 17]
+    assert train.tolist() == [0, 33]
+    _, _, train5 = load_karate_club(labelled_per_class=5, seed=1)
+    assert len(set(train5.tolist())) == 10 and np.bincount(y[train5]).tolist() == [5, 5]
+    assert {0, 33} <= set(train5.tolist())
+    assert np.array_equal(train5, load_karate_club(labelled_per_class=5, seed=1)[2])
+
+
+def test_graph_classification_set_is_seeded_and_type_counts_carry_no_label() -> None:
+    edges, features, y = make_graph_classification(n_per_class=60, seed=0)
+    again = make_graph_classification(n_per_class=60, seed=0)
+    assert all(np.array_equal(a, b) for a, b in zip(edges, again[0]))
+    assert len(edges) == len(features) == len(y) == 180
+    for e, x in zip(edges, features):
+        assert 10 <= len(x) <= 20 and e.max() < len(x)
+        assert {tuple(p) for p in e.T.tolist()} == {(v, u) for u, v in e.T.tolist()}  # undirected
+    rings = [e.shape[1] // 2 == len(x) for e, x, c in zip(edges, features, y) if c == 0]
+    trees = [e.shape[1] // 2 == len(x) - 1 for e, x, c in zip(edges, features, y) if c == 1]
+    assert all(rings) and all(trees)
+    # The share of each node type is the same in every class, up to sampling noise.
+    shares = np.array([[np.mean([x.mean(axis=0)[t] for x, c in zip(features, y) if c == k]) for t in range(4)]
+                       for k in range(3)])
+    np.testing.assert_allclose(shares, 0.25, atol=0.04)
+
+
 BAD_INPUTS = [
     ("load_digits_split", load_digits_split, dict(test_size=0.0), ValueError, "test_size"),
     ("load_digits_split", load_digits_split, dict(test_size=1.5), ValueError, "test_size"),
@@ -106,6 +139,12 @@ BAD_INPUTS = [
     ("make_planted_views", make_planted_views, dict(n_samples=10, correlations=[0.5] * 6), ValueError, "correlations"),
     ("make_planted_views", make_planted_views, dict(n_samples=1, correlations=[0.5]), ValueError, "n_samples"),
     ("make_planted_views", make_planted_views, dict(n_samples=10, correlations=[0.5], dims=[3, 3]), TypeError, "dims"),
+    ("load_karate_club", load_karate_club, dict(labelled_per_class=0), ValueError, "labelled_per_class"),
+    ("load_karate_club", load_karate_club, dict(labelled_per_class=17), ValueError, "labelled_per_class"),
+    ("load_karate_club", load_karate_club, dict(seed=-1), ValueError, "seed"),
+    ("make_graph_classification", make_graph_classification, dict(n_per_class=0), ValueError, "n_per_class"),
+    ("make_graph_classification", make_graph_classification, dict(num_types=1.5), TypeError, "num_types"),
+    ("make_graph_classification", make_graph_classification, dict(seed="a"), TypeError, "seed"),
 ]
 
 

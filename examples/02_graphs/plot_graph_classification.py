@@ -1,0 +1,84 @@
+"""
+Graph classification: when structure is the signal
+==================================================
+
+Can a model tell a ring from a tree or from two communities? We make 300 small graphs of the three
+kinds (10 to 20 nodes each) and give every node a random "type", drawn the same way in every class:
+the types carry no information, only the edges do. A GCN with a readout, which pools the node
+vectors into one vector per graph, is compared with the same classifier without message passing:
+an MLP on the bag of node features, which cannot see the edges.
+"""
+
+# %%
+# The data set
+# ------------
+#
+# ``make_graph_classification`` returns the edges, the node features and the class of each graph.
+# The colours below are the node types: random, in every class.
+import matplotlib.pyplot as plt
+import networkx as nx
+import numpy as np
+import torch
+
+from labkit.data import make_graph_classification
+from labkit.graphs import Graph, GraphClassifier, batch_graphs, to_networkx
+from labkit.plotting import use_style
+
+use_style()
+edges, features, y = make_graph_classification(n_per_class=100, seed=0)
+graphs = [Graph(e, len(x), x=x) for e, x in zip(edges, features)]
+y = torch.from_numpy(y)
+
+fig, axes = plt.subplots(1, 3, figsize=(9, 3))
+for ax, k, name in zip(axes, range(3), ["ring", "tree", "two communities"]):
+    g = nx.Graph(to_networkx(graphs[k]))
+    nx.draw(g, nx.kamada_kawai_layout(g), ax=ax, node_size=40, node_color=features[k].argmax(axis=1), cmap="tab10")
+    ax.set_title(f"class {k}: {name}")
+plt.show()
+
+# %%
+# The same classifier, with and without message passing
+# -----------------------------------------------------
+#
+# ``GraphClassifier`` stacks GCN layers, a readout (here the maximum over the nodes of each graph)
+# and a two-layer MLP. With ``num_layers=0`` it skips the GCN layers: it pools the raw node features
+# and classifies that. ``batch_graphs`` joins all 300 graphs into one graph of about 4,500 nodes,
+# with the graph id of every node; each epoch is one full-batch Adam step on the 210 training graphs.
+big, batch = batch_graphs(graphs)
+train, test = torch.arange(0, 210), torch.arange(210, 300)  # the classes alternate: both parts balanced
+
+
+def train_and_test(num_layers, epochs=150):
+    model = GraphClassifier(4, 32, 3, num_layers=num_layers, reduce="max", seed=0)
+    opt = torch.optim.Adam(model.parameters(), lr=0.01)
+    accuracy = []
+    for _ in range(epochs):
+        opt.zero_grad()
+        logits = model(big, big.x, batch)
+        torch.nn.functional.cross_entropy(logits[train], y[train]).backward()
+        opt.step()
+        accuracy.append((logits[test].argmax(1) == y[test]).float().mean().item())
+    return accuracy
+
+
+accuracy_gcn, accuracy_bag = train_and_test(num_layers=2), train_and_test(num_layers=0)
+print(f"test accuracy, GCN + readout: {accuracy_gcn[-1]:.3f}")
+print(f"test accuracy, bag of nodes:  {accuracy_bag[-1]:.3f} (chance: 0.333)")
+
+# %%
+# Only message passing learns
+# ---------------------------
+#
+# The bag-of-nodes model stays near chance however long it trains: the information it would need
+# is not in its input. The GCN reads the structure through the degrees that its normalisation and
+# aggregation expose, layer after layer.
+fig, ax = plt.subplots()
+ax.plot(np.arange(1, 151), accuracy_gcn, label="GCN (2 layers) + max readout")
+ax.plot(np.arange(1, 151), accuracy_bag, label="MLP on the bag of node features")
+ax.axhline(1 / 3, color="0.5", linestyle=":", label="chance")
+ax.set_xlabel("epoch")
+ax.set_ylabel("test accuracy")
+ax.set_ylim(0, 1.05)
+ax.set_title("Rings, trees and communities: only the edges tell them apart")
+ax.legend()
+plt.show()

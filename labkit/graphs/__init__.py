@@ -1,0 +1,22 @@
+"""Deep learning on graphs in plain torch: message passing from scratch, checked against DGL and PyG.
+
+A :class:`Graph` holds edges ``src -> dst`` as tensors. :func:`propagate` is one round of message
+passing: every edge carries a message from its source, every node aggregates what it receives.
+:class:`GCNLayer` and :class:`SAGELayer` add a learned transformation; :func:`readout` pools the
+nodes of each graph into one vector for graph classification; :func:`batch_graphs` joins several
+graphs into one. DGL and PyG are imported only inside the conversion functions that need them.
+"""
+
+from .layers import GCN, GCNLayer, GraphClassifier, SAGELayer, gcn_norm, propagate, readout, scatter
+from .structure import Graph, batch_graphs, from_dgl, from_networkx, from_pyg, to_dgl, to_networkx, to_pyg
+from .tasks import (
+    benchmark_gcn_layer, edge_scores, mean_cosine_similarity, negative_edges, roc_auc, split_edges,
+    train_node_classifier,
+)
+
+__all__ = [
+    "Graph", "batch_graphs", "from_networkx", "to_networkx", "to_dgl", "from_dgl", "to_pyg", "from_pyg",
+    "scatter", "propagate", "gcn_norm", "GCNLayer", "SAGELayer", "readout", "GCN", "GraphClassifier",
+    "train_node_classifier", "split_edges", "negative_edges", "edge_scores", "roc_auc",
+    "mean_cosine_similarity", "benchmark_gcn_layer",
+]
