@@ -35,6 +35,7 @@ extensions = [
     "sphinx_copybutton",
     "sphinx-mathjax-offline",  # MathJax 3 served from _static/mathjax: no CDN
     "labkit_site",
+    "gallery_i18n",
 ]
 
 # Absolute: the HTML builder reads templates_path from this file's folder, autosummary from docs/.
