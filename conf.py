@@ -94,7 +94,7 @@ sphinx_gallery_conf = {
     "doc_module": ("labkit",),
     "backreferences_dir": "generated/backreferences",
     "reset_modules": ("labkit_site.reset_state",),
-    "reset_modules_order": "before",
+    "reset_modules_order": "both",  # before: reseed; after: record the example's peak memory
     # Run times change on every run: keep them out of the pages so they stay out of the catalogs.
     "min_reported_time": 10**9,
     "write_computation_times": False,
