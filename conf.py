@@ -90,7 +90,8 @@ napoleon_use_rtype = False
 sphinx_gallery_conf = {
     "examples_dirs": "../examples",
     "gallery_dirs": "auto_examples",
-    "filename_pattern": r"/plot_",
+    # Which examples execute: all of them, unless docs/_ext/reproduce.py picks a few to build twice.
+    "filename_pattern": os.environ.get("LABKIT_GALLERY_PATTERN", r"/plot_"),
     "doc_module": ("labkit",),
     "backreferences_dir": "generated/backreferences",
     "reset_modules": ("labkit_site.reset_state",),
