@@ -8,6 +8,9 @@ STAMP := $(VENV)/.installed
 SPHINX := $(PY) -m sphinx
 SPHINXOPTS ?= -W --keep-going
 PORT ?= 8000
+# The build must never fetch anything: any HTTP(S) request during it goes to a closed port and fails.
+OFFLINE := http_proxy=http://127.0.0.1:9 https_proxy=http://127.0.0.1:9 HTTP_PROXY=http://127.0.0.1:9 \
+	HTTPS_PROXY=http://127.0.0.1:9 no_proxy=127.0.0.1,localhost
 
 # Same threads and seeds everywhere: the site must build identically on a 2-core laptop and in CI.
 export DGLBACKEND := pytorch
@@ -52,7 +55,7 @@ site: html-en html-fr
 html-en html-fr: html-%: $(STAMP)
 	@mkdir -p _build/logs
 	@start=$$(date +%s); \
-	$(SPHINX) -b html -c . -d _build/doctrees/$* -D language=$* $(SPHINXOPTS) -w _build/logs/$*.log \
+	$(OFFLINE) $(SPHINX) -b html -c . -d _build/doctrees/$* -D language=$* $(SPHINXOPTS) -w _build/logs/$*.log \
 	  docs _build/html/$* 2>&1 | tee _build/logs/$*.out; \
 	echo "[$*] site built in $$(( $$(date +%s) - start )) s" | tee _build/logs/$*.time
 
