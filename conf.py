@@ -34,6 +34,7 @@ extensions = [
     "sphinx_design",
     "sphinx_copybutton",
     "sphinx-mathjax-offline",  # MathJax 3 served from _static/mathjax: no CDN
+    "sphinxcontrib.bibtex",
     "labkit_site",
     "gallery_i18n",
 ]
@@ -68,6 +69,12 @@ gettext_last_translator = "labkit authors"
 gettext_language_team = "labkit"
 
 # -- MyST and myst-nb -----------------------------------------------------------------------------
+# One bibliography for the whole course (docs/references.bib), cited where each claim is made.
+bibtex_bibfiles = ["docs/references.bib"]  # relative to conf.py
+bibtex_default_style = "plain"
+bibtex_reference_style = "author_year"
+bibtex_footbibliography_header = ""
+
 myst_enable_extensions = ["dollarmath", "amsmath", "colon_fence", "deflist", "attrs_inline"]
 myst_heading_anchors = 3
 nb_execution_mode = "cache"
