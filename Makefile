@@ -8,6 +8,9 @@ STAMP := $(VENV)/.installed
 SPHINX := $(PY) -m sphinx
 SPHINXOPTS ?= -W --keep-going
 PORT ?= 8000
+# The build must never fetch anything: any HTTP(S) request during it goes to a closed port and fails.
+OFFLINE := http_proxy=http://127.0.0.1:9 https_proxy=http://127.0.0.1:9 HTTP_PROXY=http://127.0.0.1:9 \
+	HTTPS_PROXY=http://127.0.0.1:9 no_proxy=127.0.0.1,localhost
 
 # Same threads and seeds everywhere: the site must build identically on a 2-core laptop and in CI.
 export DGLBACKEND := pytorch
@@ -17,13 +20,14 @@ export MPLBACKEND := Agg
 export PYTHONHASHSEED := 0
 export PYDEVD_DISABLE_FILE_VALIDATION := 1
 
-.PHONY: site html-en html-fr serve test po lock doctest clean help
+.PHONY: site html-en html-fr serve test po lock doctest report clean help
 
 help:
 	@echo "make site    build the English and French course in _build/html (creates .venv first)"
 	@echo "make serve   serve _build/html on http://127.0.0.1:$(PORT)"
 	@echo "make test    unit tests, doctests, both site builds, translations, links, browser"
 	@echo "make doctest doctests of labkit and of the pages"
+	@echo "make report  copy the last build's time and memory report into README.md"
 	@echo "make po      refresh the French catalogs in locales/fr after changing English text"
 	@echo "make lock    regenerate requirements.lock from pyproject.toml (needs network)"
 
@@ -42,7 +46,7 @@ $(STAMP): requirements.lock
 
 site: html-en html-fr
 	cp docs/_root/index.html _build/html/index.html
-	@$(PY) docs/_ext/gallery_times.py docs/auto_examples | tee _build/logs/gallery-times.txt
+	@$(PY) docs/_ext/build_report.py docs/auto_examples _build/logs
 	@echo
 	@echo "The course is built: open _build/html/index.html (or run 'make serve')."
 
@@ -51,7 +55,7 @@ site: html-en html-fr
 html-en html-fr: html-%: $(STAMP)
 	@mkdir -p _build/logs
 	@start=$$(date +%s); \
-	$(SPHINX) -b html -c . -d _build/doctrees/$* -D language=$* $(SPHINXOPTS) -w _build/logs/$*.log \
+	$(OFFLINE) $(SPHINX) -b html -c . -d _build/doctrees/$* -D language=$* $(SPHINXOPTS) -w _build/logs/$*.log \
 	  docs _build/html/$* 2>&1 | tee _build/logs/$*.out; \
 	echo "[$*] site built in $$(( $$(date +%s) - start )) s" | tee _build/logs/$*.time
 
@@ -86,5 +90,11 @@ lock:
 	uv pip compile pyproject.toml --extra docs --extra test --universal --python-version 3.10 \
 	  --generate-hashes -o requirements.lock
 
+# Copy the last build's report (times and peak memory against the budget) into the README.
+report:
+	@test -f _build/logs/build-report.md || { echo "No build report yet: run 'make site' first."; exit 1; }
+	$(PY) docs/_ext/build_report.py docs/auto_examples _build/logs README.md > /dev/null
+	@echo "README.md: Build report section updated from the last build."
+
 clean:
-	rm -rf _build docs/auto_examples docs/api/generated locales/fr/LC_MESSAGES/**/*.mo
+	rm -rf _build docs/auto_examples docs/generated locales/fr/LC_MESSAGES/**/*.mo

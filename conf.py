@@ -34,7 +34,9 @@ extensions = [
     "sphinx_design",
     "sphinx_copybutton",
     "sphinx-mathjax-offline",  # MathJax 3 served from _static/mathjax: no CDN
+    "sphinxcontrib.bibtex",
     "labkit_site",
+    "gallery_i18n",
 ]
 
 # Absolute: the HTML builder reads templates_path from this file's folder, autosummary from docs/.
@@ -67,6 +69,12 @@ gettext_last_translator = "labkit authors"
 gettext_language_team = "labkit"
 
 # -- MyST and myst-nb -----------------------------------------------------------------------------
+# One bibliography for the whole course (docs/references.bib), cited where each claim is made.
+bibtex_bibfiles = ["docs/references.bib"]  # relative to conf.py
+bibtex_default_style = "plain"
+bibtex_reference_style = "author_year"
+bibtex_footbibliography_header = ""
+
 myst_enable_extensions = ["dollarmath", "amsmath", "colon_fence", "deflist", "attrs_inline"]
 myst_heading_anchors = 3
 nb_execution_mode = "cache"
@@ -89,11 +97,12 @@ napoleon_use_rtype = False
 sphinx_gallery_conf = {
     "examples_dirs": "../examples",
     "gallery_dirs": "auto_examples",
-    "filename_pattern": r"/plot_",
+    # Which examples execute: all of them, unless docs/_ext/reproduce.py picks a few to build twice.
+    "filename_pattern": os.environ.get("LABKIT_GALLERY_PATTERN", r"/plot_"),
     "doc_module": ("labkit",),
     "backreferences_dir": "generated/backreferences",
     "reset_modules": ("labkit_site.reset_state",),
-    "reset_modules_order": "before",
+    "reset_modules_order": "both",  # before: reseed; after: record the example's peak memory
     # Run times change on every run: keep them out of the pages so they stay out of the catalogs.
     "min_reported_time": 10**9,
     "write_computation_times": False,

@@ -153,3 +153,24 @@ def test_root_page_shows_both_languages_when_asked(browser, server):
         assert not visit.errors and not visit.outside
     finally:
         visit.close()
+
+
+# One word per language, in the reader's own language, and a page it must find. Sphinx indexes each
+# language with its own stemmer: "dérivées" must find the page that says "dérivée".
+SEARCHES = [("en", "backpropagation", "backprop.html"), ("en", "derivatives", "backprop.html"),
+            ("fr", "rétropropagation", "backprop.html"), ("fr", "dérivées", "backprop.html")]
+
+
+@pytest.mark.parametrize("language, word, expected", SEARCHES)
+def test_search_finds_the_page_in_the_readers_language(browser, server, language, word, expected):
+    site_dir(language)
+    visit = Visit(browser, server)
+    try:
+        visit.page.goto(f"{server}/{language}/search.html?q={word}")
+        visit.page.wait_for_selector("#search-results ul.search li", timeout=20000)
+        found = visit.page.eval_on_selector_all("#search-results ul.search li a",
+                                                "els => els.map(e => e.getAttribute('href'))")
+        assert any(href.split("?")[0].split("#")[0].endswith(expected) for href in found), found
+        assert not visit.errors and not visit.outside
+    finally:
+        visit.close()

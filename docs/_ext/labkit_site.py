@@ -107,18 +107,52 @@ def on_include_read(app: Any, path: Any, docname: str, content: list[str]) -> No
 
 # -- Gallery examples -----------------------------------------------------------------------------
 
-def reset_state(gallery_conf: dict, fname: str) -> None:
-    """Reseed and reset before each gallery example: examples share one interpreter."""
+def _peak_rss_mib() -> float:
+    """The peak resident memory of this process since the last reset (Linux ``VmHWM``)."""
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    return float("nan")
+
+
+def _memory_file(gallery_conf: dict, fname: str) -> Path | None:
+    """Where an example's peak memory is kept: next to the ``.cost.json`` sphinx-gallery writes."""
+    src = Path(gallery_conf["src_dir"])
+    listify = lambda v: [v] if isinstance(v, str) else list(v)  # noqa: E731
+    for examples, gallery in zip(listify(gallery_conf["examples_dirs"]), listify(gallery_conf["gallery_dirs"])):
+        matches = sorted((src / examples).rglob(Path(fname).name))
+        if len(matches) == 1:
+            rel = matches[0].relative_to(src / examples)
+            return src / gallery / rel.parent / f"{rel.stem}.memory.json"
+    return None
+
+
+def reset_state(gallery_conf: dict, fname: str, when: str) -> None:
+    """Reseed and reset before each gallery example (examples share one interpreter), and record the
+    example's peak memory after it for the build report."""
+    import json
+
     import matplotlib
     import numpy as np
     import torch
 
+    clear_refs = Path("/proc/self/clear_refs")
+    if when == "after":
+        target = _memory_file(gallery_conf, fname) if fname else None
+        if target is not None and clear_refs.exists():
+            target.write_text(json.dumps({"peak_rss_mib": round(_peak_rss_mib(), 1)}))
+        return
     random.seed(0)
     np.random.seed(0)
     torch.manual_seed(0)
     torch.set_num_threads(2)  # the course targets a 2-core laptop; also keeps timings comparable
     matplotlib.rcdefaults()
     matplotlib.use("Agg")
+    if clear_refs.exists():  # Linux: "5" resets the peak resident set, so each example gets its own
+        try:
+            clear_refs.write_text("5")
+        except OSError:
+            pass
 
 
 def setup(app: Any) -> dict:

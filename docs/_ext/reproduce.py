@@ -1,0 +1,116 @@
+"""Build the gallery twice from the same sources and compare the example outputs.
+
+Usage: ``python docs/_ext/reproduce.py [--fastest N | --pattern REGEX]`` from the repository root.
+
+Each build runs in its own copy of the sources, with its own caches, in a fresh interpreter; only the
+chosen examples execute (the N fastest of the last ``make site``, by default 3). Their outputs must be
+the same: the generated page of each example, which holds its printed output, identical as text, and
+every figure identical pixel for pixel (tolerance 0). Exit status 0 if so; the differences otherwise.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parents[2]
+GALLERY = ROOT / "docs" / "auto_examples"
+COPIED = ["conf.py", "docs", "examples", "labkit", "locales"]
+GENERATED = shutil.ignore_patterns("auto_examples", "generated", "__pycache__", ".ipynb_checkpoints")
+
+
+def fastest(n: int) -> list[str]:
+    """The ``n`` examples that took least time in the last build, as paths like ``06_x/plot_y``."""
+    costs = {p.relative_to(GALLERY).as_posix().removesuffix(".cost.json"): json.loads(p.read_text())["time"]
+             for p in GALLERY.rglob("*.cost.json")}
+    if not costs:
+        raise SystemExit("No timings yet: run 'make site' first, or name the examples with --pattern.")
+    return sorted(costs, key=costs.get)[:n]
+
+
+def build(workdir: Path, pattern: str) -> subprocess.Popen:
+    """Start one build of the English site in a copy of the sources under ``workdir``."""
+    for name in COPIED:
+        source = ROOT / name
+        (shutil.copytree(source, workdir / name, ignore=GENERATED) if source.is_dir()
+         else shutil.copy2(source, workdir / name))
+    env = {**os.environ, "LABKIT_GALLERY_PATTERN": pattern, "PYTHONPATH": str(workdir), "MPLBACKEND": "Agg",
+           "PYTHONHASHSEED": "0", "OMP_NUM_THREADS": "2", "MKL_NUM_THREADS": "2", "DGLBACKEND": "pytorch"}
+    command = [sys.executable, "-m", "sphinx", "-b", "html", "-q", "-c", str(workdir), "-d", str(workdir / "doctrees"),
+               "-D", "nb_execution_mode=off", str(workdir / "docs"), str(workdir / "html")]
+    log = (workdir / "build.log").open("w")
+    return subprocess.Popen(command, cwd=workdir, env=env, stdout=log, stderr=subprocess.STDOUT)
+
+
+def outputs(workdir: Path, example: str) -> tuple[str, dict[str, np.ndarray]]:
+    """The generated page of an example and its figures, decoded to pixels."""
+    import matplotlib.image
+
+    gallery = workdir / "docs" / "auto_examples"
+    page = (gallery / f"{example}.rst").read_text(encoding="utf-8")
+    stem = Path(example).name
+    images = sorted((gallery / Path(example).parent / "images").glob(f"sphx_glr_{stem}_*.png"))
+    images += sorted((gallery / Path(example).parent / "images" / "thumb").glob(f"sphx_glr_{stem}_thumb.png"))
+    return page, {p.name: matplotlib.image.imread(p) for p in images}
+
+
+def compare(examples: list[str], workdir: Path | None = None) -> list[str]:
+    """Build twice and return the differences between the two builds' outputs (empty: reproducible)."""
+    pattern = "/(" + "|".join(re.escape(Path(e).name) for e in examples) + r")\.py$"
+    with tempfile.TemporaryDirectory(prefix="labkit-reproduce-", dir=workdir) as tmp:
+        runs = [Path(tmp) / "first", Path(tmp) / "second"]
+        builds = []
+        for run in runs:
+            run.mkdir()
+            builds.append(build(run, pattern))
+        for run, process in zip(runs, builds):  # both at once: the machine has two cores
+            if process.wait() != 0:
+                raise SystemExit(f"build in {run} failed:\n" + (run / "build.log").read_text()[-3000:])
+        return differences(runs, examples)
+
+
+def differences(runs: list[Path], examples: list[str]) -> list[str]:
+    """What differs between the outputs of the same examples in two build trees."""
+    found = []
+    for example in examples:
+        (page1, images1), (page2, images2) = (outputs(run, example) for run in runs)
+        if not images1:
+            found.append(f"{example}: no figure was produced")
+        if page1 != page2:
+            found.append(f"{example}: the printed output differs")
+        if images1.keys() != images2.keys():
+            found.append(f"{example}: different figures {sorted(images1)} vs {sorted(images2)}")
+        for name in sorted(images1.keys() & images2.keys()):
+            a, b = images1[name], images2[name]
+            if a.shape != b.shape or not np.array_equal(a, b):
+                diff = "shape" if a.shape != b.shape else f"max pixel difference {np.abs(a - b).max():.3g}"
+                found.append(f"{example}: {name} differs ({diff})")
+    return found
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    group = parser.add_mutually_exclusive_group()
+    group.add_argument("--fastest", type=int, default=3, help="build the N fastest examples (default 3)")
+    group.add_argument("--pattern", help="regular expression on the example paths, e.g. '06_backprop/'")
+    args = parser.parse_args()
+    every = sorted(p.relative_to(ROOT / "examples").with_suffix("").as_posix()
+                   for p in (ROOT / "examples").glob("*/plot_*.py"))
+    examples = [e for e in every if re.search(args.pattern, e)] if args.pattern else fastest(args.fastest)
+    print("Building twice:", ", ".join(examples))
+    found = compare(examples)
+    print("\n".join(found) if found else "Reproducible: same printed output and pixel-identical figures in both builds.")
+    sys.exit(1 if found else 0)
+
+
+if __name__ == "__main__":
+    main()

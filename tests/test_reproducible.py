@@ -1,0 +1,42 @@
+"""Two builds from the same commit give the same example outputs: text identical, figures pixel-identical."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import matplotlib.image
+import numpy as np
+import pytest
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "docs" / "_ext"))
+import reproduce  # noqa: E402
+
+
+def fake_build(root: Path, printed: str, pixel: float) -> Path:
+    images = root / "docs" / "auto_examples" / "01_a" / "images"
+    (images / "thumb").mkdir(parents=True)
+    (root / "docs" / "auto_examples" / "01_a" / "plot_x.rst").write_text(printed)
+    picture = np.full((4, 4, 3), 0.5)
+    picture[0, 0, 0] = pixel
+    matplotlib.image.imsave(images / "sphx_glr_plot_x_001.png", picture)
+    matplotlib.image.imsave(images / "thumb" / "sphx_glr_plot_x_thumb.png", np.zeros((2, 2, 3)))
+    return root
+
+
+def test_identical_outputs_have_no_difference(tmp_path):
+    runs = [fake_build(tmp_path / n, "loss 0.1\n", 0.5) for n in ("a", "b")]
+    assert reproduce.differences(runs, ["01_a/plot_x"]) == []
+
+
+def test_a_changed_number_or_pixel_is_reported(tmp_path):
+    runs = [fake_build(tmp_path / "a", "loss 0.1\n", 0.5), fake_build(tmp_path / "b", "loss 0.2\n", 1.0)]
+    found = reproduce.differences(runs, ["01_a/plot_x"])
+    assert "01_a/plot_x: the printed output differs" in found
+    assert any("sphx_glr_plot_x_001.png differs (max pixel difference" in f for f in found)
+
+
+@pytest.mark.site
+def test_the_fastest_examples_build_twice_to_the_same_outputs(tmp_path):
+    examples = reproduce.fastest(3)  # from the timings of the `make site` that ran before
+    assert reproduce.compare(examples, workdir=tmp_path) == []
