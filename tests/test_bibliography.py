@@ -9,7 +9,7 @@ from sitetools import ROOT, parse, site_dir
 
 DOCS = ROOT / "docs"
 BIB = DOCS / "references.bib"
-NOT_COURSE = {"index.md", "howto.md", "references.md"}  # navigation, not claims
+NOT_COURSE = {"index.md", "howto.md", "references.md", "glossary.md"}  # navigation, not claims
 COURSE_PAGES = sorted(p.name for p in DOCS.glob("*.md") if p.name not in NOT_COURSE)
 
 
