@@ -16,7 +16,7 @@ from torch.utils.flop_counter import FlopCounterMode
 
 from labkit import hardware
 from labkit.hardware import (
-    SPECIFICATIONS, Workload, available_devices, environment, gpu_roofline, load_results, main, measure,
+    SPECIFICATIONS, Workload, available_devices, curve, environment, gpu_roofline, load_results, main, measure,
     measured_peaks, plan, provenance, recorded_gpu_run, ridge_point, roofline_bound, run_sweep, save_results,
     spec_roofline, synchronizer, thread_scaling, time_call, validate,
 )
@@ -164,6 +164,8 @@ def test_sweep_records_counts_timings_and_provenance(cpu_run):
     assert planned <= {(r["kind"], r["size"]) for r in cpu_run["results"]}
     for r in cpu_run["results"]:
         assert r["median_s"] > 0 and r["flops"] == Workload(**{k: r[k] for k in ("kind", "size", "dtype", "flops", "bytes", "shape")}).flops
+    c = curve(cpu_run, "cpu", "matmul")
+    assert c["size"].tolist() == [32] and c["flops"][0] == 2 * 32**3 and c["q1_s"][0] <= c["median_s"][0] <= c["q3_s"][0]
     assert cpu_run["peaks"]["cpu"]["peak_flops"] > 0 and cpu_run["peaks"]["cpu"]["bandwidth"] > 0
 
 
@@ -275,11 +277,13 @@ BAD_INPUTS = [
     ("run_sweep", run_sweep, dict(devices=[]), ValueError, "devices"),
     ("run_sweep", run_sweep, dict(devices=["tpu"]), ValueError, "device"),
     ("run_sweep", run_sweep, dict(devices=["cpu"], repeats=0), ValueError, "repeats"),
+    ("run_sweep", run_sweep, dict(devices=["cpu"], workloads=["matmul"]), TypeError, "workloads"),
     ("save_results", save_results, dict(run={"schema": "x"}, path="x.json"), ValueError, "run"),
     ("load_results", load_results, dict(path=3), TypeError, "path"),
     ("load_results", load_results, dict(path="no/such/file.json"), ValueError, "path"),
     ("validate", validate, dict(run=[1, 2]), ValueError, "run"),
     ("recorded_gpu_run", recorded_gpu_run, dict(directory=3), TypeError, "directory"),
+    ("curve", curve, dict(run=None, device="cpu", kind="matmul"), TypeError, "run"),
     ("gpu_roofline", gpu_roofline, dict(dtype="float64"), ValueError, "dtype"),
     ("provenance", provenance, dict(run={}, device="cpu"), ValueError, "run"),
     ("main", main, dict(argv=["--output", "x.json", "--devices", "tpu"]), ValueError, "device"),

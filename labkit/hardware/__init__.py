@@ -15,7 +15,7 @@ Only the standard library, NumPy and PyTorch are imported, so the sweep runs on 
 from .harness import SUPPORTED_DTYPES, Timing, available_devices, environment, synchronizer, time_call
 from .roofline import SPECIFICATIONS, measured_peaks, ridge_point, roofline_bound, spec_roofline
 from .sweep import (
-    RECORDS, SCHEMA, SPEC_GPU, gpu_roofline, load_results, main, measure, plan, provenance, recorded_gpu_run, run_sweep, save_results,
+    RECORDS, SCHEMA, SPEC_GPU, curve, gpu_roofline, load_results, main, measure, plan, provenance, recorded_gpu_run, run_sweep, save_results,
     thread_scaling, validate,
 )
 from .workloads import ITEMSIZE, MLP_SIZES, Workload
@@ -24,6 +24,6 @@ __all__ = [
     "time_call", "Timing", "synchronizer", "available_devices", "environment", "SUPPORTED_DTYPES",
     "Workload", "ITEMSIZE", "MLP_SIZES",
     "roofline_bound", "ridge_point", "measured_peaks", "spec_roofline", "SPECIFICATIONS",
-    "plan", "measure", "thread_scaling", "run_sweep", "save_results", "load_results", "validate",
+    "plan", "measure", "thread_scaling", "run_sweep", "save_results", "load_results", "validate", "curve",
     "recorded_gpu_run", "gpu_roofline", "SPEC_GPU", "provenance", "main", "RECORDS", "SCHEMA",
 ]

@@ -16,6 +16,8 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+
 from .._checks import check_choice, check_int
 from .harness import available_devices, check_device, environment, synchronizer, time_call
 from .roofline import SPECIFICATIONS, measured_peaks, spec_roofline
@@ -102,12 +104,13 @@ def thread_scaling(workloads: Sequence[Workload], repeats: int = 5) -> list[dict
 
 
 def run_sweep(devices: Sequence[str] | None = None, profile: str = "quick", repeats: int = 7,
-              log: Callable[[str], object] | None = None) -> dict[str, Any]:
-    """Measure :func:`plan`'s workloads on each device; return the run as a JSON-ready dict.
+              log: Callable[[str], object] | None = None,
+              workloads: Sequence[Workload] | None = None) -> dict[str, Any]:
+    """Measure :func:`plan`'s workloads (or the given ``workloads``) on each device, as a JSON-ready dict.
 
     A workload that fails (out of memory, say) is reported through ``log`` and left out; the run
-    goes on. The CPU also gets a thread-scaling pair (1 thread and all) for its largest matrix
-    product and element-wise addition.
+    goes on. On the CPU, its largest matrix product and element-wise addition are also timed with a
+    single thread (rows with ``single_thread`` true): what parallel cores alone buy.
 
     >>> run = run_sweep(["cpu"], "tiny", repeats=1)
     >>> run["schema"], sorted(run["peaks"]), run["environment"]["devices"]["cpu"]["threads"] >= 1
@@ -117,9 +120,11 @@ def run_sweep(devices: Sequence[str] | None = None, profile: str = "quick", repe
     if not devices or isinstance(devices, str):
         raise ValueError(f"devices must be a non-empty list such as ['cpu'], got {devices!r}")
     repeats = check_int("repeats", repeats, 1)
+    if workloads is not None and (isinstance(workloads, Workload) or not all(isinstance(w, Workload) for w in workloads)):
+        raise TypeError("workloads must be None or a sequence of labkit.hardware.Workload")
     results: list[dict[str, Any]] = []
     for device in devices:
-        work = plan(device, profile)
+        work = plan(device, profile) if workloads is None else list(workloads)
         for w in work:
             try:
                 results.append(measure(w, device, repeats=repeats))
@@ -129,7 +134,8 @@ def run_sweep(devices: Sequence[str] | None = None, profile: str = "quick", repe
         import torch
 
         if device == "cpu" and torch.get_num_threads() > 1:
-            largest = [max((w for w in work if w.kind == k), key=lambda w: w.size) for k in ("matmul", "elementwise")]
+            largest = [max(ws, key=lambda w: w.size) for k in ("matmul", "elementwise")
+                       if (ws := [w for w in work if w.kind == k])]
             results += [r for r in thread_scaling(largest, repeats) if r["single_thread"]]
         if log:
             log(f"{device}: {sum(r['device'] == device for r in results)} workloads measured")
@@ -224,6 +230,25 @@ def provenance(run: dict[str, Any], device: str) -> str:
         parts += [f"{info['threads']} threads"]
     parts += [f"torch {env['torch']}", f"numpy {env['numpy']}", f"on {env['date'][:10]}"]
     return ", ".join(parts)
+
+
+def curve(run: dict[str, Any], device: str, kind: str, dtype: str = "float32") -> dict[str, np.ndarray]:
+    """One workload's rows of a run as arrays sorted by size, ready to plot.
+
+    Keys: ``size``, ``median_s``, ``q1_s``, ``q3_s``, ``flops``, ``bytes``; single-thread rows are
+    left out. Empty arrays if the run has no such row.
+
+    >>> run = {"results": [dict(device="cpu", kind="matmul", dtype="float32", size=n, median_s=n / 10,
+    ...                         q1_s=0.0, q3_s=1.0, flops=2 * n**3, bytes=12 * n**2) for n in (8, 4)]}
+    >>> curve(run, "cpu", "matmul")["size"]
+    array([4, 8])
+    """
+    if not isinstance(run, dict) or not isinstance(run.get("results"), list):
+        raise TypeError(f"run must be a sweep result: a dict with a 'results' list, got {type(run).__name__}")
+    rows = sorted((r for r in run["results"] if (r["device"], r["kind"], r["dtype"]) == (device, kind, dtype)
+                   and not r.get("single_thread")), key=lambda r: r["size"])
+    keys = ("size", "median_s", "q1_s", "q3_s", "flops", "bytes")
+    return {k: np.array([r[k] for r in rows], dtype=np.int64 if k == "size" else np.float64) for k in keys}
 
 
 #: The GPU whose datasheet stands in until a GPU run is recorded.
