@@ -87,12 +87,12 @@ def test_roofline_is_min_of_peak_and_intensity_times_bandwidth(i, peak, bw):
     assert roofline_bound([ridge_point(peak, bw)], peak, bw)[0] == pytest.approx(peak)
 
 
-def test_measured_peaks_take_the_best_rows_and_skip_single_thread_rows():
+def test_measured_peaks_take_the_best_rows_and_skip_thread_scaling_rows():
     rows = [dict(device="cpu", kind="matmul", dtype="float32", flops=100, bytes=10, median_s=1.0),
             dict(device="cpu", kind="matmul", dtype="float32", flops=100, bytes=10, median_s=0.5),
             dict(device="cpu", kind="matmul", dtype="float64", flops=100, bytes=10, median_s=2.0),
             dict(device="cpu", kind="elementwise", dtype="float32", flops=1, bytes=12, median_s=0.1),
-            dict(device="cpu", kind="matmul", dtype="float32", flops=100, bytes=10, median_s=0.01, single_thread=True)]
+            dict(device="cpu", kind="matmul", dtype="float32", flops=100, bytes=10, median_s=0.01, thread_scaling=True)]
     peaks = measured_peaks({"results": rows}, "cpu")
     assert peaks["peak_flops"] == 200.0 and peaks["peak_dtype"] == "float32"
     assert peaks["peak_flops_by_dtype"] == {"float32": 200.0, "float64": 50.0}
@@ -224,6 +224,13 @@ def test_thread_scaling_and_measure_restore_the_thread_count():
     with pytest.raises(TypeError):
         measure(Workload.matmul(4), "cpu", threads=1.5)
     assert torch.get_num_threads() == before
+    one = run_sweep(["cpu"], repeats=1, workloads=[Workload.matmul(8), Workload.elementwise(64)], threads=1)
+    assert [(r["kind"], r["threads"], r["thread_scaling"]) for r in one["results"]] == [
+        ("matmul", 1, False), ("elementwise", 1, False)]
+    assert torch.get_num_threads() == before
+    every = run_sweep(["cpu"], repeats=1, workloads=[Workload.matmul(8), Workload.matmul(16)])
+    assert [(r["size"], r["threads"], r["thread_scaling"]) for r in every["results"]] == [
+        (8, before, False), (16, before, False), (16, 1, True)]  # the largest product, on one thread
 
 
 def test_command_line_writes_a_valid_file(tmp_path, capsys):
@@ -278,6 +285,7 @@ BAD_INPUTS = [
     ("run_sweep", run_sweep, dict(devices=["tpu"]), ValueError, "device"),
     ("run_sweep", run_sweep, dict(devices=["cpu"], repeats=0), ValueError, "repeats"),
     ("run_sweep", run_sweep, dict(devices=["cpu"], workloads=["matmul"]), TypeError, "workloads"),
+    ("run_sweep", run_sweep, dict(devices=["cpu"], threads=0), ValueError, "threads"),
     ("save_results", save_results, dict(run={"schema": "x"}, path="x.json"), ValueError, "run"),
     ("load_results", load_results, dict(path=3), TypeError, "path"),
     ("load_results", load_results, dict(path="no/such/file.json"), ValueError, "path"),

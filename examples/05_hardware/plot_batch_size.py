@@ -21,7 +21,8 @@ from labkit.plotting import PALETTE, use_style
 
 use_style()
 
-here = run_sweep(["cpu"], repeats=3, workloads=[Workload.mlp_step(b) for b in (1, 4, 16, 64, 256, 1024)])
+# One CPU thread: steady timings even on a machine busy with other work.
+here = run_sweep(["cpu"], repeats=3, workloads=[Workload.mlp_step(b) for b in (1, 4, 16, 64, 256, 1024)], threads=1)
 cpu = curve(here, "cpu", "mlp_step")
 gpu_run = recorded_gpu_run()
 print(f"CPU: {provenance(here, 'cpu')}")
@@ -34,7 +35,7 @@ for b, t in zip(cpu["size"], cpu["median_s"]):
 # proportionally longer and the throughput levels off. On a GPU, the level is reached much later:
 # there are many more lanes to fill.
 fig, ax = plt.subplots()
-ax.loglog(cpu["size"], cpu["size"] / cpu["median_s"], marker="o", color=PALETTE[0], label="this CPU (measured)")
+ax.loglog(cpu["size"], cpu["size"] / cpu["median_s"], marker="o", color=PALETTE[0], label="one core of this CPU (measured)")
 if gpu_run:
     for kind, colour, label in (("mlp_step", PALETTE[1], "GPU, data on the GPU (recorded)"),
                                 ("mlp_step_with_copy", PALETTE[3], "GPU, batch copied each step (recorded)")):

@@ -16,7 +16,8 @@ as such.
 # --------------------------
 #
 # The sweep times each workload with the honest harness of ``labkit.hardware``: warm-up runs, the
-# device synchronised before each clock reading, the median of repeated runs. The FLOP/s ceiling is
+# device synchronised before each clock reading, the median of repeated runs. We use one core of the
+# CPU: its timings stay steady even when the machine is busy with other work. The FLOP/s ceiling is
 # the best matrix product or convolution, the bandwidth ceiling the best element-wise addition, which
 # does one addition per 12 bytes moved.
 import matplotlib.pyplot as plt
@@ -30,7 +31,7 @@ use_style()
 workloads = ([Workload.matmul(n) for n in (16, 64, 256, 512)]
              + [Workload.elementwise(n) for n in (2**12, 2**16, 2**20, 2**22)]
              + [Workload.conv2d(8, 32, 32)] + [Workload.mlp_step(b) for b in (1, 32, 256)])
-run = run_sweep(["cpu"], repeats=3, workloads=workloads)
+run = run_sweep(["cpu"], repeats=3, workloads=workloads, threads=1)
 peak, bandwidth = run["peaks"]["cpu"]["peak_flops"], run["peaks"]["cpu"]["bandwidth"]
 print(provenance(run, "cpu"))
 print(f"measured ceilings: {peak / 1e9:.1f} GFLOP/s (float32), {bandwidth / 1e9:.1f} GB/s")
@@ -48,14 +49,14 @@ styles = {"matmul": ("o", "matrix product"), "elementwise": ("s", "element-wise 
           "conv2d": ("D", "convolution"), "mlp_step": ("^", "MLP training step")}
 intensity = np.logspace(-2, 3, 200)
 fig, ax = plt.subplots()
-ax.loglog(intensity, roofline_bound(intensity, peak, bandwidth), color="black", label="roofline (measured)")
+ax.loglog(intensity, roofline_bound(intensity, peak, bandwidth), color="black", label="roofline of one core (measured)")
 for (kind, (marker, label)), colour in zip(styles.items(), PALETTE):
-    rows = [r for r in run["results"] if r["kind"] == kind and not r["single_thread"]]
+    rows = [r for r in run["results"] if r["kind"] == kind ]
     ax.scatter([r["intensity"] for r in rows], [r["flops"] / r["median_s"] for r in rows],
                marker=marker, color=colour, label=label, zorder=3)
 ax.set_xlabel("arithmetic intensity (FLOP/byte)")
 ax.set_ylabel("FLOP/s")
-ax.set_title("This CPU: measured roofline and workloads")
+ax.set_title("One core of this CPU: measured roofline and workloads")
 ax.legend(loc="lower right")
 plt.show()
 
@@ -69,7 +70,7 @@ plt.show()
 # datasheet: the legend says which.
 gpu = {dtype: gpu_roofline(dtype) for dtype in ("float32", "bfloat16")}
 fig, ax = plt.subplots()
-ax.loglog(intensity, roofline_bound(intensity, peak, bandwidth), color=PALETTE[0], label="this CPU, float32 (measured)")
+ax.loglog(intensity, roofline_bound(intensity, peak, bandwidth), color=PALETTE[0], label="one core of this CPU, float32 (measured)")
 kind = "measured" if gpu["float32"]["measured"] else "datasheet"
 for (dtype, roof), colour in zip(gpu.items(), PALETTE[1:]):
     if roof["peak_flops"]:
@@ -87,6 +88,6 @@ print(f"GPU: {gpu['float32']['source']}")
 for dtype, roof in gpu.items():
     if roof["peak_flops"]:
         print(f"GPU {dtype} ({kind}): {roof['peak_flops'] / 1e12:.0f} TFLOP/s, "
-              f"{roof['peak_flops'] / peak:.0f} x the FLOP/s measured on this CPU")
+              f"{roof['peak_flops'] / peak:.0f} x the FLOP/s measured on one core of this CPU")
 print(f"GPU bandwidth ({kind}): {gpu['float32']['bandwidth'] / 1e12:.2f} TB/s, "
-      f"{gpu['float32']['bandwidth'] / bandwidth:.0f} x the bandwidth measured on this CPU")
+      f"{gpu['float32']['bandwidth'] / bandwidth:.0f} x the bandwidth measured on one core of this CPU")

@@ -14,18 +14,20 @@ on one CPU core and on all of them.
 # Matrix product and element-wise addition on this CPU
 # ----------------------------------------------------
 #
-# Every point is the median of repeated runs; the bars span the middle half of the runs.
+# Every point is the median of repeated runs on one core; the bars span the middle half of the runs.
 import matplotlib.pyplot as plt
 import numpy as np
 
-from labkit.hardware import SPEC_GPU, Workload, curve, provenance, recorded_gpu_run, run_sweep, spec_roofline
+from labkit.hardware import (
+    SPEC_GPU, Workload, curve, provenance, recorded_gpu_run, run_sweep, spec_roofline, thread_scaling,
+)
 from labkit.plotting import PALETTE, use_style
 
 use_style()
 
 workloads = [Workload.matmul(n) for n in (16, 32, 64, 128, 256, 512)]
 workloads += [Workload.elementwise(n) for n in 4 ** np.arange(5, 12)]
-here = run_sweep(["cpu"], repeats=3, workloads=workloads)
+here = run_sweep(["cpu"], repeats=3, workloads=workloads, threads=1)  # one core: steady timings
 gpu_run = recorded_gpu_run()
 print(f"CPU: {provenance(here, 'cpu')}")
 print(f"GPU: {provenance(gpu_run, 'cuda')}" if gpu_run else "GPU: no GPU run recorded yet; datasheet bounds only")
@@ -42,7 +44,7 @@ fig, axes = plt.subplots(1, 2, figsize=(9, 4))
 for ax, kind, unit in zip(axes, ("matmul", "elementwise"), ("matrix side n", "number of elements")):
     c = curve(here, "cpu", kind)
     ax.errorbar(c["size"], c["median_s"], yerr=[c["median_s"] - c["q1_s"], c["q3_s"] - c["median_s"]],
-                marker="o", color=PALETTE[0], label="this CPU (measured)")
+                marker="o", color=PALETTE[0], label="one core of this CPU (measured)")
     if gpu_run:
         for device, colour, label in (("cuda", PALETTE[1], "GPU (recorded)"), ("cpu", PALETTE[2], "GPU's host CPU (recorded)")):
             g = curve(gpu_run, device, kind)
@@ -60,7 +62,8 @@ plt.show()
 
 # %%
 # Where the GPU overtakes: the smallest size at which the recorded GPU beats the CPU, for each
-# workload. Below it, the launch and synchronisation cost more than the work.
+# workload, both measured on the GPU machine with all its CPU cores. Below it, the launch and
+# synchronisation cost more than the work.
 if gpu_run:
     for kind in ("matmul", "elementwise"):
         g, h = curve(gpu_run, "cuda", kind), curve(gpu_run, "cpu", kind)
@@ -75,24 +78,19 @@ else:
 # What parallelism alone buys
 # ---------------------------
 #
-# The sweep also timed the largest matrix product and addition on a single thread. A matrix product
+# The same two workloads at their largest size, on one thread and on all of them. A matrix product
 # reuses each number it loads many times, so more cores make it faster. An addition loads two
 # numbers per operation: once memory is the limit, extra cores wait for it. (On a machine busy with
 # other work, threads also wait for each other, and the speed-up can even fall below 1.)
+rows = thread_scaling([Workload.matmul(512), Workload.elementwise(4**11)], repeats=3)
 speedups = {}
-for kind in ("matmul", "elementwise"):
-    rows = [r for r in here["results"] if r["kind"] == kind]
-    largest = max(r["size"] for r in rows)
-    one = next((r for r in rows if r["size"] == largest and r["single_thread"]), None)
-    every = next(r for r in rows if r["size"] == largest and not r["single_thread"])
-    if one:
-        speedups[f"{kind}\n(size {largest})"] = one["median_s"] / every["median_s"]
-        print(f"{kind} of size {largest}: speed-up of {every['threads']} threads over 1 = "
-              f"{one['median_s'] / every['median_s']:.2f}")
-if speedups:
-    fig, ax = plt.subplots(figsize=(5, 3.5))
-    ax.bar(list(speedups), list(speedups.values()), color=PALETTE[:len(speedups)])
-    ax.axhline(1, color="black", linewidth=1)
-    ax.set_ylabel("speed-up over one thread")
-    ax.set_title(f"All {here['environment']['devices']['cpu']['threads']} threads against one")
-    plt.show()
+for one, every in zip(rows[::2], rows[1::2]):
+    speedups[f"{one['kind']}\n(size {one['size']})"] = one["median_s"] / every["median_s"]
+    print(f"{one['kind']} of size {one['size']}: speed-up of {every['threads']} threads over 1 = "
+          f"{one['median_s'] / every['median_s']:.2f}")
+fig, ax = plt.subplots(figsize=(5, 3.5))
+ax.bar(list(speedups), list(speedups.values()), color=PALETTE[:len(speedups)])
+ax.axhline(1, color="black", linewidth=1)
+ax.set_ylabel("speed-up over one thread")
+ax.set_title(f"All {rows[1]['threads']} threads against one")
+plt.show()

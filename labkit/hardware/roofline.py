@@ -82,7 +82,7 @@ def measured_peaks(run: dict[str, Any], device: str) -> dict[str, Any]:
 
     The FLOP/s ceiling is the best of the matrix products and convolutions (per dtype and overall),
     the bandwidth the best of the element-wise additions, whose 12 bytes per FLOP leave the arithmetic
-    units idle. Thread-scaling rows that used fewer threads than the rest are left out.
+    units idle. The extra rows of a thread-scaling measurement are left out.
 
     Examples
     --------
@@ -93,7 +93,7 @@ def measured_peaks(run: dict[str, Any], device: str) -> dict[str, Any]:
     """
     if not isinstance(run, dict) or not isinstance(run.get("results"), list):
         raise TypeError(f"run must be a sweep result: a dict with a 'results' list, got {type(run).__name__}")
-    rows = [r for r in run["results"] if r["device"] == device and not r.get("single_thread")]
+    rows = [r for r in run["results"] if r["device"] == device and not r.get("thread_scaling")]
     if not rows:
         devices = sorted({r["device"] for r in run["results"]})
         raise ValueError(f"device {device!r} has no result in this run (devices: {devices})")

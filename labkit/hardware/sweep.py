@@ -82,8 +82,7 @@ def measure(workload: Workload, device: str, *, repeats: int = 7, threads: int |
         used = torch.get_num_threads()
     finally:
         torch.set_num_threads(before)  # the thread count is global: leave it as we found it
-    return {"device": device, **workload.as_dict(), **timing.as_dict(), "threads": used,
-            "single_thread": threads == 1 and before > 1}
+    return {"device": device, **workload.as_dict(), **timing.as_dict(), "threads": used, "thread_scaling": False}
 
 
 def thread_scaling(workloads: Sequence[Workload], repeats: int = 5) -> list[dict[str, Any]]:
@@ -100,17 +99,20 @@ def thread_scaling(workloads: Sequence[Workload], repeats: int = 5) -> list[dict
         raise TypeError("workloads must be a sequence of labkit.hardware.Workload")
     if torch.get_num_threads() < 2:
         raise ValueError("thread_scaling needs at least 2 CPU threads: torch.get_num_threads() is 1")
-    return [measure(w, "cpu", repeats=repeats, threads=t) for w in workloads for t in (1, None)]
+    rows = [measure(w, "cpu", repeats=repeats, threads=t) for w in workloads for t in (1, None)]
+    return [{**r, "thread_scaling": True} for r in rows]
 
 
 def run_sweep(devices: Sequence[str] | None = None, profile: str = "quick", repeats: int = 7,
               log: Callable[[str], object] | None = None,
-              workloads: Sequence[Workload] | None = None) -> dict[str, Any]:
+              workloads: Sequence[Workload] | None = None, threads: int | None = None) -> dict[str, Any]:
     """Measure :func:`plan`'s workloads (or the given ``workloads``) on each device, as a JSON-ready dict.
 
     A workload that fails (out of memory, say) is reported through ``log`` and left out; the run
-    goes on. On the CPU, its largest matrix product and element-wise addition are also timed with a
-    single thread (rows with ``single_thread`` true): what parallel cores alone buy.
+    goes on. ``threads`` sets the CPU's thread count (default: all). With all threads, the largest
+    matrix product and element-wise addition are also timed on one thread (rows with
+    ``thread_scaling`` true): what parallel cores alone buy. One thread gives steadier timings on a
+    machine busy with other work, where threads wait for each other.
 
     >>> run = run_sweep(["cpu"], "tiny", repeats=1)
     >>> run["schema"], sorted(run["peaks"]), run["environment"]["devices"]["cpu"]["threads"] >= 1
@@ -120,6 +122,7 @@ def run_sweep(devices: Sequence[str] | None = None, profile: str = "quick", repe
     if not devices or isinstance(devices, str):
         raise ValueError(f"devices must be a non-empty list such as ['cpu'], got {devices!r}")
     repeats = check_int("repeats", repeats, 1)
+    threads = None if threads is None else check_int("threads", threads, 1)
     if workloads is not None and (isinstance(workloads, Workload) or not all(isinstance(w, Workload) for w in workloads)):
         raise TypeError("workloads must be None or a sequence of labkit.hardware.Workload")
     results: list[dict[str, Any]] = []
@@ -127,16 +130,16 @@ def run_sweep(devices: Sequence[str] | None = None, profile: str = "quick", repe
         work = plan(device, profile) if workloads is None else list(workloads)
         for w in work:
             try:
-                results.append(measure(w, device, repeats=repeats))
+                results.append(measure(w, device, repeats=repeats, threads=threads if device == "cpu" else None))
             except (RuntimeError, ValueError, MemoryError) as err:  # e.g. CUDA out of memory
                 if log:
                     log(f"skipped {w.kind} {w.dtype} size {w.size} on {device}: {err}")
         import torch
 
-        if device == "cpu" and torch.get_num_threads() > 1:
+        if device == "cpu" and threads is None and torch.get_num_threads() > 1:
             largest = [max(ws, key=lambda w: w.size) for k in ("matmul", "elementwise")
                        if (ws := [w for w in work if w.kind == k])]
-            results += [r for r in thread_scaling(largest, repeats) if r["single_thread"]]
+            results += [r for r in thread_scaling(largest, repeats) if r["threads"] == 1]
         if log:
             log(f"{device}: {sum(r['device'] == device for r in results)} workloads measured")
     run = {"schema": SCHEMA, "profile": profile, "environment": environment(devices), "results": results}
@@ -227,7 +230,7 @@ def provenance(run: dict[str, Any], device: str) -> str:
     if device == "cuda":
         parts += [f"driver {info['driver']}", f"CUDA {info['cuda']}"]
     else:
-        parts += [f"{info['threads']} threads"]
+        parts += [f"{info['threads']} CPU threads available"]
     parts += [f"torch {env['torch']}", f"numpy {env['numpy']}", f"on {env['date'][:10]}"]
     return ", ".join(parts)
 
@@ -235,7 +238,7 @@ def provenance(run: dict[str, Any], device: str) -> str:
 def curve(run: dict[str, Any], device: str, kind: str, dtype: str = "float32") -> dict[str, np.ndarray]:
     """One workload's rows of a run as arrays sorted by size, ready to plot.
 
-    Keys: ``size``, ``median_s``, ``q1_s``, ``q3_s``, ``flops``, ``bytes``; single-thread rows are
+    Keys: ``size``, ``median_s``, ``q1_s``, ``q3_s``, ``flops``, ``bytes``; thread-scaling rows are
     left out. Empty arrays if the run has no such row.
 
     >>> run = {"results": [dict(device="cpu", kind="matmul", dtype="float32", size=n, median_s=n / 10,
@@ -246,7 +249,7 @@ def curve(run: dict[str, Any], device: str, kind: str, dtype: str = "float32") -
     if not isinstance(run, dict) or not isinstance(run.get("results"), list):
         raise TypeError(f"run must be a sweep result: a dict with a 'results' list, got {type(run).__name__}")
     rows = sorted((r for r in run["results"] if (r["device"], r["kind"], r["dtype"]) == (device, kind, dtype)
-                   and not r.get("single_thread")), key=lambda r: r["size"])
+                   and not r.get("thread_scaling")), key=lambda r: r["size"])
     keys = ("size", "median_s", "q1_s", "q3_s", "flops", "bytes")
     return {k: np.array([r[k] for r in rows], dtype=np.int64 if k == "size" else np.float64) for k in keys}
 
