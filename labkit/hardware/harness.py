@@ -84,7 +84,7 @@ class Timing:
 
     @property
     def spread(self) -> float:
-        """Interquartile range relative to the median: 0.05 means the middle half lies within 5 %."""
+        """Interquartile range divided by the median; 0.05 means the middle half lies within 5 %."""
         return (self.q3_s - self.q1_s) / self.median_s if self.median_s > 0 else 0.0
 
     def as_dict(self) -> dict[str, float]:

@@ -49,7 +49,7 @@ class Workload:
 
     @property
     def intensity(self) -> float:
-        """Arithmetic intensity: FLOPs per byte moved (0 for a copy)."""
+        """Arithmetic intensity, in FLOPs per byte moved (0 for a copy)."""
         return self.flops / self.bytes
 
     def as_dict(self) -> dict[str, Any]:
