@@ -18,8 +18,8 @@ as such.
 # The sweep times each workload with the honest harness of ``labkit.hardware``: warm-up runs, the
 # device synchronised before each clock reading, the median of repeated runs. We use one core of the
 # CPU: its timings stay steady even when the machine is busy with other work. The FLOP/s ceiling is
-# the best matrix product or convolution, the bandwidth ceiling the best element-wise addition, which
-# does one addition per 12 bytes moved.
+# the best matrix product, the bandwidth ceiling the best element-wise addition, which does one
+# addition per 12 bytes moved.
 import matplotlib.pyplot as plt
 import numpy as np
 
