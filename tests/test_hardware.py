@@ -97,6 +97,10 @@ def test_measured_peaks_take_the_best_rows_and_skip_thread_scaling_rows():
     assert peaks["peak_flops"] == 200.0 and peaks["peak_dtype"] == "float32"
     assert peaks["peak_flops_by_dtype"] == {"float32": 200.0, "float64": 50.0}
     assert peaks["bandwidth"] == pytest.approx(120.0)
+    conv = dict(device="cpu", kind="conv2d", dtype="float32", flops=1000, bytes=10, median_s=1.0)
+    assert measured_peaks({"results": rows + [conv]}, "cpu")["peak_flops"] == 1000.0
+    on_gpu = [{**r, "device": "cuda"} for r in rows + [conv]]  # cuDNN may use TF32: not a float32 peak
+    assert measured_peaks({"results": on_gpu}, "cuda")["peak_flops"] == 200.0
 
 
 def test_specifications_are_labelled_with_their_source():

@@ -18,8 +18,8 @@ as such.
 # The sweep times each workload with the honest harness of ``labkit.hardware``: warm-up runs, the
 # device synchronised before each clock reading, the median of repeated runs. We use one core of the
 # CPU: its timings stay steady even when the machine is busy with other work. The FLOP/s ceiling is
-# the best matrix product, the bandwidth ceiling the best element-wise addition, which does one
-# addition per 12 bytes moved.
+# the best matrix product or convolution, the bandwidth ceiling the best element-wise addition, which
+# does one addition per 12 bytes moved.
 import matplotlib.pyplot as plt
 import numpy as np
 
@@ -28,7 +28,7 @@ from labkit.plotting import PALETTE, use_style
 
 use_style()
 
-workloads = ([Workload.matmul(n) for n in (16, 64, 256, 512)]
+workloads = ([Workload.matmul(n) for n in (16, 64, 256, 1024)]
              + [Workload.elementwise(n) for n in (2**12, 2**16, 2**20, 2**22)]
              + [Workload.conv2d(8, 32, 32)] + [Workload.mlp_step(b) for b in (1, 32, 256)])
 run = run_sweep(["cpu"], repeats=3, workloads=workloads, threads=1)

@@ -54,6 +54,9 @@ for ax, kind, unit in zip(axes, ("matmul", "elementwise"), ("matrix side n", "nu
         ax.loglog(c["size"], bound, linestyle="--", color=PALETTE[1], label=f"{SPEC_GPU}, datasheet bound")
     ax.set_xscale("log")
     ax.set_yscale("log")
+    if kind == "matmul":  # few sizes: label each one, without the crowded minor ticks
+        ax.set_xticks(c["size"], [str(n) for n in c["size"]])
+        ax.minorticks_off()
     ax.set_xlabel(unit)
     ax.set_title({"matmul": "matrix product", "elementwise": "element-wise addition"}[kind])
     ax.legend(fontsize=8)

@@ -80,11 +80,11 @@ def ridge_point(peak_flops: float, bandwidth: float) -> float:
 def measured_peaks(run: dict[str, Any], device: str) -> dict[str, Any]:
     """The ceilings of ``device`` measured in a sweep: its fastest FLOP/s and bytes/s.
 
-    The FLOP/s ceiling is the best of the matrix products (per dtype and overall), the bandwidth the
-    best of the element-wise additions, whose 12 bytes per FLOP leave the arithmetic units idle.
-    Convolutions are left out: on a GPU, cuDNN may run a float32 convolution in TF32 on the tensor
-    cores, which would pass for a float32 peak. The extra rows of a thread-scaling measurement are
-    left out too.
+    The FLOP/s ceiling is the best of the matrix products and convolutions (per dtype and overall),
+    the bandwidth the best of the element-wise additions, whose 12 bytes per FLOP leave the arithmetic
+    units idle. On a GPU, convolutions are left out: cuDNN may run a float32 convolution in TF32 on
+    the tensor cores, which would pass for a float32 peak. The extra rows of a thread-scaling
+    measurement are left out too.
 
     Examples
     --------
@@ -101,7 +101,7 @@ def measured_peaks(run: dict[str, Any], device: str) -> dict[str, Any]:
         raise ValueError(f"device {device!r} has no result in this run (devices: {devices})")
     flops_by_dtype: dict[str, float] = {}
     for r in rows:
-        if r["kind"] == "matmul":
+        if r["kind"] == "matmul" or (r["kind"] == "conv2d" and device != "cuda"):
             flops_by_dtype[r["dtype"]] = max(flops_by_dtype.get(r["dtype"], 0.0), r["flops"] / r["median_s"])
     bandwidths = [r["bytes"] / r["median_s"] for r in rows if r["kind"] == "elementwise"]
     best = max(flops_by_dtype, key=flops_by_dtype.__getitem__, default=None)
