@@ -22,7 +22,7 @@ from labkit.plotting import PALETTE, use_style
 use_style()
 
 # One CPU thread: steady timings even on a machine busy with other work.
-here = run_sweep(["cpu"], repeats=3, workloads=[Workload.mlp_step(b) for b in (1, 4, 16, 64, 256, 1024)], threads=1)
+here = run_sweep(["cpu"], repeats=7, workloads=[Workload.mlp_step(b) for b in (1, 4, 16, 64, 256, 1024)], threads=1)
 cpu = curve(here, "cpu", "mlp_step")
 gpu_run = recorded_gpu_run()
 print(f"CPU: {provenance(here, 'cpu')}")
