@@ -294,7 +294,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     for device, peak in run["peaks"].items():
         print(f"{device}: {provenance(run, device)}")
         for dtype, flops in peak["peak_flops_by_dtype"].items():
-            print(f"  best {dtype} FLOP/s: {flops / 1e12:.2f} TFLOP/s")
+            print(f"  best {dtype} FLOP/s: {flops / 1e9:,.1f} GFLOP/s")
         print(f"  best bandwidth: {peak['bandwidth'] / 1e9:.1f} GB/s")
     print(f"wrote {len(run['results'])} results to {path}")
     return 0
