@@ -103,8 +103,11 @@ def translate_script(source: str, table: dict[str, str]) -> tuple[str, list[str]
         raise ValueError("source must start with a docstring, as every gallery example does")
     lines = source.splitlines(keepends=True)
     head, rest = "".join(lines[:docstring.end_lineno]), "".join(lines[docstring.end_lineno:])
-    quote = head.lstrip()[:3]
-    head = f"{quote}\n{translator.text(ast.get_docstring(ast.parse(source)))}{quote}\n"
+    prefix, quote = re.match(r"\s*([rRuU]?)(\"\"\"|\'\'\')", head).groups()
+    text = translator.text(ast.get_docstring(ast.parse(source)))
+    if prefix.lower() != "r":  # a plain string literal: its backslashes must be escaped again
+        text = text.replace("\\", "\\\\")
+    head = f"{prefix}{quote}\n{text}{quote}\n"
 
     def block(match: re.Match) -> str:
         content = re.sub(r"^# ?", "", match.group("text_content"), flags=re.M)
