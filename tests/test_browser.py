@@ -158,7 +158,9 @@ def test_root_page_shows_both_languages_when_asked(browser, server):
 # One word per language, in the reader's own language, and a page it must find. Sphinx indexes each
 # language with its own stemmer: "dérivées" must find the page that says "dérivée".
 SEARCHES = [("en", "backpropagation", "backprop.html"), ("en", "derivatives", "backprop.html"),
-            ("fr", "rétropropagation", "backprop.html"), ("fr", "dérivées", "backprop.html")]
+            ("fr", "rétropropagation", "backprop.html"), ("fr", "dérivées", "backprop.html"),
+            ("en", "roofline", "hardware.html"), ("fr", "débruitage", "autoencoders.html"),
+            ("fr", "régularisation", "regularization.html"), ("en", "over-smoothing", "graphs.html")]
 
 
 @pytest.mark.parametrize("language, word, expected", SEARCHES)
