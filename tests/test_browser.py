@@ -10,6 +10,7 @@ from __future__ import annotations
 import functools
 import http.server
 import shutil
+import sys
 import threading
 from urllib.parse import urlsplit
 
@@ -29,8 +30,14 @@ def server():
         def log_message(self, *args):  # keep the test output readable
             pass
 
+    class Server(http.server.ThreadingHTTPServer):
+        def handle_error(self, request, client_address):
+            # Chromium drops connections it no longer needs (a favicon after a redirect)
+            if not isinstance(sys.exc_info()[1], ConnectionError):
+                super().handle_error(request, client_address)
+
     handler = functools.partial(Quiet, directory=str(HTML))
-    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    httpd = Server(("127.0.0.1", 0), handler)
     thread = threading.Thread(target=httpd.serve_forever, daemon=True)
     thread.start()
     yield f"http://127.0.0.1:{httpd.server_address[1]}"
@@ -60,7 +67,7 @@ class Visit:
         self.page = self.context.new_page()
         self.page.on("console", lambda m: m.type == "error" and self.errors.append(f"console: {m.text}"))
         self.page.on("pageerror", lambda e: self.errors.append(f"pageerror: {e}"))
-        self.page.on("requestfailed", lambda r: self.errors.append(f"failed: {r.url}"))
+        self.page.on("requestfailed", lambda r: self.errors.append(f"failed: {r.url} ({r.failure})"))
 
     def _route(self, route):
         url = route.request.url
@@ -139,7 +146,12 @@ def test_root_page_picks_the_readers_language(browser, server, locale, expected)
     try:
         visit.page.goto(f"{server}/index.html")
         visit.page.wait_for_url(f"{server}/{expected}/index.html")
-        assert not visit.errors and not visit.outside
+        visit.page.wait_for_load_state("load")
+        # location.replace() may cancel the rest of the root page's own load: Chromium then
+        # reports that one request as aborted; that is the redirect working, not an error.
+        redirected = f"failed: {server}/index.html (net::ERR_ABORTED)"
+        errors = [e for e in visit.errors if e != redirected]
+        assert not errors and not visit.outside, (errors, visit.outside)
     finally:
         visit.close()
 
