@@ -29,6 +29,32 @@ def check_positive(name: str, value: object) -> float:
     return float(value)
 
 
+def check_nonnegative(name: str, value: object) -> float:
+    """Return ``value`` as a float if it is a real number (not a bool), finite and >= 0."""
+    if not isinstance(value, Real) or isinstance(value, bool) or not 0 <= value < np.inf:
+        raise ValueError(f"{name} must be a finite float >= 0, got {value!r}")
+    return float(value)
+
+
+def check_probability(name: str, value: object, meaning: str = "") -> float:
+    """Return ``value`` as a float if it is an int or a float (not a bool) in [0, 1).
+
+    ``meaning`` (e.g. "the probability of dropping a unit") is added to the error message.
+    """
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 <= value < 1:
+        raise ValueError(f"{name} must be a float in [0, 1){', ' + meaning if meaning else ''}, got {value!r}")
+    return float(value)
+
+
+def check_sizes(name: str, value: object, minimum: int) -> list[int]:
+    """Return ``value`` as a list of ints if it is a sequence (not a string) of ``minimum`` or more ints >= 1."""
+    if (isinstance(value, (str, bytes)) or not isinstance(value, Sequence) or len(value) < minimum
+            or not all(isinstance(s, Integral) and not isinstance(s, bool) and s >= 1 for s in value)):
+        count = f"at least {minimum} positive ints" if minimum else "positive ints (possibly empty)"
+        raise ValueError(f"{name} must be a sequence of {count}, got {value!r}")
+    return [int(s) for s in value]
+
+
 def check_choice(name: str, value: object, options: Sequence[str]) -> str:
     """Return ``value`` as a str if it is one of ``options``."""
     if value not in options:
@@ -49,6 +75,13 @@ def check_matrix(name: str, x: object, n_cols: int | None = None) -> np.ndarray:
     x = check_array(name, x)
     if x.ndim != 2 or x.shape[0] == 0 or (n_cols is not None and x.shape[1] != n_cols):
         raise ValueError(f"{name} must be a 2-D array of shape (n, {n_cols or 'k'}) with n >= 1, got {x.shape}")
+    return x
+
+
+def check_same_rows(name: str, x: np.ndarray, reference: str, n: int) -> np.ndarray:
+    """Return ``x`` if it has ``n`` rows, one per row of the array named ``reference``."""
+    if len(x) != n:
+        raise ValueError(f"{name} must have one row per row of {reference} ({n}), got {len(x)}")
     return x
 
 

@@ -11,12 +11,11 @@ respect to every parameter. Backpropagation only *computes* this gradient: the o
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from numbers import Integral
 from typing import Any
 
 import numpy as np
 
-from ._checks import check_array, check_choice, check_int, check_labels, check_matrix, check_positive
+from ._checks import check_array, check_choice, check_int, check_labels, check_matrix, check_positive, check_sizes
 
 __all__ = [
     "Linear", "ReLU", "Tanh", "Sigmoid", "softmax", "softmax_cross_entropy", "MLP", "sgd_step",
@@ -209,10 +208,7 @@ class MLP:
 
     def __init__(self, sizes: Sequence[int], activation: str = "relu", *, init: str = "he",
                  scale: float = 1.0, seed: int = 0) -> None:
-        if (isinstance(sizes, (str, bytes)) or not isinstance(sizes, Sequence) or len(sizes) < 2
-                or not all(isinstance(s, Integral) and not isinstance(s, bool) and s >= 1 for s in sizes)):
-            raise ValueError(f"sizes must be a sequence of at least 2 positive ints, got {sizes!r}")
-        self.sizes = [int(s) for s in sizes]
+        self.sizes = check_sizes("sizes", sizes, 2)
         self.activation = check_choice("activation", activation, tuple(_ACTIVATIONS))
         rng = np.random.default_rng(check_int("seed", seed, 0))  # one generator: layers differ, runs repeat
         self.layers: list[Any] = []

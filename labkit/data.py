@@ -15,7 +15,7 @@ from numbers import Real
 
 import numpy as np
 
-from ._checks import check_array, check_int, check_matrix, check_positive
+from ._checks import check_array, check_int, check_matrix, check_nonnegative
 
 __all__ = [
     "load_digits_split", "one_hot", "make_multitask_data", "make_multimodal_digits", "digit_views",
@@ -201,8 +201,8 @@ def make_multimodal_digits(
     >>> image.shape, signal.shape, y.shape
     ((1797, 64), (1797, 32), (1797,))
     """
-    image_noise = _check_noise("image_noise", image_noise)
-    signal_noise = _check_noise("signal_noise", signal_noise)
+    image_noise = check_nonnegative("image_noise", image_noise)
+    signal_noise = check_nonnegative("signal_noise", signal_noise)
     length = check_int("signal_length", signal_length, 8)
     rng = np.random.default_rng(check_int("seed", seed, 0))
     from sklearn.datasets import load_digits
@@ -243,7 +243,7 @@ def digit_views(X: np.ndarray, noise: float = 0.0, seed: int = 0) -> tuple[np.nd
     ((2, 32), [0.0, 1.0, 2.0, 3.0, 8.0])
     """
     images = check_matrix("X", X, 64).reshape(-1, 8, 8)
-    noise = _check_noise("noise", noise)
+    noise = check_nonnegative("noise", noise)
     rng = np.random.default_rng(check_int("seed", seed, 0))
     left, right = images[:, :, :4].reshape(-1, 32), images[:, :, 4:].reshape(-1, 32)
     return left + noise * rng.normal(size=left.shape), right + noise * rng.normal(size=right.shape)
@@ -293,12 +293,6 @@ def make_planted_views(
     # b_i = rho_i a_i + sqrt(1 - rho_i^2) e_i has unit variance and correlation rho_i with a_i.
     b[:, :k] = rho * a[:, :k] + np.sqrt(1 - rho**2) * b[:, :k]
     return a @ rng.normal(size=(da, da)), b @ rng.normal(size=(db, db))
-
-
-def _check_noise(name: str, value: object) -> float:
-    if value == 0 and not isinstance(value, bool):
-        return 0.0
-    return check_positive(name, value)
 
 
 def load_karate_club(labelled_per_class: int = 1, seed: int = 0) -> tuple[np.ndarray, np.ndarray, np.ndarray]:

@@ -14,7 +14,9 @@ import numpy as np
 import torch
 from torch import nn
 
-from ._checks import check_choice, check_int, check_labels, check_matrix, check_positive
+from ._checks import (
+    check_choice, check_int, check_labels, check_matrix, check_positive, check_probability, check_same_rows,
+)
 from .training import History, fit
 
 __all__ = ["FUSIONS", "FusionNet", "train_fusion", "fusion_accuracy"]
@@ -94,8 +96,7 @@ def _inputs(model: object, image: object, signal: object, y: object) -> tuple[to
         raise TypeError(f"model must be a FusionNet, got {type(model).__name__}")
     image = check_matrix("image", image, model.image_dim)
     signal = check_matrix("signal", signal, model.signal_dim)
-    if len(signal) != len(image):
-        raise ValueError(f"signal must have one row per image ({len(image)}), got {len(signal)}")
+    check_same_rows("signal", signal, "image", len(image))
     y = check_labels("y", y, len(image), model.n_classes)
     return torch.from_numpy(image).float(), torch.from_numpy(signal).float(), torch.from_numpy(y).long()
 
@@ -138,9 +139,7 @@ def train_fusion(
     2
     """
     image_t, signal_t, y_t = _inputs(model, image, signal, y)
-    if not isinstance(modality_dropout, (int, float)) or isinstance(modality_dropout, bool) \
-            or not 0 <= modality_dropout < 1:
-        raise ValueError(f"modality_dropout must be a float in [0, 1), got {modality_dropout!r}")
+    modality_dropout = check_probability("modality_dropout", modality_dropout)
     opt = torch.optim.Adam(model.parameters(), lr=check_positive("lr", lr))
     gen = torch.Generator().manual_seed(check_int("seed", seed, 0))
     both = torch.cat([image_t, signal_t], dim=1)  # fit slices one array: the two modalities side by side

@@ -16,7 +16,7 @@ import numpy as np
 import torch
 from torch import nn
 
-from ._checks import check_array, check_choice, check_int, check_matrix, check_positive
+from ._checks import check_array, check_choice, check_int, check_matrix, check_positive, check_same_rows
 from .training import History, fit
 
 __all__ = ["MultiTaskNet", "UncertaintyWeighting", "train_multitask", "r2_per_task"]
@@ -108,8 +108,7 @@ def _targets(model: object, X: object, Y: object) -> tuple[torch.Tensor, torch.T
         raise TypeError(f"model must be a MultiTaskNet, got {type(model).__name__}")
     X = check_matrix("X", X, model.n_inputs)
     Y = check_matrix("Y", Y, model.n_tasks)
-    if len(Y) != len(X):
-        raise ValueError(f"Y must have one row per row of X ({len(X)}), got {len(Y)}")
+    check_same_rows("Y", Y, "X", len(X))
     return torch.from_numpy(X).float(), torch.from_numpy(Y).float()
 
 

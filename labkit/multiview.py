@@ -16,17 +16,15 @@ import numpy as np
 import torch
 from torch import nn
 
-from ._checks import check_array, check_int, check_labels, check_matrix, check_positive
+from ._checks import check_array, check_int, check_labels, check_matrix, check_positive, check_same_rows
 from .training import fit
 
 __all__ = ["CCA", "softmax_regression", "co_training", "co_predict", "rotated_copies"]
 
 
 def _paired(Xa: object, Xb: object, a: str = "Xa", b: str = "Xb") -> tuple[np.ndarray, np.ndarray]:
-    Xa, Xb = check_matrix(a, Xa), check_matrix(b, Xb)
-    if len(Xa) != len(Xb):
-        raise ValueError(f"{b} must have one row per row of {a} (the same objects), got {len(Xb)} and {len(Xa)}")
-    return Xa, Xb
+    Xa = check_matrix(a, Xa)
+    return Xa, check_same_rows(b, check_matrix(b, Xb), a, len(Xa))
 
 
 def _inverse_sqrt(C: np.ndarray) -> np.ndarray:

@@ -6,7 +6,10 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from labkit._checks import check_array, check_choice, check_int, check_labels, check_matrix, check_positive
+from labkit._checks import (
+    check_array, check_choice, check_int, check_labels, check_matrix, check_nonnegative, check_positive,
+    check_probability, check_same_rows, check_sizes,
+)
 
 
 # -- good input comes back in the type the caller works with ------------------------------------------
@@ -20,6 +23,29 @@ def test_check_int_accepts_ints_from_the_minimum(value, minimum) -> None:
 def test_check_positive_returns_a_float(value) -> None:
     out = check_positive("lr", value)
     assert out == float(value) and type(out) is float
+
+
+@pytest.mark.parametrize("value", [0, 0.0, 2, np.float32(0.5)])
+def test_check_nonnegative_accepts_zero_and_returns_a_float(value) -> None:
+    out = check_nonnegative("lam", value)
+    assert out == float(value) and type(out) is float
+
+
+@pytest.mark.parametrize("value", [0, 0.0, 0.5, 0.999])
+def test_check_probability_accepts_zero_to_below_one(value) -> None:
+    out = check_probability("p", value)
+    assert out == float(value) and type(out) is float
+
+
+def test_check_sizes_returns_a_list_of_ints() -> None:
+    out = check_sizes("sizes", (64, np.int64(32), 10), 2)
+    assert out == [64, 32, 10] and all(type(s) is int for s in out)
+    assert check_sizes("hidden", (), 0) == []
+
+
+def test_check_same_rows_returns_the_array() -> None:
+    x = np.ones((3, 2))
+    assert check_same_rows("Y", x, "X", 3) is x
 
 
 def test_check_choice_returns_the_option() -> None:
@@ -63,6 +89,20 @@ BAD_INPUTS = [
     (check_positive, ("scale", float("inf")), ValueError, "scale", "must be a positive finite float, got inf"),
     (check_positive, ("scale", True), ValueError, "scale", "must be a positive finite float, got True"),
     (check_positive, ("scale", "1"), ValueError, "scale", "must be a positive finite float, got '1'"),
+    (check_nonnegative, ("lam", -0.1), ValueError, "lam", "must be a finite float >= 0, got -0.1"),
+    (check_nonnegative, ("lam", float("inf")), ValueError, "lam", "must be a finite float >= 0, got inf"),
+    (check_nonnegative, ("lam", True), ValueError, "lam", "must be a finite float >= 0, got True"),
+    (check_probability, ("p", 1.0), ValueError, "p", "must be a float in [0, 1), got 1.0"),
+    (check_probability, ("p", -0.1, "the probability of dropping a unit"), ValueError, "p",
+     "must be a float in [0, 1), the probability of dropping a unit, got -0.1"),
+    (check_probability, ("p", True), ValueError, "p", "must be a float in [0, 1), got True"),
+    (check_sizes, ("sizes", [64], 2), ValueError, "sizes", "must be a sequence of at least 2 positive ints, got [64]"),
+    (check_sizes, ("sizes", [64, 0], 2), ValueError, "sizes",
+     "must be a sequence of at least 2 positive ints, got [64, 0]"),
+    (check_sizes, ("sizes", "64", 1), ValueError, "sizes", "must be a sequence of at least 1 positive ints, got '64'"),
+    (check_sizes, ("hidden", [32, True], 0), ValueError, "hidden",
+     "must be a sequence of positive ints (possibly empty), got [32, True]"),
+    (check_same_rows, ("Y", np.ones((2, 1)), "X", 3), ValueError, "Y", "must have one row per row of X (3), got 2"),
     (check_choice, ("init", "zeros", ("he", "xavier")), ValueError, "init",
      "must be one of ['he', 'xavier'], got 'zeros'"),
     (check_choice, ("activation", None, ["relu"]), ValueError, "activation", "must be one of ['relu'], got None"),

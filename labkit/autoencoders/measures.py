@@ -21,6 +21,13 @@ def _check_pair(X: object, X_hat: object) -> tuple[np.ndarray, np.ndarray]:
     return X, X_hat
 
 
+def _check_noise(name: str, value: object) -> float:
+    """Return ``value`` as a float if it is a real number (not a bool) in [0, 1]: a noise level for pixels in [0, 1]."""
+    if not isinstance(value, Real) or isinstance(value, bool) or not 0 <= value <= 1:
+        raise ValueError(f"{name} must be a noise standard deviation in [0, 1] (pixels are in [0, 1]), got {value!r}")
+    return float(value)
+
+
 def reconstruction_error(X: np.ndarray, X_hat: np.ndarray) -> np.ndarray:
     """Mean squared error of each reconstruction: one score per image (row).
 
@@ -57,8 +64,7 @@ def add_noise(X: np.ndarray, level: float, seed: int = 0) -> np.ndarray:
     ((2, 3), True, True)
     """
     X = check_matrix("X", X)
-    if not isinstance(level, Real) or isinstance(level, bool) or not 0 <= level <= 1:
-        raise ValueError(f"level must be a noise standard deviation in [0, 1], got {level!r}")
+    level = _check_noise("level", level)
     rng = np.random.default_rng(check_int("seed", seed, 0))
     return np.clip(X + level * rng.standard_normal(X.shape), 0.0, 1.0)
 

@@ -9,14 +9,14 @@ arrays. Randomness (initial weights, training noise, VAE draws) comes from seeds
 from __future__ import annotations
 
 from collections.abc import Sequence
-from numbers import Integral, Real
 
 import numpy as np
 import torch
 from torch import nn
 
-from .._checks import check_array, check_choice, check_int, check_matrix, check_positive
+from .._checks import check_array, check_choice, check_int, check_matrix, check_positive, check_sizes
 from ..training import History, fit
+from .measures import _check_noise
 
 _ACTIVATIONS = {"relu": nn.ReLU, "tanh": nn.Tanh, "linear": nn.Identity}
 
@@ -27,19 +27,6 @@ def _mlp(sizes: list[int], activation: str) -> nn.Sequential:
     for n_in, n_out in zip(sizes[:-1], sizes[1:]):
         layers += [nn.Linear(n_in, n_out), _ACTIVATIONS[activation]()]
     return nn.Sequential(*layers[:-1])
-
-
-def _check_hidden(hidden: object) -> list[int]:
-    if (isinstance(hidden, (str, bytes)) or not isinstance(hidden, Sequence)
-            or not all(isinstance(h, Integral) and not isinstance(h, bool) and h >= 1 for h in hidden)):
-        raise ValueError(f"hidden must be a sequence of positive ints (possibly empty), got {hidden!r}")
-    return [int(h) for h in hidden]
-
-
-def _check_noise(noise: object) -> float:
-    if not isinstance(noise, Real) or isinstance(noise, bool) or not 0 <= noise <= 1:
-        raise ValueError(f"noise must be a float in [0, 1] (a standard deviation, pixels in [0, 1]), got {noise!r}")
-    return float(noise)
 
 
 class DenseAutoencoder(nn.Module):
@@ -80,7 +67,7 @@ class DenseAutoencoder(nn.Module):
         if self.undercomplete and self.code_size >= self.n_inputs:
             raise ValueError(f"code_size must be smaller than n_inputs = {self.n_inputs} for an undercomplete "
                              f"autoencoder, got {self.code_size}: a code as large as the input can copy it")
-        self.hidden = _check_hidden(hidden)
+        self.hidden = check_sizes("hidden", hidden, 0)
         self.activation = check_choice("activation", activation, tuple(_ACTIVATIONS))
         with torch.random.fork_rng():  # seeded weights without touching the caller's generator
             torch.manual_seed(check_int("seed", seed, 0))
@@ -139,7 +126,7 @@ class DenoisingAutoencoder(DenseAutoencoder):
     def __init__(self, n_inputs: int = 64, code_size: int = 32, hidden: Sequence[int] = (64,),
                  activation: str = "relu", seed: int = 0, noise: float = 0.3) -> None:
         super().__init__(n_inputs, code_size, hidden, activation, seed)
-        self.noise = _check_noise(noise)
+        self.noise = _check_noise("noise", noise)
         self.generator = torch.Generator().manual_seed(seed)
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
@@ -267,7 +254,7 @@ class VariationalAutoencoder(nn.Module):
         self.n_inputs, self.code_size = check_int("n_inputs", n_inputs, 1), check_int("code_size", code_size, 1)
         if self.code_size >= self.n_inputs:
             raise ValueError(f"code_size must be smaller than n_inputs = {self.n_inputs}, got {self.code_size}")
-        self.hidden, self.beta = _check_hidden(hidden), check_positive("beta", beta)
+        self.hidden, self.beta = check_sizes("hidden", hidden, 0), check_positive("beta", beta)
         with torch.random.fork_rng():
             torch.manual_seed(check_int("seed", seed, 0))
             # The hidden layers, each followed by a ReLU; then two heads read the last one.

@@ -10,10 +10,9 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field
-from numbers import Integral
 from typing import Any
 
-from .._checks import check_choice, check_int
+from .._checks import check_choice, check_int, check_sizes
 from .harness import check_device, check_dtype
 
 #: Bytes per element of each floating-point type.
@@ -100,12 +99,9 @@ class Workload:
         the batch from host memory to the device, as a training loop without prefetching does.
         """
         b, s = check_int("batch", batch, 1), _itemsize(dtype)
-        if (isinstance(sizes, (str, bytes)) or not isinstance(sizes, Sequence) or len(sizes) < 2
-                or not all(isinstance(d, Integral) and not isinstance(d, bool) and d >= 1 for d in sizes)):
-            raise ValueError(f"sizes must be a sequence of at least 2 positive ints, got {sizes!r}")
+        d = check_sizes("sizes", sizes, 2)
         if not isinstance(with_copy, bool):
             raise TypeError(f"with_copy must be a bool, got {type(with_copy).__name__}")
-        d = [int(x) for x in sizes]
         products = sum(i * o for i, o in zip(d[:-1], d[1:]))
         params = products + sum(d[1:])
         flops = 2 * b * products + 2 * b * products + 2 * b * (products - d[0] * d[1])

@@ -8,13 +8,10 @@ shared loop, :func:`labkit.training.fit`; batch normalisation is ``torch.nn.Batc
 
 from __future__ import annotations
 
-from typing import Any
-
 import numpy as np
 import torch
 
-from .._checks import check_int, check_matrix, check_positive
-from .penalties import check_coefficient
+from .._checks import check_int, check_matrix, check_nonnegative, check_positive, check_probability
 
 __all__ = ["dropout", "Dropout", "gaussian_noise", "GaussianNoise", "max_norm_", "smooth_labels",
            "label_smoothing_loss", "augment_digits"]
@@ -62,8 +59,7 @@ def dropout(x: torch.Tensor, p: float, *, training: bool = True, mask: torch.Ten
     True
     """
     x = _check_tensor("x", x)
-    if isinstance(p, bool) or not isinstance(p, (int, float)) or not 0 <= p < 1:
-        raise ValueError(f"p must be a float in [0, 1), the probability of dropping a unit, got {p!r}")
+    p = check_probability("p", p, "the probability of dropping a unit")
     if not isinstance(training, bool):
         raise TypeError(f"training must be a bool, got {type(training).__name__}")
     _check_generator(generator)
@@ -111,7 +107,7 @@ def gaussian_noise(x: torch.Tensor, std: float, *, training: bool = True,
     >>> torch.equal(gaussian_noise(x, 0.5, training=False), x)
     True
     """
-    x, std = _check_tensor("x", x), check_coefficient("std", std)
+    x, std = _check_tensor("x", x), check_nonnegative("std", std)
     if not isinstance(training, bool):
         raise TypeError(f"training must be a bool, got {type(training).__name__}")
     _check_generator(generator)
@@ -129,7 +125,7 @@ class GaussianNoise(torch.nn.Module):
 
     def __init__(self, std: float) -> None:
         super().__init__()
-        self.std = check_coefficient("std", std)
+        self.std = check_nonnegative("std", std)
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         """:func:`gaussian_noise` on ``x``, active only while the layer is in training mode."""
@@ -171,7 +167,7 @@ def smooth_labels(y: torch.Tensor, n_classes: int, eps: float, dtype: torch.dtyp
         raise TypeError(f"y must be a 1-D int64 tensor of class labels, got {y!r:.60}")
     if y.numel() and (y.min() < 0 or y.max() >= n_classes):
         raise ValueError(f"y must hold labels from 0 to {n_classes - 1}, got {int(y.min())}..{int(y.max())}")
-    eps = check_coefficient("eps", eps)
+    eps = check_nonnegative("eps", eps)
     if eps > 1:
         raise ValueError(f"eps must be a float in [0, 1], got {eps}")
     if not isinstance(dtype, torch.dtype) or not dtype.is_floating_point:
@@ -212,8 +208,8 @@ def augment_digits(X: np.ndarray, rng: np.random.Generator, *, max_shift: float 
     X = check_matrix("X", X, 64)
     if not isinstance(rng, np.random.Generator):
         raise TypeError(f"rng must be a numpy.random.Generator, got {type(rng).__name__}")
-    max_shift, max_degrees = check_coefficient("max_shift", max_shift), check_coefficient("max_degrees", max_degrees)
-    elastic = check_coefficient("elastic", elastic)
+    max_shift, max_degrees = check_nonnegative("max_shift", max_shift), check_nonnegative("max_degrees", max_degrees)
+    elastic = check_nonnegative("elastic", elastic)
     from scipy import ndimage  # here: `import labkit.regularization` stays light
 
     n = X.shape[0]

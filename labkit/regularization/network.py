@@ -10,15 +10,17 @@ regulariser does.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from numbers import Integral
 
 import numpy as np
 import torch
 
-from .._checks import check_choice, check_int, check_labels, check_matrix, check_positive
+from .._checks import (
+    check_choice, check_int, check_labels, check_matrix, check_nonnegative, check_positive, check_probability,
+    check_sizes,
+)
 from ..training import History, fit
 from .mechanisms import Dropout, GaussianNoise, augment_digits, label_smoothing_loss, max_norm_
-from .penalties import check_coefficient, l1_penalty, l2_penalty, penalized_parameters, soft_threshold
+from .penalties import l1_penalty, l2_penalty, penalized_parameters, soft_threshold
 from .weight_decay import decoupled_weight_decay_
 
 __all__ = ["make_mlp", "train_classifier", "accuracy", "penalized_weights"]
@@ -40,14 +42,11 @@ def make_mlp(sizes: Sequence[int], *, dropout: float = 0.0, noise_std: float = 0
       (3): Linear(in_features=32, out_features=10, bias=True)
     )
     """
-    if (isinstance(sizes, (str, bytes)) or not isinstance(sizes, Sequence) or len(sizes) < 2
-            or not all(isinstance(s, Integral) and not isinstance(s, bool) and s >= 1 for s in sizes)):
-        raise ValueError(f"sizes must be a sequence of at least 2 positive ints, got {sizes!r}")
-    noise_std = check_coefficient("noise_std", noise_std)
+    sizes = check_sizes("sizes", sizes, 2)
+    noise_std = check_nonnegative("noise_std", noise_std)
     if not isinstance(batch_norm, bool):
         raise TypeError(f"batch_norm must be a bool, got {type(batch_norm).__name__}")
-    if isinstance(dropout, bool) or not isinstance(dropout, (int, float)) or not 0 <= dropout < 1:
-        raise ValueError(f"dropout must be a float in [0, 1), the probability of dropping a unit, got {dropout!r}")
+    dropout = check_probability("dropout", dropout, "the probability of dropping a unit")
     gen = torch.Generator().manual_seed(check_int("seed", seed, 0))
     layers: list[torch.nn.Module] = []
     for i, (n_in, n_out) in enumerate(zip(sizes[:-1], sizes[1:])):
@@ -149,8 +148,8 @@ def train_classifier(model: torch.nn.Module, X_train: np.ndarray, y_train: np.nd
     y_val = check_labels("y_val", y_val, X_val.shape[0], 10)
     optimizer = check_choice("optimizer", optimizer, ("adam", "sgd"))
     lr = check_positive("lr", lr)
-    l1, l2, weight_decay = (check_coefficient(n, v) for n, v in (("l1", l1), ("l2", l2), ("weight_decay", weight_decay)))
-    label_smoothing = check_coefficient("label_smoothing", label_smoothing)
+    l1, l2, weight_decay = (check_nonnegative(n, v) for n, v in (("l1", l1), ("l2", l2), ("weight_decay", weight_decay)))
+    label_smoothing = check_nonnegative("label_smoothing", label_smoothing)
     for name, flag in (("l1_proximal", l1_proximal), ("augment", augment)):
         if not isinstance(flag, bool):
             raise TypeError(f"{name} must be a bool, got {type(flag).__name__}")

@@ -9,13 +9,12 @@ weight, and its proximal step, soft-thresholding, sets it to exactly 0.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from numbers import Real
 from typing import Any
 
 import numpy as np
 import torch
 
-from .._checks import check_int, check_matrix
+from .._checks import check_int, check_matrix, check_nonnegative, check_positive
 
 __all__ = [
     "penalized_parameters", "l1_penalty", "l2_penalty", "l1_gradient", "l2_gradient", "soft_threshold",
@@ -23,13 +22,6 @@ __all__ = [
 ]
 
 _NORMS = (torch.nn.modules.batchnorm._NormBase, torch.nn.LayerNorm, torch.nn.GroupNorm)
-
-
-def check_coefficient(name: str, value: object) -> float:
-    """Return ``value`` as a float if it is a real number (not a bool), finite and >= 0."""
-    if not isinstance(value, Real) or isinstance(value, bool) or not 0 <= value < np.inf:
-        raise ValueError(f"{name} must be a finite float >= 0, got {value!r}")
-    return float(value)
 
 
 def as_tensor(name: str, x: object) -> torch.Tensor:
@@ -103,7 +95,7 @@ def l1_penalty(params: Any, lam: float) -> torch.Tensor:
     >>> l1_penalty(torch.tensor([3.0, -4.0]), lam=0.5)
     tensor(3.5000)
     """
-    lam = check_coefficient("lam", lam)
+    lam = check_nonnegative("lam", lam)
     return lam * sum(w.abs().sum() for w in _weights(params))
 
 
@@ -116,7 +108,7 @@ def l2_penalty(params: Any, lam: float) -> torch.Tensor:
     >>> l2_penalty(torch.tensor([3.0, -4.0]), lam=0.5)
     tensor(6.2500)
     """
-    lam = check_coefficient("lam", lam)
+    lam = check_nonnegative("lam", lam)
     return lam / 2 * sum((w**2).sum() for w in _weights(params))
 
 
@@ -126,7 +118,7 @@ def l1_gradient(w: Any, lam: float) -> torch.Tensor:
     >>> l1_gradient(torch.tensor([3.0, -0.001, 0.0]), lam=0.5)
     tensor([ 0.5000, -0.5000,  0.0000])
     """
-    lam = check_coefficient("lam", lam)
+    lam = check_nonnegative("lam", lam)
     return lam * torch.sign(as_tensor("w", w))
 
 
@@ -136,7 +128,7 @@ def l2_gradient(w: Any, lam: float) -> torch.Tensor:
     >>> l2_gradient(torch.tensor([3.0, -0.001, 0.0]), lam=0.5)
     tensor([ 1.5000e+00, -5.0000e-04,  0.0000e+00])
     """
-    lam = check_coefficient("lam", lam)
+    lam = check_nonnegative("lam", lam)
     return lam * as_tensor("w", w)
 
 
@@ -149,7 +141,7 @@ def soft_threshold(w: Any, threshold: float) -> Any:
     >>> soft_threshold(np.array([3.0, -0.2, 0.5, -2.0]), 0.5)
     array([ 2.5, -0. ,  0. , -1.5])
     """
-    threshold = check_coefficient("threshold", threshold)
+    threshold = check_nonnegative("threshold", threshold)
     if isinstance(w, torch.Tensor):
         return torch.sign(w) * (w.abs() - threshold).clamp(min=0)
     w = as_tensor("w", w).numpy()
@@ -160,9 +152,7 @@ def _step_inputs(w: Any, grad: Any, lr: float, lam: float) -> tuple[torch.Tensor
     w, grad = as_tensor("w", w), as_tensor("grad", grad)
     if w.shape != grad.shape:
         raise ValueError(f"grad must have the shape of w, {tuple(w.shape)}, got {tuple(grad.shape)}")
-    lr, lam = check_coefficient("lr", lr), check_coefficient("lam", lam)
-    if lr == 0:
-        raise ValueError("lr must be a finite float > 0, got 0")
+    lr, lam = check_positive("lr", lr), check_nonnegative("lam", lam)
     return w, grad, lr, lam
 
 

@@ -15,8 +15,8 @@ from typing import Any
 import numpy as np
 import torch
 
-from .._checks import check_choice, check_int, check_matrix, check_positive
-from .penalties import check_coefficient, l2_penalty
+from .._checks import check_choice, check_int, check_matrix, check_nonnegative, check_positive
+from .penalties import l2_penalty
 
 __all__ = ["decoupled_weight_decay_", "l2_vs_weight_decay"]
 
@@ -31,7 +31,7 @@ def decoupled_weight_decay_(params: Any, lr: float, lam: float) -> None:
     """
     if isinstance(params, torch.Tensor) or not all(isinstance(p, torch.Tensor) for p in params):
         raise TypeError(f"params must be a list of tensors, got {params!r:.60}")
-    lr, lam = check_positive("lr", lr), check_coefficient("lam", lam)
+    lr, lam = check_positive("lr", lr), check_nonnegative("lam", lam)
     with torch.no_grad():
         for p in params:
             p.mul_(1.0 - lr * lam)
@@ -66,7 +66,7 @@ def l2_vs_weight_decay(optimizer: str, X: Any, y: Any, *, lam: float, lr: float,
     y = torch.as_tensor(np.asarray(y, dtype=np.float64))
     if y.shape != (X.shape[0],):
         raise ValueError(f"y must have shape ({X.shape[0]},), one target per row of X, got {tuple(y.shape)}")
-    lam, lr, steps = check_coefficient("lam", lam), check_positive("lr", lr), check_int("steps", steps, 1)
+    lam, lr, steps = check_nonnegative("lam", lam), check_positive("lr", lr), check_int("steps", steps, 1)
     make = {"sgd": torch.optim.SGD, "adam": torch.optim.Adam}[optimizer]
     paths = []
     for decoupled in (False, True):
