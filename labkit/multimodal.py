@@ -17,6 +17,7 @@ from torch import nn
 from ._checks import (
     check_choice, check_int, check_labels, check_matrix, check_positive, check_probability, check_same_rows,
 )
+from ._torch import optimizer_step, seeded
 from .training import History, fit
 
 __all__ = ["FUSIONS", "FusionNet", "train_fusion", "fusion_accuracy"]
@@ -62,8 +63,7 @@ class FusionNet(nn.Module):
         self.n_classes, hidden = check_int("n_classes", n_classes, 2), check_int("hidden", hidden, 1)
         self.fusion = check_choice("fusion", fusion, FUSIONS)
         k, da, ds = self.n_classes, self.image_dim, self.signal_dim
-        with torch.random.fork_rng():
-            torch.manual_seed(check_int("seed", seed, 0))
+        with seeded(seed):
             if fusion == "image_only":
                 self.net = _mlp(da, hidden, k)
             elif fusion == "signal_only":
@@ -144,20 +144,16 @@ def train_fusion(
     gen = torch.Generator().manual_seed(check_int("seed", seed, 0))
     both = torch.cat([image_t, signal_t], dim=1)  # fit slices one array: the two modalities side by side
 
-    def step(xb: torch.Tensor, yb: torch.Tensor) -> float:
+    def loss(xb: torch.Tensor, yb: torch.Tensor) -> torch.Tensor:
         img, sig = xb[:, :model.image_dim], xb[:, model.image_dim:]
         if modality_dropout > 0:
             drop = torch.rand(len(xb), 1, generator=gen) < modality_dropout
             drop_image = torch.rand(len(xb), 1, generator=gen) < 0.5  # which modality goes missing
             img = torch.where(drop & drop_image, 0.0, img)
             sig = torch.where(drop & ~drop_image, 0.0, sig)
-        opt.zero_grad()
-        loss = nn.functional.cross_entropy(model(img, sig), yb)
-        loss.backward()
-        opt.step()
-        return loss.item()
+        return nn.functional.cross_entropy(model(img, sig), yb)
 
-    return fit(step, both, y_t, epochs=epochs, batch_size=batch_size, seed=seed)
+    return fit(optimizer_step(opt, loss), both, y_t, epochs=epochs, batch_size=batch_size, seed=seed)
 
 
 def fusion_accuracy(model: FusionNet, image: np.ndarray, signal: np.ndarray, y: np.ndarray, *,

@@ -17,6 +17,7 @@ import torch
 from torch import nn
 
 from ._checks import check_array, check_choice, check_int, check_matrix, check_positive, check_same_rows
+from ._torch import optimizer_step, seeded
 from .training import History, fit
 
 __all__ = ["MultiTaskNet", "UncertaintyWeighting", "train_multitask", "r2_per_task"]
@@ -54,8 +55,7 @@ class MultiTaskNet(nn.Module):
         if not isinstance(shared, (bool, np.bool_)):
             raise TypeError(f"shared must be a bool, got {type(shared).__name__}")
         self.n_inputs, self.n_tasks, self.shared = n_inputs, n_tasks, bool(shared)
-        with torch.random.fork_rng():
-            torch.manual_seed(check_int("seed", seed, 0))
+        with seeded(seed):
             n_trunks = 1 if shared else n_tasks
             self.trunks = nn.ModuleList(nn.Sequential(nn.Linear(n_inputs, hidden), nn.Tanh()) for _ in range(n_trunks))
             self.heads = nn.ModuleList(nn.Linear(hidden, 1) for _ in range(n_tasks))
@@ -167,15 +167,12 @@ def train_multitask(
     opt = torch.optim.Adam(parameters, lr=check_positive("lr", lr))
     fixed_t = None if fixed is None else torch.from_numpy(fixed).float()
 
-    def step(xb: torch.Tensor, yb: torch.Tensor) -> float:
-        opt.zero_grad()
+    def loss(xb: torch.Tensor, yb: torch.Tensor) -> torch.Tensor:
         losses = ((model(xb) - yb) ** 2).mean(dim=0)  # one mean squared error per task
-        loss = combine(losses) if combine is not None else torch.sum(fixed_t * losses)
-        loss.backward()  # the shared trunk receives the gradient of every task
-        opt.step()
-        return loss.item()
+        # the sum sends the gradient of every task into the shared trunk
+        return combine(losses) if combine is not None else torch.sum(fixed_t * losses)
 
-    history = fit(step, Xt, Yt, epochs=epochs, batch_size=batch_size, seed=seed)
+    history = fit(optimizer_step(opt, loss), Xt, Yt, epochs=epochs, batch_size=batch_size, seed=seed)
     return history, (combine.weights if combine is not None else fixed.astype(np.float64))
 
 

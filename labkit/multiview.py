@@ -17,6 +17,7 @@ import torch
 from torch import nn
 
 from ._checks import check_array, check_int, check_labels, check_matrix, check_positive, check_same_rows
+from ._torch import optimizer_step, seeded
 from .training import fit
 
 __all__ = ["CCA", "softmax_regression", "co_training", "co_predict", "rotated_copies"]
@@ -107,18 +108,10 @@ def softmax_regression(X: np.ndarray, y: np.ndarray, n_classes: int, *, epochs: 
     """
     X = check_matrix("X", X)
     y = check_labels("y", y, len(X), check_int("n_classes", n_classes, 2))
-    with torch.random.fork_rng():
-        torch.manual_seed(check_int("seed", seed, 0))
+    with seeded(seed):
         model = nn.Linear(X.shape[1], n_classes)
     opt = torch.optim.Adam(model.parameters(), lr=0.05, weight_decay=check_positive("weight_decay", weight_decay))
-
-    def step(xb: torch.Tensor, yb: torch.Tensor) -> float:
-        opt.zero_grad()
-        loss = nn.functional.cross_entropy(model(xb), yb)
-        loss.backward()
-        opt.step()
-        return loss.item()
-
+    step = optimizer_step(opt, lambda xb, yb: nn.functional.cross_entropy(model(xb), yb))
     fit(step, torch.from_numpy(X).float(), torch.from_numpy(y).long(), epochs=epochs, batch_size=len(X), seed=seed)
     return model
 

@@ -15,6 +15,7 @@ import torch
 from torch import nn
 
 from .._checks import check_array, check_choice, check_int, check_matrix, check_positive, check_sizes
+from .._torch import optimizer_step, seeded
 from ..training import History, fit
 from .measures import _check_noise
 
@@ -69,8 +70,7 @@ class DenseAutoencoder(nn.Module):
                              f"autoencoder, got {self.code_size}: a code as large as the input can copy it")
         self.hidden = check_sizes("hidden", hidden, 0)
         self.activation = check_choice("activation", activation, tuple(_ACTIVATIONS))
-        with torch.random.fork_rng():  # seeded weights without touching the caller's generator
-            torch.manual_seed(check_int("seed", seed, 0))
+        with seeded(seed):
             sizes = [self.n_inputs, *self.hidden, self.code_size]
             self.encoder = _mlp(sizes, self.activation)
             self.decoder = _mlp(sizes[::-1], self.activation)
@@ -165,8 +165,7 @@ class ConvAutoencoder(nn.Module):
         self.code_size = check_int("code_size", code_size, 1)
         if self.code_size >= self.n_inputs:
             raise ValueError(f"code_size must be smaller than the 64 pixels of an 8x8 image, got {code_size}")
-        with torch.random.fork_rng():
-            torch.manual_seed(check_int("seed", seed, 0))
+        with seeded(seed):
             self.encoder = nn.Sequential(
                 nn.Conv2d(1, 8, 3, padding=1), nn.ReLU(),
                 nn.Conv2d(8, 16, 3, stride=2, padding=1), nn.ReLU(),  # 8x8 -> 4x4
@@ -255,8 +254,7 @@ class VariationalAutoencoder(nn.Module):
         if self.code_size >= self.n_inputs:
             raise ValueError(f"code_size must be smaller than n_inputs = {self.n_inputs}, got {self.code_size}")
         self.hidden, self.beta = check_sizes("hidden", hidden, 0), check_positive("beta", beta)
-        with torch.random.fork_rng():
-            torch.manual_seed(check_int("seed", seed, 0))
+        with seeded(seed):
             # The hidden layers, each followed by a ReLU; then two heads read the last one.
             body = _mlp([self.n_inputs, *self.hidden], "relu")
             self.body = nn.Sequential(body, nn.ReLU()) if self.hidden else nn.Identity()
@@ -346,20 +344,16 @@ def train_autoencoder(model: nn.Module, X: np.ndarray, *, epochs: int = 30, batc
         model.mean.copy_(Xt.mean(dim=0))
     opt = torch.optim.Adam(model.parameters(), lr=lr)
 
-    def step(xb: torch.Tensor, _: torch.Tensor) -> float:
-        model.train()
-        opt.zero_grad()
-        loss = model.loss(xb)
-        loss.backward()
-        opt.step()
-        return loss.item()
+    def loss(xb: torch.Tensor, _: torch.Tensor) -> torch.Tensor:
+        model.train()  # evaluate() switched it off: the denoiser's noise and the VAE's draws come back
+        return model.loss(xb)
 
     def evaluate() -> dict[str, float]:
         model.eval()
         with torch.no_grad():
             return {"val_loss": nn.functional.mse_loss(model(Xv), Xv).item()}
 
-    history = fit(step, Xt, Xt, epochs=epochs, batch_size=batch_size, seed=seed,
+    history = fit(optimizer_step(opt, loss), Xt, Xt, epochs=epochs, batch_size=batch_size, seed=seed,
                   evaluate=None if Xv is None else evaluate)
     model.eval()
     return history

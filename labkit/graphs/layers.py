@@ -10,6 +10,7 @@ from typing import Any
 import torch
 
 from .._checks import check_choice, check_int
+from .._torch import seeded
 from .structure import Graph, _check_graph
 
 __all__ = ["scatter", "propagate", "gcn_norm", "GCNLayer", "SAGELayer", "readout", "GCN", "GraphClassifier"]
@@ -259,8 +260,7 @@ class GraphClassifier(torch.nn.Module):
         seed = check_int("seed", seed, 0)
         self.convs = torch.nn.ModuleList(
             GCNLayer(n_in if i == 0 else hidden, hidden, seed=seed + i) for i in range(num_layers))
-        with torch.random.fork_rng():  # the MLP head: torch's own init, seeded, global RNG untouched
-            torch.manual_seed(seed)
+        with seeded(seed):  # the MLP head: torch's own initialisation
             self.head = torch.nn.Sequential(torch.nn.Linear(hidden if num_layers else n_in, hidden),
                                             torch.nn.ReLU(), torch.nn.Linear(hidden, n_classes))
 
