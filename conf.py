@@ -95,8 +95,8 @@ napoleon_use_rtype = False
 
 # -- Gallery --------------------------------------------------------------------------------------
 sphinx_gallery_conf = {
-    "examples_dirs": "../examples",
-    "gallery_dirs": "auto_examples",
+    "examples_dirs": ["../examples"],  # lists: the extensions in docs/_ext read them as lists
+    "gallery_dirs": ["auto_examples"],
     # Which examples execute: all of them, unless docs/_ext/reproduce.py picks a few to build twice.
     "filename_pattern": os.environ.get("LABKIT_GALLERY_PATTERN", r"/plot_"),
     "doc_module": ("labkit",),

@@ -11,6 +11,15 @@ import pytest
 ROOT = Path(__file__).resolve().parents[1]
 HTML = ROOT / "_build" / "html"
 LANGUAGES = ("en", "fr")
+CATALOGS = ROOT / "locales" / "fr" / "LC_MESSAGES"
+
+
+def read_catalog(path: Path):
+    """The messages of one French ``.po`` file (babel's ``Catalog``)."""
+    from babel.messages.pofile import read_po
+
+    with path.open("rb") as f:
+        return read_po(f, locale="fr")
 
 
 def site_dir(language: str) -> Path:

@@ -16,14 +16,12 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from babel.messages.pofile import read_po
-from sitetools import HTML, ROOT, parse, resolve, site_dir
+from sitetools import CATALOGS, ROOT, parse, read_catalog, resolve, site_dir
 
 pytestmark = pytest.mark.site
 
 SOURCES = ROOT / "docs" / "auto_examples"
 EXAMPLES = sorted(p.relative_to(SOURCES).with_suffix("").as_posix() for p in SOURCES.glob("*/plot_*.py"))
-CATALOGS = ROOT / "locales" / "fr" / "LC_MESSAGES" / "auto_examples"
 
 
 def blocks(path: Path) -> list[tuple[str, str]]:
@@ -46,8 +44,7 @@ def paragraphs(rst: str) -> list[str]:
 
 
 def catalog(example: str) -> dict[str, str]:
-    with (CATALOGS / f"{example}.po").open("rb") as f:
-        return {m.id: m.string for m in read_po(f, locale="fr") if m.id}
+    return {m.id: m.string for m in read_catalog(CATALOGS / "auto_examples" / f"{example}.po") if m.id}
 
 
 def downloads(example: str) -> dict[str, Path]:

@@ -23,10 +23,11 @@ def test_every_public_module_has_a_bad_input_table(name):
 @pytest.mark.parametrize("name", PUBLIC_MODULES)
 def test_api_page_lists_every_public_name(name):
     """docs/api.rst documents each module's public names under its ``currentmodule``."""
-    from pathlib import Path
     import re
 
-    api = (Path(__file__).resolve().parents[1] / "docs" / "api.rst").read_text(encoding="utf-8")
+    from sitetools import ROOT
+
+    api = (ROOT / "docs" / "api.rst").read_text(encoding="utf-8")
     sections = re.split(r"(?m)^\.\. currentmodule:: ", api)[1:]
     listed = {entry for s in sections if s.split()[0] == f"labkit.{name}"
               for entry in re.findall(r"(?m)^   ([A-Za-z_]\w*)$", s)}

@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
 import matplotlib.image
 import numpy as np
 import pytest
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "docs" / "_ext"))
-import reproduce  # noqa: E402
+import reproduce
 
 
 def fake_build(root: Path, printed: str, pixel: float) -> Path:

@@ -10,18 +10,12 @@ from pathlib import Path
 
 import pytest
 from babel.messages.pofile import read_po
-from sitetools import ROOT
-
-CATALOGS = ROOT / "locales" / "fr" / "LC_MESSAGES"
+from sitetools import CATALOGS, ROOT
+from sitetools import read_catalog as read
 
 
 def catalog_files() -> list[Path]:
     return sorted(CATALOGS.rglob("*.po"))
-
-
-def read(path: Path):
-    with path.open("rb") as f:
-        return read_po(f, locale="fr")
 
 
 def entries():

@@ -98,13 +98,14 @@ def translate_script(source: str, table: dict[str, str]) -> tuple[str, list[str]
     <BLANKLINE>
     """
     translator = Translator(table)
-    docstring = ast.parse(source).body[0]
+    tree = ast.parse(source)
+    docstring = tree.body[0]
     if not (isinstance(docstring, ast.Expr) and isinstance(docstring.value, ast.Constant)):
         raise ValueError("source must start with a docstring, as every gallery example does")
     lines = source.splitlines(keepends=True)
     head, rest = "".join(lines[:docstring.end_lineno]), "".join(lines[docstring.end_lineno:])
     prefix, quote = re.match(r"\s*([rRuU]?)(\"\"\"|\'\'\')", head).groups()
-    text = translator.text(ast.get_docstring(ast.parse(source)))
+    text = translator.text(ast.get_docstring(tree))
     if prefix.lower() != "r":  # a plain string literal: its backslashes must be escaped again
         text = text.replace("\\", "\\\\")
     head = f"{prefix}{quote}\n{text}{quote}\n"
@@ -146,20 +147,20 @@ def translate_downloads(app: Any, exception: Exception | None) -> None:
     language = app.config.language or "en"
     if exception is not None or language == "en" or app.builder.format != "html":
         return
-    from labkit_site import load_catalog
+    from labkit_site import _catalog
+    from sphinx.util import logging
 
+    logger = logging.getLogger(__name__)
     srcdir, outdir = Path(app.srcdir), Path(app.outdir)
-    table = load_catalog(Path(app.confdir) / "locales", language)
+    table = _catalog(app)  # the table the pages of this build were translated with
     gallery_conf = app.config.sphinx_gallery_conf
     work = Path(app.doctreedir) / "gallery_i18n"  # translated copies, outside source and output
     translated: dict[Path, bytes] = {}  # English file in srcdir -> its translated content
-    for gallery in gallery_conf["gallery_dirs"] if isinstance(gallery_conf["gallery_dirs"], list) else [gallery_conf["gallery_dirs"]]:
+    for gallery in gallery_conf["gallery_dirs"]:
         for script in sorted((srcdir / gallery).rglob("*.py")):
             text, missing = translate_script(script.read_text(encoding="utf-8"), table)
             for message in missing:
-                from sphinx.util import logging
-
-                logging.getLogger(__name__).warning(
+                logger.warning(
                     "no %s translation for a text block of %s: %r", language, script.relative_to(srcdir), message[:80])
             copy = work / script.relative_to(srcdir)
             copy.parent.mkdir(parents=True, exist_ok=True)

@@ -118,8 +118,7 @@ def _peak_rss_mib() -> float:
 def _memory_file(gallery_conf: dict, fname: str) -> Path | None:
     """Where an example's peak memory is kept: next to the ``.cost.json`` sphinx-gallery writes."""
     src = Path(gallery_conf["src_dir"])
-    listify = lambda v: [v] if isinstance(v, str) else list(v)  # noqa: E731
-    for examples, gallery in zip(listify(gallery_conf["examples_dirs"]), listify(gallery_conf["gallery_dirs"])):
+    for examples, gallery in zip(gallery_conf["examples_dirs"], gallery_conf["gallery_dirs"]):
         matches = sorted((src / examples).rglob(Path(fname).name))
         if len(matches) == 1:
             rel = matches[0].relative_to(src / examples)

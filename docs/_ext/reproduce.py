@@ -11,7 +11,6 @@ every figure identical pixel for pixel (tolerance 0). Exit status 0 if so; the d
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import re
 import shutil
@@ -20,6 +19,7 @@ import sys
 import tempfile
 from pathlib import Path
 
+import build_report
 import numpy as np
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -30,11 +30,10 @@ GENERATED = shutil.ignore_patterns("auto_examples", "generated", "__pycache__", 
 
 def fastest(n: int) -> list[str]:
     """The ``n`` examples that took least time in the last build, as paths like ``06_x/plot_y``."""
-    costs = {p.relative_to(GALLERY).as_posix().removesuffix(".cost.json"): json.loads(p.read_text())["time"]
-             for p in GALLERY.rglob("*.cost.json")}
-    if not costs:
+    timed = build_report.examples(GALLERY)
+    if not timed:
         raise SystemExit("No timings yet: run 'make site' first, or name the examples with --pattern.")
-    return sorted(costs, key=costs.get)[:n]
+    return [e.name.removesuffix(".py") for e in sorted(timed, key=lambda e: e.seconds)[:n]]
 
 
 def build(workdir: Path, pattern: str) -> subprocess.Popen:
