@@ -29,8 +29,11 @@ torch.set_num_threads(1)  # tiny networks: a second thread costs more than it sa
 SIZES = [50, 100, 200]
 
 
+DATA = {related: make_multitask_data(1200, 4, related=related, noise=0.3, seed=0) for related in (True, False)}
+
+
 def mean_r2(related, n, shared):
-    X, Y = make_multitask_data(1200, 4, related=related, noise=0.3, seed=0)
+    X, Y = DATA[related]
     net = MultiTaskNet(20, 4, hidden=2, shared=shared, seed=0)
     train_multitask(net, X[:n], Y[:n], epochs=300, batch_size=n, lr=0.03)
     return r2_per_task(net, X[200:], Y[200:]).mean()

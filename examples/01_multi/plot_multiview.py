@@ -20,6 +20,7 @@ import torch
 from labkit.data import digit_views, load_digits_split
 from labkit.multiview import CCA, co_predict, co_training, rotated_copies, softmax_regression
 from labkit.plotting import PALETTE, use_style
+from labkit.regularization import accuracy
 
 use_style()
 torch.set_num_threads(1)  # tiny models: a second thread costs more than it saves
@@ -38,10 +39,6 @@ for ax, img, title in zip(axes, (X[0].reshape(8, 8), left[0].reshape(8, 4), righ
     ax.set_title(title, fontsize=9)
     ax.axis("off")
 plt.show()
-
-
-def accuracy(model, features, labels):
-    return float((model(torch.tensor(features).float()).argmax(1).numpy() == labels).mean())
 
 
 # %%

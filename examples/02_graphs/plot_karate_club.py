@@ -84,8 +84,8 @@ plt.show()
 #
 # The members the model gets wrong, if any, sit between the two groups: friends of both leaders.
 fig, ax = plt.subplots(figsize=(6, 4.5))
-pos = nx.spring_layout(nx.karate_club_graph(), seed=0)
-nx.draw_networkx(nx.karate_club_graph(), pos, ax=ax, node_size=180, font_size=7, edge_color="0.75",
+karate = nx.karate_club_graph()
+nx.draw_networkx(karate, nx.spring_layout(karate, seed=0), ax=ax, node_size=180, font_size=7, edge_color="0.75",
                  node_color=np.array(PALETTE)[predicted.numpy()].tolist())
 wrong = torch.nonzero(predicted != y).flatten().tolist()
 print("members classified wrongly:", wrong)

@@ -26,7 +26,6 @@ from labkit.plotting import use_style
 from labkit.training import fit
 
 use_style()
-torch.manual_seed(0)
 torch.set_num_threads(1)  # small batches gain nothing from a second thread; a busy pool only waits
 
 X_train, X_test, y_train, y_test = load_digits_split(seed=0)
