@@ -15,6 +15,7 @@ from labkit.autodiff import (
     Dual, Tensor, Value, expression_swell, grad, graph_of, jacobian, jvp, median_time, mlp_logits, mlp_loss,
     softmax_cross_entropy, training_step_times, vjp,
 )
+from labkit._torch import optimizer_step
 from labkit.backprop import MLP, numerical_gradient, to_torch
 from labkit.data import load_digits_split
 from labkit.training import fit
@@ -319,12 +320,7 @@ def test_mlp_training_on_digits_follows_torch() -> None:
             p.data -= 0.2 * p.grad
         return float(loss.data)
 
-    def torch_step(xb, yb):
-        opt.zero_grad()
-        loss = torch.nn.functional.cross_entropy(net(xb), yb)
-        loss.backward()
-        opt.step()
-        return loss.item()
+    torch_step = optimizer_step(opt, lambda xb, yb: torch.nn.functional.cross_entropy(net(xb), yb))
 
     mine = fit(labkit_step, X_train, y_train, epochs=4, batch_size=64, seed=0)
     theirs = fit(torch_step, torch.from_numpy(X_train), torch.from_numpy(y_train), epochs=4, batch_size=64, seed=0)

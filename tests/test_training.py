@@ -11,6 +11,7 @@ import pytest
 import torch
 
 from labkit import training
+from labkit._torch import optimizer_step
 from labkit.backprop import MLP, sgd_step, to_torch
 from labkit.data import load_digits_split
 from labkit.training import History, fit, minibatches
@@ -148,13 +149,7 @@ def test_numpy_mlp_and_its_torch_twin_have_the_same_loss_curve() -> None:
         return loss
 
     opt = torch.optim.SGD(net.parameters(), lr=lr)
-
-    def torch_step(xb, yb) -> float:
-        opt.zero_grad()
-        loss = torch.nn.functional.cross_entropy(net(xb), yb)
-        loss.backward()
-        opt.step()
-        return loss.item()
+    torch_step = optimizer_step(opt, lambda xb, yb: torch.nn.functional.cross_entropy(net(xb), yb))
 
     kwargs = dict(epochs=5, batch_size=64, seed=3)
     h_np = fit(numpy_step, X_train, y_train, **kwargs)
@@ -214,3 +209,19 @@ BAD_INPUTS = [
 
 (test_bad_input_is_rejected_with_a_message_naming_the_argument,
  test_bad_input_table_covers_every_public_callable) = bad_input_tests(BAD_INPUTS, training)
+
+
+def test_seeded_weights_depend_on_the_seed_only_and_leave_the_global_generator_alone() -> None:
+    from labkit._torch import seeded
+
+    torch.manual_seed(123)
+    expected_next = torch.rand(3)
+    torch.manual_seed(123)
+    with seeded(5):
+        a = torch.nn.Linear(4, 2).weight.detach().clone()
+    assert torch.equal(torch.rand(3), expected_next)  # the caller's stream goes on as if nothing happened
+    with seeded(5):
+        assert torch.equal(torch.nn.Linear(4, 2).weight, a)
+    with pytest.raises(ValueError, match="seed"):
+        with seeded(-1):
+            pass
