@@ -31,6 +31,7 @@ loss = 0.5 * (w2 * (w1 * x + b1).relu() + b2 - t) ** 2
 loss.backward()
 print(f"L = {loss.data}")
 print(", ".join(f"dL/d{v.label} = {v.grad:g}" for v in (w1, b1, w2, b2)))
+assert (loss.data, w1.grad, b1.grad, w2.grad, b2.grad) == (4.5, 18.0, 9.0, -3.0, -3.0)  # the page's table
 
 # %%
 # The trace, drawn

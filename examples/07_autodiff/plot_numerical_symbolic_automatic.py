@@ -44,6 +44,7 @@ best = steps[int(np.argmin(central_error))]
 print(f"best central difference: relative error {min(central_error):.1e} at h = {best:.0e}")
 print(f"best forward difference: relative error {min(forward_error):.1e}")
 print(f"automatic differentiation (forward mode): relative error {ad_error:.1e}")
+assert ad_error <= np.finfo(np.float64).eps  # the line drawn below: at most machine epsilon
 
 eps = np.finfo(np.float64).eps
 fig, ax = plt.subplots()
@@ -70,6 +71,7 @@ depths = np.arange(1, 9)
 symbolic, trace = np.array([expression_swell(int(d)) for d in depths]).T
 for d, s, t in zip(depths, symbolic, trace):
     print(f"depth {d}: symbolic derivative {s:6d} operations, evaluation trace {t:3d} operations")
+assert np.array_equal(trace, trace[0] * depths)  # the trace grows linearly: the same operations per step
 
 fig, ax = plt.subplots()
 ax.semilogy(depths, symbolic, "o-", label="symbolic derivative (SymPy, unsimplified)")
