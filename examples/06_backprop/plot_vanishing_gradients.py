@@ -54,12 +54,15 @@ plt.show()
 # ------------------------------------
 #
 # The derivative of the sigmoid is at most 1/4, so every layer shrinks the gradient on its way
-# back. The first layer of the sigmoid network receives a gradient several hundred thousand times
-# smaller than the last one: gradient descent barely changes it. With tanh and Xavier's initialisation, or
-# with ReLU and He's initialisation, the gradient keeps about the same size from the last layer
-# to the first.
+# back. The first layer of the sigmoid network receives a gradient several orders of magnitude
+# smaller than the last one (the printed ratio): gradient descent barely changes it. With tanh and
+# Xavier's initialisation, or with ReLU and He's initialisation, the gradient keeps about the same
+# size from the last layer to the first.
+ratios = {name: norms[name][0] / norms[name][-1] for name in norms}
 for name in list(norms)[:3]:
-    print(f"{name:32s} first layer / last layer = {norms[name][0] / norms[name][-1]:.1e}")
+    print(f"{name:32s} first layer / last layer = {ratios[name]:.1e}")
+assert ratios["sigmoid, Xavier initialisation"] < 1e-3
+assert all(0.2 < ratios[name] < 5 for name in ("tanh, Xavier initialisation", "ReLU, He initialisation"))
 
 # %%
 # With a large initialisation, the gradient explodes
@@ -70,6 +73,7 @@ for name in list(norms)[:3]:
 # first, and the first layers would take the largest, least stable steps.
 exploding = norms["tanh, initialisation 4 times too large"]
 print(f"tanh, 4 times too large: first layer / last layer = {exploding[0] / exploding[-1]:.1e}")
+assert exploding[0] > 5 * exploding[-1]
 
 # %%
 # With ReLU, the scale of the initialisation sets the scale of every gradient
@@ -78,8 +82,8 @@ print(f"tanh, 4 times too large: first layer / last layer = {exploding[0] / expl
 # A ReLU network with a wrong initial scale keeps the same profile across layers, but every
 # gradient is far too small or far too large. The gradient of one layer is a product that contains
 # the 9 other weight matrices: multiplying every weight by 2 multiplies this product by 2 to the
-# power 9, which is 512. The outputs of the network change too, which adds a further factor of
-# 3 to 6 here. A learning rate that suits one of these networks is useless for the others.
+# power 9, which is 512. The outputs of the network change too, which adds a further factor, printed
+# below. A learning rate that suits one of these networks is useless for the others.
 scales = [0.5, 1.0, 2.0]
 relu_norms = [gradient_norms_by_depth(DEPTH, WIDTH, "relu", X, y, init="he", scale=s, seed=0) for s in scales]
 
@@ -96,3 +100,5 @@ plt.show()
 
 growth = relu_norms[2] / relu_norms[1]
 print(f"twice He's scale / He's scale, per layer: from {growth.min():.0f} to {growth.max():.0f} (2**9 = {2**9})")
+print(f"further factor from the outputs: from {growth.min() / 2**9:.1f} to {growth.max() / 2**9:.1f}")
+assert growth.min() > 2**9
