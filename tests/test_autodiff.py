@@ -219,6 +219,34 @@ def test_value_backward_twice_is_an_error_unless_asked_for() -> None:
     assert (x.grad, y.grad) == pytest.approx(once, rel=1e-14)
 
 
+def test_torch_second_backward_as_the_page_describes_it() -> None:
+    # The page compares accumulate=True with torch: these are the torch facts it relies on.
+    xt = torch.tensor(1.5, dtype=torch.float64, requires_grad=True)
+    out = xt.tanh() * xt  # saves tensors for the backward pass
+    out.backward()
+    with pytest.raises(RuntimeError, match="second time"):
+        out.backward()  # they were freed by the first call
+    xt.grad = None
+    out = xt.tanh() * xt
+    out.backward(retain_graph=True)  # the permission goes on the first call
+    out.backward()
+    x = Value(1.5)
+    out_labkit = x.tanh() * x
+    out_labkit.backward()
+    out_labkit.backward(accumulate=True)  # labkit's permission goes on the second call
+    assert x.grad == pytest.approx(xt.grad.item(), rel=1e-14)
+    xt.grad = None
+    total = xt + xt  # saves no tensor: a second call raises nothing and silently doubles
+    total.backward()
+    total.backward()
+    assert xt.grad.item() == 4.0
+    x = Value(1.5)
+    total_labkit = x + x
+    total_labkit.backward()
+    with pytest.raises(RuntimeError, match="accumulate=True"):
+        total_labkit.backward()  # labkit refuses whatever the graph
+
+
 def test_two_losses_sharing_inputs_add_their_gradients() -> None:
     x = Value(0.7)
     h = x.sin()
