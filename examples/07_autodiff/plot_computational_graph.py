@@ -57,7 +57,8 @@ ax.axis("off")
 plt.show()
 
 # %%
-# The graph has one node per operation actually executed, including the constants ``0.5`` and the
-# subtraction written as an addition of a negated value. Its size grows with the length of the
-# computation, not with the size of a formula: this is what keeps reverse mode cheap.
+# The graph has one node per input, one per constant (the ``0.5``, and the ``-1`` by which the
+# subtraction multiplies ``t``: it is written as the addition of a negated value) and one per
+# operation actually executed. Its size grows with the length of the computation, not with the size
+# of a formula: this is what keeps reverse mode cheap.
 print(f"{graph.number_of_nodes()} nodes, {graph.number_of_edges()} edges")
