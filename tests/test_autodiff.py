@@ -254,6 +254,22 @@ def test_two_losses_sharing_inputs_add_their_gradients() -> None:
     a.backward()
     b.backward()  # another output: no error, the leaf adds both gradients
     assert x.grad == pytest.approx(2 * np.cos(0.7) + 2 * np.sin(0.7) * np.cos(0.7), rel=1e-14)
+    # torch, as the page says: sharing the intermediate node h needs retain_graph=True on the first call
+    xt = torch.tensor(0.7, dtype=torch.float64, requires_grad=True)
+    ht = xt.sin()
+    (ht * 2.0).backward()
+    with pytest.raises(RuntimeError, match="second time"):
+        (ht * ht).backward()
+    xt.grad = None
+    ht = xt.sin()
+    (ht * 2.0).backward(retain_graph=True)
+    (ht * ht).backward()
+    assert x.grad == pytest.approx(xt.grad.item(), rel=1e-14)
+    # sharing only the input: no permission needed in torch either
+    xt.grad = None
+    (xt.sin() * 2.0).backward()
+    (xt.sin() * xt.sin()).backward()
+    assert x.grad == pytest.approx(xt.grad.item(), rel=1e-14)
 
 
 def test_tensor_backward_twice_is_an_error_unless_asked_for() -> None:
