@@ -51,6 +51,14 @@ FORBIDDEN = {
     "multi-view learning": [r"multi-vues?"],  # one word in French: « multivue »
     "multi-task learning": [r"multi-tâches?"],  # « multitâche »
     "multi-modal learning": [r"multi-moda(?:l|le|les|ux)\b"],  # « multimodal »
+    # Guards: variants common in French writing on machine learning, absent from the course today.
+    "backpropagation": [r"rétro-propagation"],
+    "autoencoder": [r"autoencodeurs?"],
+    "overfitting": [r"sur-apprentissage", r"surajustement"],
+    "early stopping": [r"arrêts? anticipés?"],
+    "forward mode": [r"modes? avant\b"],
+    "reverse mode": [r"modes? arrière"],
+    "chain rule": [r"règle de (?:la )?chaîne"],
 }
 
 # English terms (multi-word or unambiguous) whose French name must appear wherever they appear. The
