@@ -65,3 +65,33 @@ def test_french_glossary_lists_french_terms_with_their_english_names():
     assert terms == sorted(terms, key=accents_ignored), "sorted by their French names"
     assert html.count("Anglais") == len(english)
     assert len(parse(page).links) > len(english)
+
+
+def test_glued_values_name_their_page():
+    """A translated paragraph is parsed apart from its notebook: a glue role finds its value in the French
+    build only through the page's glue cache, ``{glue:text}`answers.md::key:fmt```."""
+    text = (DOCS / "answers.md").read_text(encoding="utf-8")
+    roles = re.findall(r"\{glue:text\}`([^`]+)`", text)
+    assert roles, "the answer key glues the datasheet ratios it quotes"
+    assert all(role.startswith("answers.md::") for role in roles), roles
+
+
+@pytest.mark.site
+@pytest.mark.parametrize("page", ["answers.html", "index.html"])
+def test_french_headings_and_cards_are_french(page):
+    """A French title starting with "1. " is re-parsed as a list and Sphinx keeps the English one."""
+    def titles(language):
+        html = (site_dir(language) / page).read_text(encoding="utf-8")
+        found = re.findall(r"<h2>([1-7]\. [^<]+)|card-title[^>]*>\s*(?:<[^>]+>)*\s*([1-7]\. [^<]+)", html)
+        return [" ".join("".join(t).split()) for t in found]
+
+    english, french = titles("en"), titles("fr")
+    assert len(english) == len(french) == 7
+    assert not set(english) & set(french), set(english) & set(french)
+
+
+@pytest.mark.site
+def test_french_answer_key_shows_the_glued_values():
+    html = (site_dir("fr") / "answers.html").read_text(encoding="utf-8")
+    assert html.count('class="pasted-text"') == 5
+    assert "::]" not in html and "attainable" not in html
