@@ -47,11 +47,12 @@ print(f"ridge point: {ridge:.2f} FLOP/byte")
 #
 # Each point is a workload at its arithmetic intensity (FLOPs per byte) and its measured speed. The
 # roof above it is the best it could do. The additions lie far left, left of the ridge point: their
-# roof is the sloped one, set by memory bandwidth, not by arithmetic. The smaller additions fit in the
-# caches, which deliver more than main memory: they may lie above the sloped roof. Large matrix
-# products lie right of the ridge point, under the flat roof; the smallest product falls far below it,
-# its work too short to keep the arithmetic units busy. The table printed below says which side of
-# the ridge point each workload lies on.
+# roof is the sloped one, set by memory bandwidth, not by arithmetic. Work whose data fits in the
+# caches, which deliver more than main memory, may lie above the sloped roof: the smaller additions,
+# and the MLP step on one example, whose weights stay in the caches from one step to the next. Large
+# matrix products lie right of the ridge point, under the flat roof; the smallest product falls far
+# below it, its work too short to keep the arithmetic units busy. The table printed below says which
+# side of the ridge point each workload lies on.
 for r in run["results"]:
     side = "compute-bound" if r["intensity"] > ridge else "memory-bound"
     print(f"{r['kind']:12} size {r['size']:>8}: {r['intensity']:7.2f} FLOP/byte, "

@@ -66,8 +66,8 @@ for ax, kind, unit in zip(axes, ("matmul", "elementwise"), ("matrix side n", "nu
         on_gpu = np.array([offload_time(w, peak, bandwidth) for w in work])
         from_host = np.array([offload_time(w, peak, bandwidth, link_bandwidth=link) for w in work])
         model[kind] = (c["size"], c["median_s"], on_gpu, from_host)
-        ax.loglog(c["size"], on_gpu, linestyle="--", color=PALETTE[1], label="GPU model, data on the GPU")
-        ax.loglog(c["size"], from_host, linestyle="-.", color=PALETTE[3], label="GPU model, data in host memory")
+        ax.loglog(c["size"], on_gpu, linestyle="--", color=PALETTE[1], label=f"{SPEC_GPU} model, data on the GPU")
+        ax.loglog(c["size"], from_host, linestyle="-.", color=PALETTE[3], label=f"{SPEC_GPU} model, data in host memory")
     ax.set_xscale("log")
     ax.set_yscale("log")
     if kind == "matmul":  # few sizes: label each one, without the crowded minor ticks
