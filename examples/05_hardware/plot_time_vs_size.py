@@ -85,9 +85,10 @@ plt.show()
 #
 # With a recorded run: the smallest size from which the GPU beats its own host CPU, both measured
 # with all the host's cores. Without one: the smallest size from which the modelled GPU beats the
-# core measured here, with the data already on the GPU and with the data in host memory; "never"
-# means not at any size measured. Under the model, a GPU call never takes less than the launch
-# latency, so below the printed sizes this core finishes first.
+# core measured here, with the data already on the GPU and with the data in host memory, and stays
+# faster at every larger size measured; "never" means not at the largest. Under the model a GPU call
+# never takes less than the launch latency (asserted below): work that this core finishes in less
+# time than that is done sooner on the CPU.
 if gpu_run:
     for kind in ("matmul", "elementwise"):
         g, h = curve(gpu_run, "cuda", kind), curve(gpu_run, "cpu", kind)
