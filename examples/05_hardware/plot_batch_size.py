@@ -71,7 +71,7 @@ if gpu_run:
     ax.semilogx(sizes, 100 * np.clip(share, 0, None), marker="o", color=PALETTE[3])
     ax.set_xlabel("batch size")
     ax.set_ylabel("share of the step spent copying (%)")
-    ax.set_title(f"Copying the batch to {gpu_run['environment']['devices']['cuda']['name']}")
+    ax.set_title(f"Copying the batch to {gpu_run['environment']['devices']['cuda']['name']}, float32")
     plt.show()
 else:
     print("no GPU run recorded: the copy share needs a measured GPU")
