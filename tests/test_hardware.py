@@ -16,8 +16,8 @@ from torch.utils.flop_counter import FlopCounterMode
 
 from labkit import hardware
 from labkit.hardware import (
-    SPECIFICATIONS, Workload, available_devices, curve, environment, gpu_roofline, load_results, main, measure,
-    measured_peaks, plan, provenance, recorded_gpu_run, ridge_point, roofline_bound, run_sweep, save_results,
+    LAUNCH_LATENCY_S, SPEC_CPU, SPEC_GPU, SPECIFICATIONS, Workload, available_devices, crossover, curve,
+    environment, gpu_roofline, load_results, main, measure, measured_peaks, offload_time, plan, provenance, recorded_gpu_run, ridge_point, roofline_bound, run_sweep, save_results,
     spec_roofline, synchronizer, thread_scaling, time_call, validate,
 )
 from labkit.hardware.harness import Timing
@@ -103,10 +103,41 @@ def test_measured_peaks_take_the_best_rows_and_skip_thread_scaling_rows():
     assert measured_peaks({"results": on_gpu}, "cuda")["peak_flops"] == 200.0
 
 
+def test_bandwidth_ceiling_is_the_largest_addition_not_a_cached_one():
+    big = dict(device="cpu", kind="elementwise", dtype="float32", flops=10**6, bytes=12 * 10**6, median_s=1e-3)
+    small = dict(big, flops=10**3, bytes=12 * 10**3, median_s=1e-7)  # 120 GB/s: served from a cache
+    assert measured_peaks({"results": [small, big]}, "cpu")["bandwidth"] == pytest.approx(12e9)
+
+
 def test_specifications_are_labelled_with_their_source():
     for spec in SPECIFICATIONS.values():
         assert spec["source"] and spec["bandwidth"] > 0
-    assert spec_roofline("Intel Xeon Platinum 8480+", "float32")[0] == pytest.approx(7.168e12)
+    assert spec_roofline(SPEC_CPU, "float32")[0] == pytest.approx(7.168e12)
+    assert spec_roofline(SPEC_CPU, "bfloat16 amx")[0] == pytest.approx(114.688e12)  # 56 x 1,024 x 2.0 GHz
+    assert SPECIFICATIONS[SPEC_GPU]["host_link"] == 64e9  # PCIe Gen5 x16, one direction
+
+
+# -- the offload model ------------------------------------------------------------------------------------
+def test_offload_time_adds_launch_and_copies_to_the_roofline_time():
+    w = Workload.matmul(1000)  # 2e9 FLOPs, 12e6 bytes
+    assert offload_time(w, 1e12, 1e12, launch_s=0.0) == pytest.approx(2e-3)  # compute-bound
+    assert offload_time(w, 1e15, 1e9, launch_s=0.0) == pytest.approx(12e-3)  # memory-bound
+    assert offload_time(w, 1e12, 1e12) == pytest.approx(2e-3 + LAUNCH_LATENCY_S)
+    assert offload_time(w, 1e12, 1e12, launch_s=0.0, link_bandwidth=1e9) == pytest.approx(2e-3 + 12e-3)
+    tiny = Workload.matmul(2)
+    assert offload_time(tiny, 1e15, 1e12) >= LAUNCH_LATENCY_S  # never below the launch latency
+
+
+@SETTINGS
+@given(times=st.lists(st.tuples(st.floats(0.1, 10), st.floats(0.1, 10)), min_size=1, max_size=8))
+def test_crossover_is_the_start_of_the_last_run_of_wins(times):
+    a, b = np.array(times).T
+    sizes = list(range(1, len(times) + 1))
+    n = crossover(sizes, a, b)
+    if n is None:
+        assert a[-1] >= b[-1]
+    else:
+        assert np.all(a[n - 1:] < b[n - 1:]) and (n == 1 or a[n - 2] >= b[n - 2])
 
 
 # -- the harness synchronises ----------------------------------------------------------------------------
@@ -278,6 +309,13 @@ BAD_INPUTS = [
     ("measured_peaks", measured_peaks, dict(run={"results": []}, device="cpu"), ValueError, "device"),
     ("spec_roofline", spec_roofline, dict(name="RTX 9090", dtype="float32"), ValueError, "name"),
     ("spec_roofline", spec_roofline, dict(name="Intel Xeon Platinum 8480+", dtype="float16 tensor"), ValueError, "dtype"),
+    ("offload_time", offload_time, dict(workload="matmul", peak_flops=1.0, bandwidth=1.0), TypeError, "workload"),
+    ("offload_time", offload_time, dict(workload=Workload.matmul(2), peak_flops=0.0, bandwidth=1.0), ValueError, "peak_flops"),
+    ("offload_time", offload_time, dict(workload=Workload.matmul(2), peak_flops=1.0, bandwidth=1.0, launch_s=-1.0), ValueError, "launch_s"),
+    ("offload_time", offload_time, dict(workload=Workload.matmul(2), peak_flops=1.0, bandwidth=1.0, link_bandwidth=0.0), ValueError, "link_bandwidth"),
+    ("crossover", crossover, dict(sizes=[2, 1], candidate_s=[1.0, 1.0], reference_s=[2.0, 2.0]), ValueError, "sizes"),
+    ("crossover", crossover, dict(sizes=[1, 2], candidate_s=[1.0], reference_s=[2.0, 2.0]), ValueError, "candidate_s"),
+    ("crossover", crossover, dict(sizes="ab", candidate_s=[1.0], reference_s=[2.0]), TypeError, "sizes"),
     ("plan", plan, dict(device="cpu", profile="huge"), ValueError, "profile"),
     ("plan", plan, dict(device=UNAVAILABLE), ValueError, "device"),
     ("measure", measure, dict(workload="matmul", device="cpu"), TypeError, "workload"),

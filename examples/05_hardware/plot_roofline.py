@@ -1,14 +1,14 @@
 """
-The roofline of this machine, and of a GPU
-==========================================
+The roofline of this machine, and of two whole chips
+====================================================
 
-How fast can a processor run a given piece of work? The roofline model answers with two measured
-numbers: the highest FLOP/s the arithmetic units reach, and the highest bytes/s memory delivers. A
-workload that does few operations per byte it moves is limited by memory, whatever the number of
-cores. We measure both ceilings on the CPU that builds this page, place matrix products, element-wise
-additions, a convolution and MLP training steps on it, and draw a GPU's roofline beside it: measured,
-if a GPU run was recorded in ``labkit/hardware/records/``, otherwise the vendor's datasheet, labelled
-as such.
+How fast can a processor run a given piece of work? The roofline model answers with two numbers: the
+highest FLOP/s the arithmetic units reach, and the highest bytes/s memory delivers. A workload that
+does few operations per byte it moves is limited by memory, however many arithmetic units wait for
+it. We measure both ceilings on one core of the CPU that builds this page, in float32, and place matrix
+products, element-wise additions, a convolution and MLP training steps on it. Then we compare two whole
+chips of the same generation, a server CPU and a data-centre GPU, at each precision: from their
+datasheets, labelled as such, and from a GPU run if one was recorded in ``labkit/hardware/records/``.
 """
 
 # %%
@@ -17,77 +17,105 @@ as such.
 #
 # The sweep times each workload with the honest harness of ``labkit.hardware``: warm-up runs, the
 # device synchronised before each clock reading, the median of repeated runs. We use one core of the
-# CPU: its timings stay steady even when the machine is busy with other work. The FLOP/s ceiling is
-# the best matrix product or convolution, the bandwidth ceiling the best element-wise addition, which
-# does one addition per 12 bytes moved.
+# CPU: its timings stay steady even when the machine is busy with other work. The flat roof is the
+# best float32 matrix product or convolution. The sloped roof is the bandwidth of the largest
+# element-wise addition, whose arrays are far larger than the caches: it measures main memory.
 import matplotlib.pyplot as plt
 import numpy as np
 
-from labkit.hardware import Workload, gpu_roofline, provenance, ridge_point, roofline_bound, run_sweep
+from labkit.hardware import (
+    SPEC_CPU, SPEC_GPU, SPECIFICATIONS, Workload, gpu_roofline, provenance, ridge_point, roofline_bound, run_sweep,
+    spec_roofline,
+)
 from labkit.plotting import PALETTE, use_style
 
 use_style()
 
-workloads = ([Workload.matmul(n) for n in (16, 64, 256, 1024)]
-             + [Workload.elementwise(n) for n in (2**12, 2**16, 2**20, 2**22)]
+workloads = ([Workload.matmul(n) for n in (16, 64, 256, 512)]
+             + [Workload.elementwise(n) for n in (2**12, 2**16, 2**20, 2**24)]
              + [Workload.conv2d(8, 32, 32)] + [Workload.mlp_step(b) for b in (1, 32, 256)])
 run = run_sweep(["cpu"], repeats=3, workloads=workloads, threads=1)
 peak, bandwidth = run["peaks"]["cpu"]["peak_flops"], run["peaks"]["cpu"]["bandwidth"]
+ridge = ridge_point(peak, bandwidth)
 print(provenance(run, "cpu"))
-print(f"measured ceilings: {peak / 1e9:.1f} GFLOP/s (float32), {bandwidth / 1e9:.1f} GB/s")
-print(f"ridge point: {ridge_point(peak, bandwidth):.2f} FLOP/byte")
+print(f"measured ceilings of one core, float32: {peak / 1e9:.1f} GFLOP/s, {bandwidth / 1e9:.1f} GB/s")
+print(f"ridge point: {ridge:.2f} FLOP/byte")
 
 # %%
 # Each workload on the roofline
 # -----------------------------
 #
 # Each point is a workload at its arithmetic intensity (FLOPs per byte) and its measured speed. The
-# roof above it is the best it could do. Element-wise additions sit far left, under the sloped roof:
-# more cores would not help them, only more bandwidth. Large matrix products sit right, under the
-# flat roof. Small ones fall well below it: the work is too short to keep every unit busy.
+# roof above it is the best it could do. The additions lie far left, left of the ridge point: their
+# roof is the sloped one, set by memory bandwidth, not by arithmetic. Work whose data fits in the
+# caches, which deliver more than main memory, may lie above the sloped roof: the smaller additions,
+# and the MLP step on one example, whose weights stay in the caches from one step to the next. Large
+# matrix products lie right of the ridge point, under the flat roof; the smallest product falls far
+# below it, its work too short to keep the arithmetic units busy. The table printed below says which
+# side of the ridge point each workload lies on.
+for r in run["results"]:
+    side = "compute-bound" if r["intensity"] > ridge else "memory-bound"
+    print(f"{r['kind']:12} size {r['size']:>8}: {r['intensity']:7.2f} FLOP/byte, "
+          f"{r['flops'] / r['median_s'] / 1e9:7.2f} GFLOP/s, {side}")
+rates = {(r["kind"], r["size"]): r["flops"] / r["median_s"] for r in run["results"]}
+# The sentences above hold with wide margins, even on a busy machine.
+assert all(r["intensity"] < ridge / 4 for r in run["results"] if r["kind"] == "elementwise")
+assert Workload.matmul(512).intensity > ridge and rates["matmul", 16] < peak / 4
+assert rates["elementwise", 2**24] < peak / 10
+
 styles = {"matmul": ("o", "matrix product"), "elementwise": ("s", "element-wise addition"),
           "conv2d": ("D", "convolution"), "mlp_step": ("^", "MLP training step")}
 intensity = np.logspace(-2, 3, 200)
 fig, ax = plt.subplots()
-ax.loglog(intensity, roofline_bound(intensity, peak, bandwidth), color="black", label="roofline of one core (measured)")
+ax.loglog(intensity, roofline_bound(intensity, peak, bandwidth), color="black",
+          label="roofline of one core, float32 (measured)")
 for (kind, (marker, label)), colour in zip(styles.items(), PALETTE):
-    rows = [r for r in run["results"] if r["kind"] == kind ]
+    rows = [r for r in run["results"] if r["kind"] == kind]
     ax.scatter([r["intensity"] for r in rows], [r["flops"] / r["median_s"] for r in rows],
                marker=marker, color=colour, label=label, zorder=3)
+ax.axvline(ridge, color="grey", linestyle=":", linewidth=1)
 ax.set_xlabel("arithmetic intensity (FLOP/byte)")
 ax.set_ylabel("FLOP/s")
-ax.set_title("One core of this CPU: measured roofline and workloads")
-ax.legend(loc="lower right")
-plt.show()
-
-# %%
-# A GPU's roofline beside it
-# --------------------------
-#
-# A data-centre GPU raises both roofs: tens of times more FLOP/s, ten times more bandwidth from its
-# stacked HBM memory. Its tensor cores raise the flat roof again for bfloat16 and float16 matrix
-# products. The GPU's figures below come from the recorded run if there is one, otherwise from the
-# datasheet: the legend says which.
-gpu = {dtype: gpu_roofline(dtype) for dtype in ("float32", "bfloat16")}
-fig, ax = plt.subplots()
-ax.loglog(intensity, roofline_bound(intensity, peak, bandwidth), color=PALETTE[0], label="one core of this CPU, float32 (measured)")
-kind = "measured" if gpu["float32"]["measured"] else "datasheet"
-for (dtype, roof), colour in zip(gpu.items(), PALETTE[1:]):
-    if roof["peak_flops"]:
-        ax.loglog(intensity, roofline_bound(intensity, roof["peak_flops"], roof["bandwidth"]), color=colour,
-                  linestyle="-" if roof["measured"] else "--", label=f"{roof['name']}, {dtype} ({kind})")
-ax.set_xlabel("arithmetic intensity (FLOP/byte)")
-ax.set_ylabel("FLOP/s")
-ax.set_title(f"CPU measured here, GPU {kind}")
+ax.set_title("One core of this CPU, float32: measured roofline and workloads")
 ax.legend(loc="lower right", fontsize=8)
 plt.show()
 
 # %%
-# The source of the GPU's numbers, and how far apart the two machines are:
-print(f"GPU: {gpu['float32']['source']}")
-for dtype, roof in gpu.items():
-    if roof["peak_flops"]:
-        print(f"GPU {dtype} ({kind}): {roof['peak_flops'] / 1e12:.0f} TFLOP/s, "
-              f"{roof['peak_flops'] / peak:.0f} x the FLOP/s measured on one core of this CPU")
-print(f"GPU bandwidth ({kind}): {gpu['float32']['bandwidth'] / 1e12:.2f} TB/s, "
-      f"{gpu['float32']['bandwidth'] / bandwidth:.0f} x the bandwidth measured on one core of this CPU")
+# Two whole chips, at each precision
+# ----------------------------------
+#
+# A fair comparison takes each chip whole, every core and its matrix units, at the same precision.
+# The server CPU of the table on the course page has AVX-512 lanes for float32 and AMX tiles for
+# bfloat16; the GPU has float32 lanes and tensor cores, which also take float32 inputs in TF32 (a
+# lower precision: 10 bits of mantissa). The dashed lines are the datasheets' rooflines; a solid line
+# is the GPU's measured roofline, drawn only if a GPU run was recorded.
+xeon, h100 = SPECIFICATIONS[SPEC_CPU], SPECIFICATIONS[SPEC_GPU]
+chips = [(SPEC_CPU, "float32", PALETTE[0], ":"), (SPEC_CPU, "bfloat16 amx", PALETTE[0], "--"),
+         (SPEC_GPU, "float32", PALETTE[1], ":"), (SPEC_GPU, "tf32 tensor", PALETTE[2], "-."),
+         (SPEC_GPU, "bfloat16 tensor", PALETTE[1], "--")]
+fig, ax = plt.subplots()
+for name, dtype, colour, style in chips:
+    ax.loglog(intensity, roofline_bound(intensity, *spec_roofline(name, dtype)), color=colour, linestyle=style,
+              label=f"{name}, {dtype} (datasheet)")
+gpu = {dtype: gpu_roofline(dtype) for dtype in ("float32", "bfloat16")}
+for (dtype, roof), colour in zip(gpu.items(), PALETTE[3:]):
+    if roof["measured"] and roof["peak_flops"]:
+        ax.loglog(intensity, roofline_bound(intensity, roof["peak_flops"], roof["bandwidth"]), color=colour,
+                  label=f"{roof['name']}, {dtype} (measured)")
+ax.set_xlabel("arithmetic intensity (FLOP/byte)")
+ax.set_ylabel("FLOP/s")
+ax.set_title("Whole chips: datasheet rooflines by precision")
+ax.legend(loc="lower right", fontsize=7)
+plt.show()
+
+# %%
+# The ratios of the two datasheets, whole chip against whole chip: at the same precision, and for
+# TF32 against the CPU's float32, a comparison between two precisions.
+for gpu_dtype, cpu_dtype in (("float32", "float32"), ("bfloat16 tensor", "bfloat16 amx"), ("tf32 tensor", "float32")):
+    g, c = spec_roofline(SPEC_GPU, gpu_dtype)[0], spec_roofline(SPEC_CPU, cpu_dtype)[0]
+    print(f"{SPEC_GPU} {gpu_dtype}: {g / 1e12:6.1f} TFLOP/s against {SPEC_CPU} {cpu_dtype}: "
+          f"{c / 1e12:6.1f} TFLOP/s, ratio {g / c:5.1f} (datasheets)")
+print(f"memory bandwidth: {h100['bandwidth'] / 1e12:.2f} TB/s against {xeon['bandwidth'] / 1e9:.0f} GB/s, "
+      f"ratio {h100['bandwidth'] / xeon['bandwidth']:.1f} (datasheets)")
+if gpu["float32"]["measured"]:
+    print(f"GPU measured: {gpu['float32']['source']}")

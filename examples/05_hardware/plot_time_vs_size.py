@@ -2,12 +2,12 @@
 Time against problem size: where a GPU overtakes a CPU
 ======================================================
 
-A GPU is not faster at everything. Launching work on it costs a few microseconds, so tiny matrix
-products finish sooner on the CPU; only when there is enough work to fill its thousands of lanes does
-the GPU pull ahead. We time a matrix product and an element-wise addition over growing sizes on this
-machine's CPU, beside the GPU run recorded in ``labkit/hardware/records/`` (or, if none is recorded,
-the fastest times the GPU's datasheet allows). Then we ask what parallelism alone buys: the same work
-on one CPU core and on all of them.
+A GPU is not faster at everything. Each call pays for launching a kernel, and, when its data lives in
+host memory, for copying it over the PCIe bus and back; only when there is enough work to hide these
+fixed costs does the GPU pull ahead. We time a float32 matrix product and an element-wise addition over
+growing sizes on this machine's CPU, and set them beside the GPU run recorded in
+``labkit/hardware/records/`` or, if none is recorded, beside a *model* of the GPU's time built from
+its datasheet, an assumed launch latency and the PCIe bandwidth, labelled as such.
 """
 
 # %%
@@ -19,7 +19,8 @@ import matplotlib.pyplot as plt
 import numpy as np
 
 from labkit.hardware import (
-    SPEC_GPU, Workload, curve, provenance, recorded_gpu_run, run_sweep, spec_roofline, thread_scaling,
+    LAUNCH_LATENCY_S, SPEC_CPU, SPEC_GPU, SPECIFICATIONS, Workload, crossover, curve, offload_time, provenance,
+    recorded_gpu_run, run_sweep, spec_roofline,
 )
 from labkit.plotting import PALETTE, use_style
 
@@ -30,70 +31,73 @@ workloads += [Workload.elementwise(n) for n in 4 ** np.arange(5, 12)]
 here = run_sweep(["cpu"], repeats=3, workloads=workloads, threads=1)  # one core: steady timings
 gpu_run = recorded_gpu_run()
 print(f"CPU: {provenance(here, 'cpu')}")
-print(f"GPU: {provenance(gpu_run, 'cuda')}" if gpu_run else "GPU: no GPU run recorded yet; datasheet bounds only")
+print(f"GPU: {provenance(gpu_run, 'cuda')}" if gpu_run else "GPU: no GPU run recorded yet; a model from the datasheet")
 
 # %%
-# Time against size, CPU and GPU
-# ------------------------------
+# Time against size, CPU and GPU, in float32
+# ------------------------------------------
 #
-# The GPU line is measured if a GPU run is recorded; otherwise it is the datasheet's lower bound, the
-# larger of FLOPs over peak FLOP/s and bytes over bandwidth, which leaves out the launch cost and so
-# flatters small work.
+# Without a recorded GPU run, the GPU's lines are a model, not a measurement: an assumed launch
+# latency of a few microseconds, plus the datasheet's roofline time (the larger of FLOPs over peak
+# FLOP/s and bytes over bandwidth), plus, for the line "data in host memory", the inputs sent and the
+# output returned over PCIe at the datasheet's bandwidth. The model leaves out PyTorch's own work on
+# the host for each call, which a GPU call pays as well as a CPU call: it flatters the GPU on small
+# work. The dotted line is the whole server CPU of the course page, on paper: its datasheet roofline,
+# with no cost per call at all. The printed settings are the model's.
 peak, bandwidth = spec_roofline(SPEC_GPU, "float32")
+link = SPECIFICATIONS[SPEC_GPU]["host_link"]
+print(f"model of the {SPEC_GPU}, float32: launch {LAUNCH_LATENCY_S * 1e6:.0f} us (assumed), "
+      f"{peak / 1e12:.0f} TFLOP/s and {bandwidth / 1e12:.2f} TB/s (datasheet), PCIe {link / 1e9:.0f} GB/s each way (datasheet)")
+model = {}
 fig, axes = plt.subplots(1, 2, figsize=(9, 4))
 for ax, kind, unit in zip(axes, ("matmul", "elementwise"), ("matrix side n", "number of elements")):
     c = curve(here, "cpu", kind)
+    work = [Workload.matmul(int(n)) if kind == "matmul" else Workload.elementwise(int(n)) for n in c["size"]]
     ax.errorbar(c["size"], c["median_s"], yerr=[c["median_s"] - c["q1_s"], c["q3_s"] - c["median_s"]],
                 marker="o", color=PALETTE[0], label="one core of this CPU (measured)")
+    xeon = np.array([max(w.flops / spec_roofline(SPEC_CPU, "float32")[0], w.bytes / SPECIFICATIONS[SPEC_CPU]["bandwidth"])
+                     for w in work])
+    ax.loglog(c["size"], xeon, linestyle=":", color=PALETTE[0], label=f"{SPEC_CPU}, whole chip (datasheet bound)")
     if gpu_run:
         for device, colour, label in (("cuda", PALETTE[1], "GPU (recorded)"), ("cpu", PALETTE[2], "GPU's host CPU (recorded)")):
             g = curve(gpu_run, device, kind)
             ax.loglog(g["size"], g["median_s"], marker="s", color=colour, label=label)
     else:
-        bound = np.maximum(c["flops"] / peak, c["bytes"] / bandwidth)
-        ax.loglog(c["size"], bound, linestyle="--", color=PALETTE[1], label=f"{SPEC_GPU}, datasheet bound")
+        on_gpu = np.array([offload_time(w, peak, bandwidth) for w in work])
+        from_host = np.array([offload_time(w, peak, bandwidth, link_bandwidth=link) for w in work])
+        model[kind] = (c["size"], c["median_s"], on_gpu, from_host)
+        ax.loglog(c["size"], on_gpu, linestyle="--", color=PALETTE[1], label=f"{SPEC_GPU} model, data on the GPU")
+        ax.loglog(c["size"], from_host, linestyle="-.", color=PALETTE[3], label=f"{SPEC_GPU} model, data in host memory")
     ax.set_xscale("log")
     ax.set_yscale("log")
     if kind == "matmul":  # few sizes: label each one, without the crowded minor ticks
         ax.set_xticks(c["size"], [str(n) for n in c["size"]])
         ax.minorticks_off()
     ax.set_xlabel(unit)
-    ax.set_title({"matmul": "matrix product", "elementwise": "element-wise addition"}[kind])
-    ax.legend(fontsize=8)
+    ax.set_title({"matmul": "matrix product, float32", "elementwise": "element-wise addition, float32"}[kind])
+    ax.legend(fontsize=7)
 axes[0].set_ylabel("seconds per call")
 plt.show()
 
 # %%
-# Where the GPU overtakes: the smallest size at which the recorded GPU beats the CPU, for each
-# workload, both measured on the GPU machine with all its CPU cores. Below it, the launch and
-# synchronisation cost more than the work.
+# Where the GPU overtakes
+# -----------------------
+#
+# With a recorded run: the smallest size from which the GPU beats its own host CPU, both measured
+# with all the host's cores. Without one: the smallest size from which the modelled GPU beats the
+# core measured here, with the data already on the GPU and with the data in host memory, and stays
+# faster at every larger size measured; "never" means not at the largest. Under the model a GPU call
+# never takes less than the launch latency (asserted below): work that this core finishes in less
+# time than that is done sooner on the CPU.
 if gpu_run:
     for kind in ("matmul", "elementwise"):
         g, h = curve(gpu_run, "cuda", kind), curve(gpu_run, "cpu", kind)
         common, gi, hi = np.intersect1d(g["size"], h["size"], return_indices=True)
-        faster = common[g["median_s"][gi] < h["median_s"][hi]]
-        print(f"{kind}: GPU faster than its host CPU from size {faster.min() if faster.size else 'never'}; "
+        n = crossover(common, g["median_s"][gi], h["median_s"][hi])
+        print(f"{kind}: GPU faster than its host CPU from size {n or 'never'}; "
               f"smallest GPU time {g['median_s'].min() * 1e6:.1f} us")
 else:
-    print("no GPU run recorded: the crossover needs a measured GPU")
-
-# %%
-# What parallelism alone buys
-# ---------------------------
-#
-# The same two workloads at their largest size, on one thread and on all of them. A matrix product
-# reuses each number it loads many times, so more cores make it faster. An addition loads two
-# numbers per operation: once memory is the limit, extra cores wait for it. (On a machine busy with
-# other work, threads also wait for each other, and the speed-up can even fall below 1.)
-rows = thread_scaling([Workload.matmul(512), Workload.elementwise(4**11)], repeats=3)
-speedups = {}
-for one, every in zip(rows[::2], rows[1::2]):
-    speedups[f"{one['kind']}\n(size {one['size']})"] = one["median_s"] / every["median_s"]
-    print(f"{one['kind']} of size {one['size']}: speed-up of {every['threads']} threads over 1 = "
-          f"{one['median_s'] / every['median_s']:.2f}")
-fig, ax = plt.subplots(figsize=(5, 3.5))
-ax.bar(list(speedups), list(speedups.values()), color=PALETTE[:len(speedups)])
-ax.axhline(1, color="black", linewidth=1)
-ax.set_ylabel("speed-up over one thread")
-ax.set_title(f"All {rows[1]['threads']} threads against one")
-plt.show()
+    for kind, (sizes, cpu_s, on_gpu, from_host) in model.items():
+        assert np.all(on_gpu >= LAUNCH_LATENCY_S)
+        print(f"{kind}: modelled GPU faster than this core from size {crossover(sizes, on_gpu, cpu_s) or 'never'} "
+              f"with the data on the GPU, {crossover(sizes, from_host, cpu_s) or 'never'} with the data in host memory")

@@ -5,6 +5,10 @@ workload doing ``I`` FLOPs per byte moved (its arithmetic intensity) therefore r
 ``min(peak, I * bandwidth)`` FLOP/s. Below the *ridge point* ``peak / bandwidth`` the work is
 memory-bound, above it compute-bound. Both ceilings are measured here by the harness itself; the
 vendors' figures are kept apart, in :data:`SPECIFICATIONS`, and labelled as such.
+
+A fair comparison of two processors takes each one whole (every core, its matrix units) at the same
+precision: :func:`spec_roofline` names the precision with each peak ("float32" on vector lanes,
+"tf32 tensor", "bfloat16 tensor" on a GPU's tensor cores, "bfloat16 amx" on a CPU's matrix tiles).
 """
 
 from __future__ import annotations
@@ -15,9 +19,13 @@ import numpy as np
 
 from .._checks import check_array, check_choice, check_positive
 
-#: Vendors' published figures (specifications, not measurements) for one server CPU and one GPU.
-#: Peaks are dense (no structured sparsity). The CPU's FLOP/s are computed from its specification:
-#: 56 cores x 2 AVX-512 FMA units x 16 float32 lanes x 2 FLOPs x 2.0 GHz base clock.
+#: Vendors' published figures (specifications, not measurements) for one server CPU and one GPU of the
+#: same generation, each taken whole. Peaks are dense (no structured sparsity: NVIDIA's datasheet
+#: prints tensor-core peaks with sparsity, twice these). The CPU's peaks are computed from Intel's
+#: figures at the 2.0 GHz base clock (an upper bound: heavy AVX-512 and AMX code may run slower):
+#: float32, 56 cores x 2 AVX-512 FMA units x 16 lanes x 2 FLOPs per cycle; bfloat16 on the AMX tiles,
+#: 56 cores x 1,024 FLOPs per cycle. ``host_link``: bytes/s between host memory and the GPU in one
+#: direction (PCIe Gen5 x16: the datasheet's 128 GB/s counts both directions).
 SPECIFICATIONS: dict[str, dict[str, Any]] = {
     "NVIDIA H100 SXM5 80GB": {
         "source": "NVIDIA H100 Tensor Core GPU datasheet and Hopper architecture whitepaper (2022)",
@@ -27,18 +35,20 @@ SPECIFICATIONS: dict[str, dict[str, Any]] = {
         "memory": "80 GB HBM3",
         "power_w": 700,
         "bandwidth": 3.35e12,
+        "host_link": 64e9,
         "peak_flops": {"float64": 34e12, "float32": 67e12, "tf32 tensor": 494.5e12,
                        "bfloat16 tensor": 989e12, "float16 tensor": 989e12, "fp8 tensor": 1979e12},
     },
     "Intel Xeon Platinum 8480+": {
-        "source": "Intel ARK product specification (Sapphire Rapids, 2023)",
+        "source": "Intel ARK product specification (Sapphire Rapids, 2023) and Intel AMX documentation",
         "cores": "56 cores (112 threads), 2 AVX-512 FMA units each: 16 float32 lanes",
         "threads": "2 hardware threads per core",
         "cache": "2 MB L2 per core, 105 MB L3",
         "memory": "8 channels of DDR5-4800",
         "power_w": 350,
         "bandwidth": 8 * 4.8e9 * 8,  # channels x transfers/s x 8 bytes = 307 GB/s
-        "peak_flops": {"float64": 56 * 2 * 8 * 2 * 2.0e9, "float32": 56 * 2 * 16 * 2 * 2.0e9},
+        "peak_flops": {"float64": 56 * 2 * 8 * 2 * 2.0e9, "float32": 56 * 2 * 16 * 2 * 2.0e9,
+                       "bfloat16 amx": 56 * 1024 * 2.0e9},
     },
 }
 
@@ -80,9 +90,11 @@ def ridge_point(peak_flops: float, bandwidth: float) -> float:
 def measured_peaks(run: dict[str, Any], device: str) -> dict[str, Any]:
     """The ceilings of ``device`` measured in a sweep: its fastest FLOP/s and bytes/s.
 
-    The FLOP/s ceiling is the best of the matrix products and convolutions (per dtype and overall),
-    the bandwidth the best of the element-wise additions, whose 12 bytes per FLOP leave the arithmetic
-    units idle. On a GPU, convolutions are left out: cuDNN may run a float32 convolution in TF32 on
+    The FLOP/s ceiling is the best of the matrix products and convolutions (per dtype and overall).
+    The bandwidth is that of the largest element-wise addition, whose 12 bytes per FLOP leave the
+    arithmetic units idle: the largest, because its arrays are the likeliest to exceed the caches, so
+    that it measures main memory (STREAM's rule: arrays at least 4 times the last-level cache); a
+    smaller addition served from a cache may run faster, above the roof. On a GPU, convolutions are left out: cuDNN may run a float32 convolution in TF32 on
     the tensor cores, which would pass for a float32 peak. The extra rows of a thread-scaling
     measurement are left out too.
 
@@ -90,7 +102,8 @@ def measured_peaks(run: dict[str, Any], device: str) -> dict[str, Any]:
     --------
     >>> row = dict(device="cpu", kind="matmul", dtype="float32", flops=2e9, bytes=1e7, median_s=0.1)
     >>> add = dict(device="cpu", kind="elementwise", dtype="float32", flops=1e6, bytes=1.2e7, median_s=1e-3)
-    >>> measured_peaks({"results": [row, add]}, "cpu")["bandwidth"]
+    >>> cached = dict(add, flops=1e3, bytes=1.2e4, median_s=1e-7)  # smaller, faster: served from a cache
+    >>> measured_peaks({"results": [row, add, cached]}, "cpu")["bandwidth"]
     12000000000.0
     """
     if not isinstance(run, dict) or not isinstance(run.get("results"), list):
@@ -103,11 +116,13 @@ def measured_peaks(run: dict[str, Any], device: str) -> dict[str, Any]:
     for r in rows:
         if r["kind"] == "matmul" or (r["kind"] == "conv2d" and device != "cuda"):
             flops_by_dtype[r["dtype"]] = max(flops_by_dtype.get(r["dtype"], 0.0), r["flops"] / r["median_s"])
-    bandwidths = [r["bytes"] / r["median_s"] for r in rows if r["kind"] == "elementwise"]
+    additions = [r for r in rows if r["kind"] == "elementwise"]
+    largest = max(additions, key=lambda r: r["bytes"], default=None)
     best = max(flops_by_dtype, key=flops_by_dtype.__getitem__, default=None)
     # None, not NaN, where nothing was measured: the run stays valid JSON and compares equal to itself.
     return {"peak_flops": flops_by_dtype[best] if best else None, "peak_dtype": best,
-            "peak_flops_by_dtype": flops_by_dtype, "bandwidth": max(bandwidths, default=None)}
+            "peak_flops_by_dtype": flops_by_dtype,
+            "bandwidth": largest["bytes"] / largest["median_s"] if largest else None}
 
 
 def spec_roofline(name: str, dtype: str) -> tuple[float, float]:

@@ -256,6 +256,8 @@ def curve(run: dict[str, Any], device: str, kind: str, dtype: str = "float32") -
 
 #: The GPU whose datasheet stands in until a GPU run is recorded.
 SPEC_GPU = "NVIDIA H100 SXM5 80GB"
+#: The server CPU of the same generation whose datasheet the course compares it with, whole against whole.
+SPEC_CPU = "Intel Xeon Platinum 8480+"
 
 
 def gpu_roofline(dtype: str = "float32", directory: str | Path | None = None) -> dict[str, Any]:
