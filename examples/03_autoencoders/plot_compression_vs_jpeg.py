@@ -68,7 +68,7 @@ for q in QUALITIES:
 # ------------------------------------
 #
 # Two codecs compare fairly at equal error, not at equal settings. On JPEG's curve we read how many
-# bytes of coded data it needs to reach the error of the 4-bit code, and the autoencoder's best
+# bytes of coded data it needs to reach the 4-bit code's error, and the autoencoder's best
 # error; both are printed below. With a few bytes, the autoencoder wins: JPEG's coded data needs
 # more bytes for the same error, and a whole JPEG file, with its header, never comes close. Then
 # JPEG wins: the autoencoder's error stops falling after a few bits per number (the printed
