@@ -46,9 +46,11 @@ scores = {
 # The scores of the two groups
 # ----------------------------
 #
-# The 9s are rebuilt worse than the normal digits, but the two histograms overlap: a 9 looks much
-# like a 4 or a 7 with a loop, and some normal digits are written badly.
+# The 9s are rebuilt worse than the normal digits (the medians are printed), but the two
+# histograms overlap: some 9s are rebuilt well, and some normal digits badly.
 ae_score = scores["autoencoder"]
+print(f"median reconstruction error: 9s {np.median(ae_score[is_nine == 1]):.4f}, "
+      f"digits 0-8 {np.median(ae_score[is_nine == 0]):.4f}")
 assert np.median(ae_score[is_nine == 1]) > np.median(ae_score[is_nine == 0])  # "rebuilt worse", on this run
 fig, ax = plt.subplots()
 bins = np.linspace(0, np.quantile(scores["autoencoder"], 0.99), 40)

@@ -7,8 +7,8 @@ bytes per image. The autoencoder stores its code, each of its 8 numbers rounded 
 JPEG (through Pillow) stores each digit as a greyscale file, at several qualities. Both are
 scored by the mean squared error of the decoded images.
 
-What the byte counts leave out matters as much as what they count. The autoencoder's decoder, a
-few thousand weights, must already sit at the receiver, and it only knows digits. A JPEG file
+What the byte counts leave out matters as much as what they count. The autoencoder's decoder,
+thousands of weights, must already sit at the receiver, and it only knows digits. A JPEG file
 carries its own tables in a header of a few hundred bytes, which dominates for an 8x8 image; we
 count JPEG twice, with and without that header.
 """
@@ -87,6 +87,7 @@ print(f"the autoencoder's error is within 5% of its best ({min(ae_error):.4f}) f
 print(f"raw pixels, lossless: {raw_bytes:.1f} bytes")
 # What the text says, checked on this run: the code wins with few bytes, JPEG beyond.
 assert jpeg_equal > ae_bytes[BITS.index(4)] and min(jpeg_file) > max(ae_bytes)
+assert min(jpeg_file) > 2 * max(jpeg_data)  # the header dominates a file
 assert plateau < max(ae_bytes) and min(jpeg_error) < 0.1 * min(ae_error)
 
 fig, ax = plt.subplots()
@@ -112,11 +113,11 @@ plt.show()
 # quantiser, weigh as much as thousands of 4-byte codes (printed). At equal error, each image sent
 # as a code saves the printed number of bytes against JPEG's coded data, so the decoder pays off
 # only after the printed number of images, all digits, sent to a receiver that already holds it.
-# JPEG decodes any photograph, needs no training, and is built into every device. Learned codecs
-# do exist beyond research (Ballé et al., 2017): the JPEG AI standard (ISO/IEC 6048-1, 2025)
-# codes images with an encoder and a decoder that are neural networks. Its decoder also ships
-# once, with the software, trained on images of every kind, and it adds what this small model
-# lacks: a learned model of the code's probabilities for the entropy coder.
+# JPEG decodes any photograph, needs no training, and is built into every device. After years of
+# research on learned codecs (Ballé et al., 2017), one is now a standard: JPEG AI (ISO/IEC
+# 6048-1, 2025) codes images with an encoder and a decoder that are neural networks. Its decoder
+# also ships once, with the software, trained on images of every kind, and it adds what this
+# small model lacks: a learned model of the code's probabilities for the entropy coder.
 decoder = decoder_bytes(model) + 2 * 4 * CODE_SIZE  # the weights, and low and high for the quantiser
 saved_per_image = jpeg_equal - ae_bytes[BITS.index(4)]
 print(f"decoder: {decoder} bytes, as much as {decoder / ae_bytes[BITS.index(4)]:.0f} codes of 4 bytes")

@@ -6,8 +6,8 @@ A denoising autoencoder (Vincent et al., 2008) is trained to rebuild a *clean* d
 copy. The noise is added at training time only: at test time the model receives whatever image it
 is given. We train one on scikit-learn's 8x8 digits with Gaussian noise of standard deviation 0.3
 (pixels lie in [0, 1]) and measure, on test digits, how much it raises the peak signal-to-noise
-ratio (PSNR) at several noise levels, against two denoisers that need no training network: a
-Gaussian blur and a projection on the leading principal components.
+ratio (PSNR) at several noise levels, against two denoisers without a neural network: a Gaussian
+blur and a projection on the leading principal components.
 """
 
 # %%

@@ -67,7 +67,7 @@ assert knn["PCA"] < min(knn["plain autoencoder"], knn["variational autoencoder"]
 #
 # We draw codes from the prior, a standard Gaussian in the plane, and decode them (top row). The
 # draws are seeded: the same seed gives the same digits. With only two numbers of code, the
-# samples are blurred, but most are recognisable digits that are in no dataset. The baseline
+# samples are blurred, but many look like digits. The baseline
 # (bottom row) draws points from a Gaussian fitted to the training digits' two principal
 # components and maps them back to pixels: a linear decoder, which can only blend the mean digit
 # with two fixed patterns. Judge by eye; a number for the quality of generated images would need

@@ -99,8 +99,9 @@ assert np.allclose(lin, pca, rtol=0.05) and np.all(nonlin[:-1] < pca[:-1]) and n
 # A convolution applies the same small filter at every position of the image, so it needs far
 # fewer weights than a dense layer. A small convolutional autoencoder with a code of 8 numbers,
 # trained the same way, also beats PCA with less than half the weights of the dense model; here,
-# the wider dense model still rebuilds the digits better. On larger images, where a dense layer's
-# weights grow with the square of the number of pixels, convolutions are the usual choice.
+# the wider dense model still rebuilds the digits better (all printed below). On larger images,
+# where a dense layer's weights grow with the number of pixels while a convolution's do not grow
+# at all, convolutions are the usual choice.
 from labkit.autoencoders import ConvAutoencoder
 
 conv = ConvAutoencoder(code_size=8, seed=0)
