@@ -17,8 +17,8 @@ from sklearn.decomposition import PCA
 from labkit import autoencoders
 from labkit.autoencoders import (
     ConvAutoencoder, DenoisingAutoencoder, DenseAutoencoder, VariationalAutoencoder, add_noise, decode,
-    encode, interpolate, jpeg_roundtrip, kl_divergence, pca_reconstruct, psnr, quantise, reconstruct,
-    reconstruction_error, sample, train_autoencoder,
+    decoder_bytes, encode, gaussian_blur, interpolate, jpeg_roundtrip, kl_divergence, pca_reconstruct, psnr,
+    quantise, rate_at_error, reconstruct, reconstruction_error, sample, train_autoencoder,
 )
 from labkit.data import load_digits_split
 from badinput import bad_input_tests
@@ -243,6 +243,43 @@ def test_jpeg_roundtrip_matches_pillow_and_improves_with_quality(digits) -> None
     assert errors[0] > errors[1] > errors[2] and errors[2] < 1e-4
 
 
+@given(st.floats(0.5, 5.0), st.floats(1.0, 10.0), st.floats(0.05, 0.95), st.permutations(range(5)))
+@settings(max_examples=30, deadline=None)
+def test_rate_at_error_inverts_an_exponential_curve_whatever_the_order(scale, rate, fraction, order) -> None:
+    # error = scale * exp(-rate / 10): linear in log error, so the interpolation is exact.
+    rates = np.array([0.0, 5.0, 10.0, 20.0, 40.0])
+    errors = scale * np.exp(-rates / 10)
+    target_rate = 40.0 * fraction
+    found = rate_at_error(rates[list(order)], errors[list(order)], scale * np.exp(-target_rate / 10))
+    assert found == pytest.approx(target_rate, rel=1e-9)
+
+
+def test_rate_at_error_reads_the_first_crossing_and_refuses_targets_off_the_curve() -> None:
+    assert rate_at_error([1, 2, 3], [0.1, 0.01, 0.001], 0.01) == pytest.approx(2.0)
+    assert rate_at_error([1, 2, 3], [0.1, 0.0, 0.0], 0.05) == pytest.approx(1.0, abs=0.01)  # zero error: no log(0)
+    for target in (0.5, 1e-4):  # above the first point, below the best point
+        with pytest.raises(ValueError, match="target"):
+            rate_at_error([1, 2, 3], [0.1, 0.01, 0.001], target)
+
+
+def test_gaussian_blur_matches_scipy_image_by_image_and_keeps_constants(digits) -> None:
+    from scipy.ndimage import gaussian_filter
+
+    X = digits[1][:5]
+    blurred = gaussian_blur(X, 0.7)
+    for row, out in zip(X, blurred):
+        np.testing.assert_allclose(out, gaussian_filter(row.reshape(8, 8), 0.7, mode="reflect").ravel())
+    np.testing.assert_allclose(gaussian_blur(np.full((2, 64), 0.3), 2.0), 0.3)
+
+
+def test_decoder_bytes_counts_the_decoder_and_the_mean_only() -> None:
+    dense = DenseAutoencoder(64, code_size=8, hidden=[128], seed=0)
+    expected = (8 * 128 + 128) + (128 * 64 + 64) + 64  # two layers and the mean image
+    assert decoder_bytes(dense) == 4 * expected and decoder_bytes(dense, bytes_per_weight=2) == 2 * expected
+    conv = ConvAutoencoder(8)
+    assert decoder_bytes(conv) == 4 * sum(p.numel() for p in conv.decoder.parameters())
+
+
 # -- bad input -----------------------------------------------------------------------------------------
 X64 = np.zeros((3, 64))
 BAD_INPUTS = [
@@ -292,6 +329,15 @@ BAD_INPUTS = [
     ("jpeg_roundtrip", jpeg_roundtrip, dict(X=X64, quality=100), ValueError, "quality"),
     ("jpeg_roundtrip", jpeg_roundtrip, dict(X=X64, quality=0), ValueError, "quality"),
     ("jpeg_roundtrip", jpeg_roundtrip, dict(X=X64, quality=50, side=7), ValueError, "X"),
+    ("rate_at_error", rate_at_error, dict(rates=[1, 2], errors=[0.1], target=0.05), ValueError, "rates"),
+    ("rate_at_error", rate_at_error, dict(rates=[1, 2], errors=[0.1, -0.1], target=0.05), ValueError, "errors"),
+    ("rate_at_error", rate_at_error, dict(rates=[1, 2], errors=[0.1, 0.01], target=0), ValueError, "target"),
+    ("rate_at_error", rate_at_error, dict(rates="ab", errors=[0.1, 0.01], target=0.05), TypeError, "rates"),
+    ("gaussian_blur", gaussian_blur, dict(X=X64, sigma=0), ValueError, "sigma"),
+    ("gaussian_blur", gaussian_blur, dict(X=np.zeros((3, 60)), sigma=1.0), ValueError, "X"),
+    ("gaussian_blur", gaussian_blur, dict(X=X64, sigma=1.0, side=0), ValueError, "side"),
+    ("decoder_bytes", decoder_bytes, dict(model=torch.nn.Linear(2, 2)), TypeError, "model"),
+    ("decoder_bytes", decoder_bytes, dict(model=DenseAutoencoder(), bytes_per_weight=0), ValueError, "bytes_per_weight"),
 ]
 
 

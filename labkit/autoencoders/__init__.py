@@ -6,14 +6,18 @@ arrays; :mod:`labkit.autoencoders.measures` holds what they are measured against
 error, PSNR, PCA, a quantised code, JPEG). Import the public names from ``labkit.autoencoders``.
 """
 
-from .measures import add_noise, jpeg_roundtrip, pca_reconstruct, psnr, quantise, reconstruction_error
+from .measures import (
+    add_noise, gaussian_blur, jpeg_roundtrip, pca_reconstruct, psnr, quantise, rate_at_error, reconstruction_error,
+)
 from .models import (
-    ConvAutoencoder, DenoisingAutoencoder, DenseAutoencoder, VariationalAutoencoder, decode, encode,
+    ConvAutoencoder, DenoisingAutoencoder, DenseAutoencoder, VariationalAutoencoder, decode, decoder_bytes, encode,
     interpolate, kl_divergence, reconstruct, sample, train_autoencoder,
 )
 
 __all__ = [
     "DenseAutoencoder", "DenoisingAutoencoder", "ConvAutoencoder", "VariationalAutoencoder",
     "kl_divergence", "train_autoencoder", "encode", "decode", "reconstruct", "sample", "interpolate",
+    "decoder_bytes",
     "reconstruction_error", "psnr", "add_noise", "pca_reconstruct", "quantise", "jpeg_roundtrip",
+    "rate_at_error", "gaussian_blur",
 ]

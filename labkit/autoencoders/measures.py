@@ -11,7 +11,7 @@ from numbers import Real
 
 import numpy as np
 
-from .._checks import check_int, check_matrix, check_positive
+from .._checks import check_array, check_int, check_matrix, check_positive
 
 
 def _check_pair(X: object, X_hat: object) -> tuple[np.ndarray, np.ndarray]:
@@ -151,3 +151,62 @@ def jpeg_roundtrip(X: np.ndarray, quality: int, side: int = 8) -> tuple[np.ndarr
         file_bytes.append(len(data))
         decoded.append(np.asarray(Image.open(io.BytesIO(data)), dtype=np.float64).reshape(-1) / 255)
     return np.array(decoded), np.array(file_bytes), np.array(data_bytes)
+
+
+def rate_at_error(rates: object, errors: object, target: float) -> float:
+    """The rate (e.g. bytes per image) at which a codec's rate–distortion curve reaches ``target``.
+
+    Two codecs compare fairly at equal error, not at equal settings: this reads, on one codec's
+    measured curve, the rate it needs to reach the error of the other. The points are sorted by
+    rate, and the curve is interpolated linearly in rate against the logarithm of the error
+    between the first point at or below ``target`` and the point before it.
+
+    Parameters
+    ----------
+    rates, errors : sequences of the same length, at least 2
+        The measured points of the curve (rate, error), e.g. one per JPEG quality.
+    target : float
+        The error to reach, above 0.
+
+    Examples
+    --------
+    >>> rate_at_error([10, 20, 40], [0.04, 0.01, 0.001], 0.02)
+    15.0
+    """
+    rates, errors = check_array("rates", rates), check_array("errors", errors)
+    if rates.ndim != 1 or rates.shape != errors.shape or len(rates) < 2:
+        raise ValueError(f"rates and errors must be two 1-D sequences of the same length >= 2, "
+                         f"got shapes {rates.shape} and {errors.shape}")
+    if np.any(errors < 0):
+        raise ValueError("errors must be >= 0")
+    target = check_positive("target", target)
+    order = np.argsort(rates, kind="stable")
+    rates, errors = rates[order], errors[order]
+    reached = np.flatnonzero(errors <= target)
+    if len(reached) == 0 or reached[0] == 0:
+        raise ValueError(f"target {target} must lie between the errors of the curve's first point "
+                         f"({errors[0]:.4g}) and its smallest error ({errors.min():.4g})")
+    i = reached[0]
+    log_e = np.log(np.maximum(errors[i - 1 : i + 1], np.finfo(float).tiny))
+    t = (log_e[0] - np.log(target)) / (log_e[0] - log_e[1])
+    return round(float(rates[i - 1] + t * (rates[i] - rates[i - 1])), 10)
+
+
+def gaussian_blur(X: np.ndarray, sigma: float, side: int = 8) -> np.ndarray:
+    """Blur each square image with a Gaussian filter of standard deviation ``sigma`` pixels.
+
+    The classic denoiser that needs no training: it averages each pixel with its neighbours,
+    which removes noise and blurs edges alike. Borders are reflected.
+
+    >>> X = np.zeros((1, 9)); X[0, 4] = 1.0
+    >>> blurred = gaussian_blur(X, 1.0, side=3)
+    >>> bool(blurred[0, 4] < 1.0), bool(blurred.min() > 0.0)
+    (True, True)
+    """
+    side = check_int("side", side, 1)
+    X = check_matrix("X", X, side * side)
+    sigma = check_positive("sigma", sigma)
+    from scipy.ndimage import gaussian_filter
+
+    images = X.reshape(-1, side, side)
+    return gaussian_filter(images, sigma=(0, sigma, sigma), mode="reflect").reshape(len(X), -1)

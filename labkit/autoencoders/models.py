@@ -432,3 +432,20 @@ def interpolate(model: nn.Module, x_start: np.ndarray, x_end: np.ndarray, steps:
     z0, z1 = encode(model, np.stack(ends))
     t = np.linspace(0.0, 1.0, steps)[:, None]
     return decode(model, (1 - t) * z0 + t * z1)
+
+
+def decoder_bytes(model: nn.Module, bytes_per_weight: int = 4) -> int:
+    """What the receiver must hold before it decodes a single code: the decoder, in bytes.
+
+    Counts the decoder's weights and biases, and the mean image a dense model adds back, at
+    ``bytes_per_weight`` bytes each (4: 32-bit floats). A learned codec's code size leaves this
+    out; it is paid once, and shared by every image sent.
+
+    >>> decoder_bytes(DenseAutoencoder(64, code_size=8, hidden=[], activation="linear"))
+    2560
+    """
+    bytes_per_weight = check_int("bytes_per_weight", bytes_per_weight, 1)
+    stored = list(_check_model(model).decoder.parameters())
+    if isinstance(model, DenseAutoencoder):
+        stored.append(model.mean)
+    return bytes_per_weight * sum(p.numel() for p in stored)
