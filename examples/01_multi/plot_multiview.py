@@ -8,8 +8,9 @@ noisy "cameras": one sees its left half, the other its right half. Only 20 digit
 one view, the same classifier on both views side by side, and co-training and canonical
 correlation analysis (CCA), which also use the agreement of the two views on the unlabelled
 pairs. A second view also means twice the inputs, so a control sees the left half through two
-cameras: as many inputs as both views, but no new information. Last, we add rotated copies of the
-labelled digits as extra training examples: that is data augmentation, a different thing.
+cameras: as many inputs as both views, but nothing new about the digit. Last, we add rotated
+copies of the labelled digits as extra training examples: that is data augmentation, a different
+thing.
 """
 
 # %%
