@@ -1,11 +1,15 @@
 """Multi-view learning: several descriptions of the same objects, used together.
 
-Each example comes with two *views* of the same kind (here, the left and right halves of a digit,
-:func:`labkit.data.digit_views`). :class:`CCA` finds the directions in which the two views agree
-most, without any label; :func:`co_training` lets a classifier on each view label, for the other,
-the unlabeled examples it is most sure of (Blum and Mitchell, 1998). :func:`rotated_copies` is
-here for contrast: rotating an image makes *new training examples* of one view (data
-augmentation), not a second view of the same example.
+Each object is described by several *views*, distinct sets of features: often of different kinds
+(the text of a web page and the text of the links to it, in Blum and Mitchell's co-training), here
+of the same kind to keep the example small (the left and right halves of a digit,
+:func:`labkit.data.digit_views`). What makes them views is that they describe the same objects and
+that the method exploits their agreement. :class:`CCA` finds the directions in which the two views
+agree most, without any label; :func:`co_training` lets a classifier on each view label, for the
+other, the unlabeled examples it is most sure of (Blum and Mitchell, 1998). :func:`rotated_copies`
+is here for contrast: rotated copies added as extra labeled examples are data augmentation.
+(Contrastive self-supervised methods do call transformed copies views, because they train an
+encoder to make them agree.)
 """
 
 from __future__ import annotations
@@ -204,7 +208,7 @@ def co_predict(model_a: nn.Linear, model_b: nn.Linear, Xa: np.ndarray, Xb: np.nd
 
 
 def rotated_copies(X: np.ndarray, angles: Sequence[float]) -> np.ndarray:
-    """Data augmentation, not a view: rotated copies of 8x8 images, as extra training examples.
+    """Data augmentation: rotated copies of 8x8 images, as extra training examples.
 
     Parameters
     ----------

@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 from labkit import multitask
 from labkit.data import make_multitask_data
-from labkit.multitask import MultiTaskNet, UncertaintyWeighting, r2_per_task, train_multitask
+from labkit.multitask import MultiTaskNet, UncertaintyWeighting, mean_test_r2, r2_per_task, train_multitask
 from badinput import bad_input_tests
 from torchthreads import one_torch_thread  # noqa: F401  (autouse: tiny networks, one thread)
 
@@ -71,6 +71,16 @@ def test_sharing_helps_related_tasks_and_hurts_unrelated_ones_with_scarce_data()
     assert gains[True] > 0.1 and gains[False] < -0.1
 
 
+def test_mean_test_r2_is_the_mean_r2_of_the_model_it_trains() -> None:
+    X, Y = make_multitask_data(120, 3, seed=2)
+    for shared, hidden in ((True, 2), (False, 3)):
+        net = MultiTaskNet(20, 3, hidden=hidden, shared=shared, seed=1)
+        train_multitask(net, X[:80], Y[:80], epochs=20, batch_size=80, lr=0.03)
+        expected = r2_per_task(net, X[80:], Y[80:]).mean()
+        got = mean_test_r2(X[:80], Y[:80], X[80:], Y[80:], shared=shared, hidden=hidden, epochs=20, seed=1)
+        assert got == pytest.approx(expected, abs=1e-6)
+
+
 def test_r2_is_one_for_a_perfect_model() -> None:
     net = MultiTaskNet(3, 2, hidden=2)
     X = np.random.default_rng(0).normal(size=(10, 3))
@@ -107,6 +117,10 @@ BAD_INPUTS = [
     ("train_multitask", train_multitask, dict(model=NET, X=X2, Y=Y2, epochs=0), ValueError, "epochs"),
     ("r2_per_task", r2_per_task, dict(model=NET, X=X2, Y=Y2[:3]), ValueError, "Y"),
     ("r2_per_task", r2_per_task, dict(model=None, X=X2, Y=Y2), TypeError, "model"),
+    ("mean_test_r2", mean_test_r2, dict(X=X2, Y=Y2[:5], X_test=X2, Y_test=Y2), ValueError, "Y"),
+    ("mean_test_r2", mean_test_r2, dict(X=X2, Y=Y2, X_test=X2[:, :5], Y_test=Y2), ValueError, "X"),
+    ("mean_test_r2", mean_test_r2, dict(X=X2, Y=Y2, X_test=X2, Y_test=Y2, hidden=0), ValueError, "hidden"),
+    ("mean_test_r2", mean_test_r2, dict(X=X2, Y=Y2, X_test=X2, Y_test=Y2, shared=1), TypeError, "shared"),
 ]
 
 
