@@ -191,7 +191,7 @@ def _gcn_step(method: str, g: Graph, x: torch.Tensor, layer: GCNLayer) -> Callab
 
 def benchmark_gcn_layer(num_edges: int, methods: str | Sequence[str], *, features: int = 64, repeats: int = 3,
                         threads: int = 1, seed: int = 0) -> dict[str, float]:
-    """Median seconds of one GCN layer's forward and backward pass on a random graph, for each method.
+    """Median seconds of one GCN layer's forward and backward pass on a random graph.
 
     The graph has ``num_edges`` random directed edges on ``num_edges // 10`` nodes (at least 2).
     ``methods`` is one name or a sequence of names among ``"labkit"`` (:class:`GCNLayer`, CSR
