@@ -89,7 +89,7 @@ plt.show()
 # the backward product are one sparse kernel each. The gather and scatter form, the clearest to
 # read, writes one message per edge to memory and reads it back: the code checks that it is at
 # least twice as slow as labkit's layer on the two largest graphs, and that labkit's layer stays
-# within a factor of two of DGL's there. The printed ratios say which of the two is faster at each
+# within a factor of three of DGL's there. The printed ratios say which of the two is faster at each
 # size: a value above one means that labkit is the slower one. PyG's ``GCNConv`` called with an
 # ``edge_index``, as in its tutorials, normalises the graph again at every call (its default
 # ``cached=False``) and passes messages by gather and scatter; given once the normalised adjacency
@@ -101,5 +101,5 @@ for i, edges in enumerate(sizes):
           + f"; PyG edge_index / sparse adj_t: {times['pyg'][i] / times['pyg_sparse'][i]:.2f}")
 for i in (2, 3):
     assert times["scatter"][i] > 2 * times["labkit"][i], times
-    assert 0.5 < times["labkit"][i] / times["dgl"][i] < 2, times
+    assert 1 / 3 < times["labkit"][i] / times["dgl"][i] < 3, times
     assert times["pyg"][i] > 1.5 * times["pyg_sparse"][i], times

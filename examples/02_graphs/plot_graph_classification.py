@@ -42,9 +42,10 @@ plt.show()
 #
 # ``GraphClassifier`` stacks GCN layers, a readout (here the maximum over the nodes of each graph)
 # and a two-layer MLP. With ``num_layers=0`` it skips the GCN layers: it pools the raw node features
-# and classifies that. ``batch_graphs`` joins all 300 graphs into one graph of about 4,500 nodes,
-# with the graph id of every node; each epoch is one full-batch Adam step on the 210 training graphs.
+# and classifies that. ``batch_graphs`` joins all 300 graphs into one graph (printed below), with
+# the graph id of every node; each epoch is one full-batch Adam step on the 210 training graphs.
 big, batch = batch_graphs(graphs)
+print(big)
 train, test = torch.arange(0, 210), torch.arange(210, 300)  # the classes alternate: both parts balanced
 
 

@@ -108,7 +108,7 @@ libraries = pd.DataFrame(
      ["Graph Nets", "Python", "TensorFlow 1 and 2, Sonnet", "no release since 2020 (DeepMind)",
       "modules.GraphNetwork(edge_model_fn, node_model_fn, global_model_fn)"],
      ["GeometricFlux.jl", "Julia", "Flux", "superseded by GraphNeuralNetworks.jl",
-      "layers such as GCNConv(adj, in => out)"],
+      "layers such as GCNConv(in => out)"],
      ["GraphNeuralNetworks.jl", "Julia", "Flux and Lux", "maintained",
       "propagate(message, g, aggr; xi, xj)"]],
     columns=["library", "language", "backend", "status", "message passing in one line"]).set_index("library")
