@@ -289,9 +289,34 @@ def test_deep_gcn_over_smooths() -> None:
     assert mean_cosine_similarity(deep) > 0.95 > mean_cosine_similarity(shallow)
 
 
-@pytest.mark.parametrize("method", ["labkit", "scatter", "dgl", "pyg", "dense"])
-def test_benchmark_runs_every_method(method: str) -> None:
-    assert 0 < benchmark_gcn_layer(500, method, features=8, repeats=1) < 60
+def test_benchmark_runs_every_method_and_restores_the_threads() -> None:
+    from labkit.graphs.tasks import METHODS
+
+    threads = torch.get_num_threads()
+    times = benchmark_gcn_layer(500, METHODS, features=8, repeats=2)
+    assert list(times) == list(METHODS) and all(0 < t < 60 for t in times.values())
+    assert torch.get_num_threads() == threads
+    assert list(benchmark_gcn_layer(500, "dgl", features=8, repeats=1)) == ["dgl"]
+
+
+def test_benchmark_pyg_paths_compute_the_same_layer() -> None:
+    # The three ways of calling GCNConv that the benchmark times give the same outputs and gradients.
+    from labkit.graphs.tasks import _gcn_step
+
+    gen = torch.Generator().manual_seed(0)
+    g = Graph(torch.randint(0, 40, (2, 300), generator=gen), 40)  # with self-loops and repeated edges
+    results = []
+    for method in ("pyg", "pyg_cached", "pyg_sparse"):
+        x = torch.randn(40, 6, generator=torch.Generator().manual_seed(1), requires_grad=True)
+        torch.manual_seed(0)  # the same initial weights for the three GCNConv
+        step = _gcn_step(method, g, x, GCNLayer(6, 6))
+        step()  # a first call fills the caches
+        out = step()
+        out.square().sum().backward()
+        results.append((out.detach(), x.grad))
+    for out, grad in results[1:]:
+        torch.testing.assert_close(out, results[0][0], rtol=1e-5, atol=1e-5)
+        torch.testing.assert_close(grad, results[0][1], rtol=1e-5, atol=1e-5)
 
 
 # -- bad input: every public name, a clear error naming the argument ----------------------------------------
@@ -370,10 +395,15 @@ BAD_INPUTS = [
     ("roc_auc", roc_auc, dict(positive=[], negative=[0.5]), ValueError, "positive"),
     ("mean_cosine_similarity", mean_cosine_similarity, dict(h=torch.ones(1, 3)), ValueError, "h"),
     ("mean_cosine_similarity", mean_cosine_similarity, dict(h=torch.ones(3)), TypeError, "h"),
-    ("benchmark_gcn_layer", benchmark_gcn_layer, dict(num_edges=100, method="cusparse"), ValueError, "method"),
-    ("benchmark_gcn_layer", benchmark_gcn_layer, dict(num_edges=0, method="labkit"), ValueError, "num_edges"),
-    ("benchmark_gcn_layer", benchmark_gcn_layer, dict(num_edges=10, method="dgl", repeats=0), ValueError,
+    ("benchmark_gcn_layer", benchmark_gcn_layer, dict(num_edges=100, methods="cusparse"), ValueError, "methods"),
+    ("benchmark_gcn_layer", benchmark_gcn_layer, dict(num_edges=100, methods=["labkit", "csr"]), ValueError,
+     "methods"),
+    ("benchmark_gcn_layer", benchmark_gcn_layer, dict(num_edges=100, methods=[]), ValueError, "methods"),
+    ("benchmark_gcn_layer", benchmark_gcn_layer, dict(num_edges=0, methods="labkit"), ValueError, "num_edges"),
+    ("benchmark_gcn_layer", benchmark_gcn_layer, dict(num_edges=10, methods="dgl", repeats=0), ValueError,
      "repeats"),
+    ("benchmark_gcn_layer", benchmark_gcn_layer, dict(num_edges=10, methods="dgl", threads=0), ValueError,
+     "threads"),
 ]
 
 

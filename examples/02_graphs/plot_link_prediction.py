@@ -64,12 +64,13 @@ print(f"test AUC of the GCN encoder: {auc_history[-1]:.3f}")
 #
 # Before graph networks, link prediction used scores designed by hand, such as the number of common
 # neighbours: the entry ``(u, v)`` of ``A @ A``, with ``A`` the adjacency of the training graph. It
-# is a strong baseline on social graphs; the learned vectors match or beat it without being told
-# what to look for.
+# is a strong baseline on social graphs. Here the learned vectors beat it (the two printed AUCs; the
+# code checks it) without being told what to look for.
 a = train_graph.adjacency()
 common = a @ a
 auc_common = roc_auc(common[hidden[0], hidden[1]], common[test_negative[0], test_negative[1]])
 print(f"test AUC of the common-neighbour count: {auc_common:.3f}")
+assert auc_history[-1] > auc_common, (auc_history[-1], auc_common)
 
 fig, ax = plt.subplots()
 ax.plot(np.arange(1, 101), auc_history, label="GCN encoder + dot product (learned)")

@@ -16,7 +16,8 @@ classify the result with a logistic regression trained on 20 % of the nodes.
 # ----------------------------------
 #
 # Two nodes of the same community are linked with probability 0.08, of different communities with
-# probability 0.015: a node has about five times more neighbours inside its community than outside.
+# probability 0.015: a node expects about five times more neighbours inside its community than
+# outside (the code prints the count in this graph).
 # Its 8 features are its community's mean plus strong Gaussian noise: alone, they classify poorly.
 import matplotlib.pyplot as plt
 import networkx as nx
@@ -36,6 +37,8 @@ graph = from_networkx(nx_graph)
 train = rng.permutation(200)[:40]
 test = np.setdiff1d(np.arange(200), train)
 print(graph, f"train nodes: {len(train)}, test nodes: {len(test)}")
+inside = (y[graph.src.numpy()] == y[graph.dst.numpy()]).sum()
+print(f"edges inside a community / across: {inside / (graph.num_edges - inside):.1f}")
 
 # %%
 # Accuracy and similarity against the number of propagations
@@ -63,9 +66,13 @@ for k in depths:
 # -----------------------------------
 #
 # Without the graph (0 propagations), the noisy features give a mediocre classifier. A few rounds of
-# averaging over neighbours, who mostly share the node's community, cancel the noise. After many
-# rounds, every node's vector tends to the same direction, whatever its community, and the accuracy
-# falls back towards chance. This is why most graph networks have two to four layers.
+# averaging over neighbours, who mostly share the node's community, cancel much of the noise. After
+# many rounds, every node's vector tends to the same direction, whatever its community, and the
+# accuracy falls back towards chance. The code checks these three statements on the printed values.
+# This is one reason why most graph networks have two to four layers.
+best = int(np.argmax(accuracy))
+assert 1 <= depths[best] <= 4 and accuracy[best] > accuracy[0] + 0.05, accuracy
+assert accuracy[-1] < 0.6 and similarity[-1] > 0.99, (accuracy[-1], similarity[-1])
 fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(10, 3.8))
 x_positions = [max(k, 0.5) for k in depths]  # 0 propagations drawn at 0.5 on the log axis
 for ax in (ax1, ax2):

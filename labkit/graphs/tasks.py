@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+import contextlib
+import warnings
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import Any
 
 import numpy as np
@@ -144,51 +146,110 @@ def mean_cosine_similarity(h: torch.Tensor) -> float:
     return float(((u @ u.T).sum() - (u * u).sum()) / (n * (n - 1)))
 
 
-METHODS = ("labkit", "scatter", "dgl", "pyg", "dense")
+METHODS = ("labkit", "scatter", "dgl", "pyg", "pyg_cached", "pyg_sparse", "dense")
 
 
-def benchmark_gcn_layer(num_edges: int, method: str, *, features: int = 64, repeats: int = 3,
-                        seed: int = 0) -> float:
-    """Median seconds of one GCN layer's forward and backward pass on a random graph.
-
-    The graph has ``num_edges`` random directed edges on ``num_edges // 10`` nodes (at least 2).
-    ``method``: ``"labkit"`` (:class:`GCNLayer`, CSR kernels), ``"scatter"`` (gather and
-    ``index_add_``, the textbook form), ``"dgl"`` (``GraphConv``), ``"pyg"`` (``GCNConv``) or
-    ``"dense"`` (a dense adjacency matrix, memory ``num_nodes**2``). The graph's preprocessing
-    (normalisation, sparse formats) is done once, before timing, for every method.
-
-    >>> benchmark_gcn_layer(1000, "labkit", repeats=1) > 0
-    True
-    """
-    num_edges = check_int("num_edges", num_edges, 1)
-    method = check_choice("method", method, METHODS)
-    features, repeats = check_int("features", features, 1), check_int("repeats", repeats, 1)
-    gen = torch.Generator().manual_seed(check_int("seed", seed, 0))
-    n = max(2, num_edges // 10)
-    g = Graph(torch.randint(0, n, (2, num_edges), generator=gen), n)
-    x = torch.randn(n, features, generator=gen, requires_grad=True)
-    layer = GCNLayer(features, features, seed=seed)
+def _gcn_step(method: str, g: Graph, x: torch.Tensor, layer: GCNLayer) -> Callable[[], torch.Tensor]:
+    # One GCN layer's forward pass by ``method``; what a method may reuse between calls is built here, once.
+    n, features = g.num_nodes, x.shape[1]
     if method == "labkit":
-        run = lambda: layer(g, x)  # noqa: E731
-    elif method == "scatter":
+        return lambda: layer(g, x)
+    if method == "scatter":
         norm = gcn_norm(g)
         w = norm.weights()[:, None]
-        run = lambda: scatter((x @ layer.weight)[norm.src] * w, norm.dst, n) + layer.bias  # noqa: E731
-    elif method == "dgl":
+        return lambda: scatter((x @ layer.weight)[norm.src] * w, norm.dst, n) + layer.bias
+    if method == "dense":
+        a = gcn_norm(g).adjacency()
+        return lambda: a @ (x @ layer.weight) + layer.bias
+    if method == "dgl":
         import dgl
         from dgl.nn import GraphConv
 
         dg, conv = to_dgl(g), GraphConv(features, features, norm="both", allow_zero_in_degree=True)
         dg = dgl.add_self_loop(dgl.remove_self_loop(dg))
         dg.in_degrees(), dg.out_degrees()  # build DGL's sparse formats now, not in the first timed run
-        run = lambda: conv(dg, x)  # noqa: E731
-    elif method == "pyg":
-        from torch_geometric.nn import GCNConv
+        return lambda: conv(dg, x)
+    from torch_geometric.nn import GCNConv
+    from torch_geometric.nn.conv.gcn_conv import gcn_norm as pyg_gcn_norm
+    from torch_geometric.utils import to_torch_csr_tensor
 
+    if method == "pyg":  # as in PyG's tutorials: normalisation recomputed at every call (cached=False)
+        conv = GCNConv(features, features)
+        return lambda: conv(x, g.edge_index)
+    if method == "pyg_cached":  # normalised edge weights kept, messages still gathered and scattered per edge
         conv = GCNConv(features, features, cached=True)
-        run = lambda: conv(x, g.edge_index)  # noqa: E731
-    else:
-        a = gcn_norm(g).adjacency()
-        run = lambda: a @ (x @ layer.weight) + layer.bias  # noqa: E731
-    # The course's harness, one call per sample; the warm-up call pays for caches, allocator, lazy imports.
-    return time_call(lambda: run().sum().backward(), repeats=repeats, warmup=1, min_time=1e-9).median_s
+        return lambda: conv(x, g.edge_index)
+    # pyg_sparse: the normalised adjacency, transposed (row = target), as one CSR matrix: PyG then
+    # replaces gather and scatter by a single sparse product (its ``message_and_aggregate``).
+    edge_index, weight = pyg_gcn_norm(g.edge_index, None, n)
+    with warnings.catch_warnings():  # "sparse CSR support is in beta": the tests check this path's numbers
+        warnings.simplefilter("ignore", UserWarning)
+        adj_t = to_torch_csr_tensor(edge_index.flip(0), weight, size=(n, n))
+    conv = GCNConv(features, features, normalize=False)
+    return lambda: conv(x, adj_t)
+
+
+def benchmark_gcn_layer(num_edges: int, methods: str | Sequence[str], *, features: int = 64, repeats: int = 3,
+                        threads: int = 1, seed: int = 0) -> dict[str, float]:
+    """Median seconds of one GCN layer's forward and backward pass on a random graph.
+
+    The graph has ``num_edges`` random directed edges on ``num_edges // 10`` nodes (at least 2).
+    ``methods`` is one name or a sequence of names among ``"labkit"`` (:class:`GCNLayer`, CSR
+    kernels), ``"scatter"`` (gather and ``index_add_``, the textbook form), ``"dgl"`` (``GraphConv``),
+    ``"pyg"`` (``GCNConv`` as in PyG's tutorials, which normalises the graph again at every call),
+    ``"pyg_cached"`` (``GCNConv(cached=True)``: normalised once, messages still gathered and
+    scattered edge by edge), ``"pyg_sparse"`` (``GCNConv`` on the normalised adjacency given once as
+    a sparse CSR matrix: one sparse product) and ``"dense"`` (a dense adjacency matrix, memory
+    ``num_nodes**2``). Everything else a method can keep between calls (sparse formats, DGL's
+    graph) is built once, before timing. After one warm-up call each, the methods are timed in
+    turn, ``repeats`` rounds: a burst of load on a shared machine then slows every method alike,
+    and the median drops the odd slow round. Every method runs on ``threads`` CPU threads (torch's
+    and DGL's, restored afterwards): on a busy machine, one descheduled thread stalls the others at
+    each synchronisation, and single-thread times compare the kernels, not the scheduler.
+
+    >>> times = benchmark_gcn_layer(1000, ["labkit", "scatter"], repeats=1)
+    >>> sorted(times), all(t > 0 for t in times.values())
+    (['labkit', 'scatter'], True)
+    """
+    num_edges = check_int("num_edges", num_edges, 1)
+    names = [methods] if isinstance(methods, str) else methods
+    if not isinstance(names, Sequence) or not names:
+        raise ValueError(f"methods must be a method name or a non-empty sequence of them, got {methods!r}")
+    names = [check_choice("methods", m, METHODS) for m in names]
+    features, repeats = check_int("features", features, 1), check_int("repeats", repeats, 1)
+    threads, seed = check_int("threads", threads, 1), check_int("seed", seed, 0)
+    with _num_threads(threads, dgl="dgl" in names):
+        return _benchmark(num_edges, names, features, repeats, seed)
+
+
+@contextlib.contextmanager
+def _num_threads(threads: int, *, dgl: bool) -> Iterator[None]:
+    # torch and DGL each have their own OpenMP runtime: set both, restore both.
+    before = torch.get_num_threads()
+    if dgl:
+        from dgl.utils import get_num_threads, set_num_threads
+
+        before_dgl = get_num_threads()
+        set_num_threads(threads)
+    torch.set_num_threads(threads)
+    try:
+        yield
+    finally:
+        torch.set_num_threads(before)
+        if dgl:
+            set_num_threads(before_dgl)
+
+
+def _benchmark(num_edges: int, names: list[str], features: int, repeats: int, seed: int) -> dict[str, float]:
+    gen = torch.Generator().manual_seed(seed)
+    n = max(2, num_edges // 10)
+    g = Graph(torch.randint(0, n, (2, num_edges), generator=gen), n)
+    x = torch.randn(n, features, generator=gen, requires_grad=True)
+    layer = GCNLayer(features, features, seed=seed)
+    steps = {m: (lambda step=_gcn_step(m, g, x, layer): step().sum().backward()) for m in names}
+    samples: dict[str, list[float]] = {m: [] for m in names}
+    for _ in range(repeats):
+        for m, step in steps.items():
+            # The course's harness, one call per sample; the warm-up pays for caches, allocator, lazy imports.
+            samples[m].append(time_call(step, repeats=1, warmup=1 if not samples[m] else 0, min_time=1e-9).median_s)
+    return {m: float(np.median(s)) for m, s in samples.items()}
