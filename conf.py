@@ -37,7 +37,6 @@ extensions = [
     "sphinxcontrib.bibtex",
     "labkit_site",
     "gallery_i18n",
-    "glue_i18n",  # {glue:text} in translated messages
 ]
 
 # Absolute: the HTML builder reads templates_path from this file's folder, autosummary from docs/.

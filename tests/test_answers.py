@@ -67,15 +67,6 @@ def test_french_glossary_lists_french_terms_with_their_english_names():
     assert len(parse(page).links) > len(english)
 
 
-def test_glued_values_name_their_page():
-    """A translated paragraph is parsed apart from its notebook: a glue role finds its value in the French
-    build only through the page's glue cache, ``{glue:text}`answers.md::key:fmt```."""
-    text = (DOCS / "answers.md").read_text(encoding="utf-8")
-    roles = re.findall(r"\{glue:text\}`([^`]+)`", text)
-    assert roles, "the answer key glues the datasheet ratios it quotes"
-    assert all(role.startswith("answers.md::") for role in roles), roles
-
-
 @pytest.mark.site
 @pytest.mark.parametrize("page", ["answers.html", "index.html"])
 def test_french_headings_and_cards_are_french(page):

@@ -2,7 +2,7 @@
 
 A number that a computation produced (a time, a ratio, an accuracy, an error…) drifts from the output
 printed beside it as soon as the code, the data or the machine changes.  The pages insert such numbers
-with myst-nb's ``glue`` (``{glue:text}`name:.2f```) and the gallery scripts print them; the prose of
+with myst-nb's ``glue`` (``{glue:text}`page.md::name:.2f```) and the gallery scripts print them; the prose of
 both (English sources and French catalogs) may only carry the true constants of ``ALLOWED`` below.
 
 This reads the sources, not the built site, so it runs with the fast tests.
@@ -129,6 +129,14 @@ def test_no_measured_number_is_typed_by_hand(name, text):
     )
 
 
+@pytest.mark.parametrize("page", sorted(DOCS.glob("*.md")), ids=lambda p: p.name)
+def test_glued_values_name_their_page(page):
+    """A translated paragraph is parsed apart from its notebook, so a glue role finds its value in the French
+    build only through the page's name: ``{glue:text}`graphs.md::key:fmt```, the same in both languages."""
+    roles = re.findall(r"\{glue:\w+\}`([^`]+)`", page.read_text(encoding="utf-8"))
+    assert all(role.startswith(f"{page.name}::") for role in roles), roles
+
+
 @pytest.mark.parametrize(
     "text",
     [
@@ -150,7 +158,7 @@ def test_the_detector_finds_typed_measurements(text):
 @pytest.mark.parametrize(
     "text",
     [
-        "labkit took {glue:text}`gcn_ms:.1f` ms against {glue:text}`dgl_ms:.1f` ms for DGL.",
+        "labkit took {glue:text}`graphs.md::gcn_ms:.1f` ms against {glue:text}`graphs.md::dgl_ms:.1f` ms for DGL.",
         "scikit-learn's 1,797 digits of 8 × 8 pixels, a 64-128-10 network, batch 1,797",
         "With probability 0.5 a unit is dropped; 100 % of the weights are kept at test time.",
         "Relative error $\\approx 10^{-16}$ and `accuracy(model, X) == 0.96`.",
