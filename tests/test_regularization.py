@@ -14,7 +14,8 @@ from hypothesis.extra import numpy as hnp
 from labkit import regularization
 from labkit.data import load_digits_split
 from labkit.regularization import (
-    Dropout, GaussianNoise, accuracy, augment_digits, decoupled_weight_decay_, dropout, gaussian_noise, l1_gradient,
+    Dropout, GaussianNoise, accuracy, augment_digits, decoupled_weight_decay_, dropout, dropout_subnetwork_means,
+    gaussian_noise, l1_gradient,
     l1_penalty, l2_gradient, l2_penalty, l2_vs_weight_decay, label_smoothing_loss, lasso_path, make_mlp, max_norm_,
     penalized_parameters, penalized_weights, proximal_l1_step, ridge_path, smooth_labels, soft_threshold,
     subgradient_l1_step, train_classifier,
@@ -188,6 +189,39 @@ def test_dropout_layers_are_the_identity_in_eval_mode() -> None:
     assert torch.equal(dropout(x, 0.7, training=False), x) and torch.equal(gaussian_noise(x, 2.0, training=False), x)
 
 
+@given(st.integers(0, 2**16), st.sampled_from([0.2, 0.5, 0.8]))
+@FEW
+def test_full_softmax_layer_is_the_geometric_mean_of_its_dropout_subnetworks(seed: int, p: float) -> None:
+    gen = torch.Generator().manual_seed(seed)
+    x, W = torch.randn(5, 6, generator=gen, dtype=torch.float64), torch.randn(6, 3, generator=gen, dtype=torch.float64)
+    geometric, arithmetic = dropout_subnetwork_means(lambda m: dropout(x, p, mask=m.expand_as(x)) @ W, 6, p)
+    full = torch.softmax(x @ W, dim=1)
+    torch.testing.assert_close(geometric, full)
+    torch.testing.assert_close(arithmetic.sum(dim=1), torch.ones(5, dtype=torch.float64))
+
+
+def test_subnetwork_means_weight_each_mask_by_its_probability() -> None:
+    # Two units, logits = [kept first, kept second]: the arithmetic mean is the mean of the four
+    # sub-networks' softmaxes, each weighted by (1 - p)**kept * p**dropped.
+    p = 0.3
+    masks = [torch.tensor(m) for m in ([False, False], [True, False], [False, True], [True, True])]
+    weights = [(1 - p) ** int(m.sum()) * p ** (2 - int(m.sum())) for m in masks]
+    expected = sum(w * torch.softmax(m.double(), dim=0) for w, m in zip(weights, masks))
+    _, arithmetic = dropout_subnetwork_means(lambda m: m.double(), 2, p)
+    torch.testing.assert_close(arithmetic, expected)
+    geometric, _ = dropout_subnetwork_means(lambda m: m.double(), 2, 0.0)  # p = 0: only the full network
+    torch.testing.assert_close(geometric, torch.softmax(torch.ones(2, dtype=torch.float64), dim=0))
+
+
+def test_a_relu_after_the_dropped_units_makes_the_full_network_an_approximation() -> None:
+    net = make_mlp([4, 6, 8, 3], seed=0).double()
+    hidden = net[:2](torch.randn(20, 4, generator=torch.Generator().manual_seed(0), dtype=torch.float64))
+    with torch.no_grad():
+        geometric, _ = dropout_subnetwork_means(lambda m: net[2:](dropout(hidden, 0.5, mask=m.expand_as(hidden))), 6, 0.5)
+        full = torch.softmax(net[2:](hidden), dim=1)
+    assert 1e-6 < (geometric - full).abs().max() < 0.5
+
+
 def test_gaussian_noise_has_mean_zero_and_the_given_std() -> None:
     noise = gaussian_noise(torch.zeros(100_000, dtype=torch.float64), 0.3, generator=torch.Generator().manual_seed(1))
     assert abs(noise.mean().item()) < 5 * 0.3 / np.sqrt(1e5)
@@ -321,6 +355,12 @@ BAD_INPUTS = [
     ("dropout", dropout, dict(x=W, p=0.5, training=1), TypeError, "training"),
     ("dropout", dropout, dict(x=W, p=0.5, generator=0), TypeError, "generator"),
     ("Dropout", Dropout, dict(p=1.5), ValueError, "p"),
+    ("dropout_subnetwork_means", dropout_subnetwork_means, dict(forward="net", n_units=3, p=0.5), TypeError, "forward"),
+    ("dropout_subnetwork_means", dropout_subnetwork_means, dict(forward=lambda m: m, n_units=17, p=0.5), ValueError,
+     "n_units"),
+    ("dropout_subnetwork_means", dropout_subnetwork_means, dict(forward=lambda m: m, n_units=0, p=0.5), ValueError,
+     "n_units"),
+    ("dropout_subnetwork_means", dropout_subnetwork_means, dict(forward=lambda m: m, n_units=3, p=1.0), ValueError, "p"),
     ("gaussian_noise", gaussian_noise, dict(x=W, std=-1.0), ValueError, "std"),
     ("gaussian_noise", gaussian_noise, dict(x=[1.0], std=1.0), TypeError, "x"),
     ("GaussianNoise", GaussianNoise, dict(std=float("nan")), ValueError, "std"),
