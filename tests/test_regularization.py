@@ -14,12 +14,12 @@ from hypothesis.extra import numpy as hnp
 from labkit import regularization
 from labkit.data import load_digits_split
 from labkit.regularization import (
-    Dropout, GaussianNoise, accuracy, augment_digits, decoupled_weight_decay_, dropout, dropout_subnetwork_means,
-    gaussian_noise, l1_gradient,
+    Dropout, GaussianNoise, accuracy, augment_digits, decoupled_weight_decay_, dropout, gaussian_noise, l1_gradient,
     l1_penalty, l2_gradient, l2_penalty, l2_vs_weight_decay, label_smoothing_loss, lasso_path, make_mlp, max_norm_,
     penalized_parameters, penalized_weights, proximal_l1_step, ridge_path, smooth_labels, soft_threshold,
     subgradient_l1_step, train_classifier,
 )
+from labkit.regularization.mechanisms import dropout_subnetwork_means
 from badinput import bad_input_tests
 
 FEW = settings(deadline=None, derandomize=True, max_examples=25)
@@ -213,6 +213,18 @@ def test_subnetwork_means_weight_each_mask_by_its_probability() -> None:
     torch.testing.assert_close(geometric, torch.softmax(torch.ones(2, dtype=torch.float64), dim=0))
 
 
+@pytest.mark.parametrize("kwargs,error,word", [
+    (dict(forward="net", n_units=3, p=0.5), TypeError, "forward"),
+    (dict(forward=lambda m: m, n_units=17, p=0.5), ValueError, "n_units"),
+    (dict(forward=lambda m: m, n_units=0, p=0.5), ValueError, "n_units"),
+    (dict(forward=lambda m: m, n_units=3, p=1.0), ValueError, "p"),
+])
+def test_subnetwork_means_reject_bad_input(kwargs, error, word) -> None:
+    # Not in labkit.regularization.__all__ (the page imports it from .mechanisms): its own table.
+    with pytest.raises(error, match=word):
+        dropout_subnetwork_means(**kwargs)
+
+
 def test_a_relu_after_the_dropped_units_makes_the_full_network_an_approximation() -> None:
     net = make_mlp([4, 6, 8, 3], seed=0).double()
     hidden = net[:2](torch.randn(20, 4, generator=torch.Generator().manual_seed(0), dtype=torch.float64))
@@ -355,12 +367,6 @@ BAD_INPUTS = [
     ("dropout", dropout, dict(x=W, p=0.5, training=1), TypeError, "training"),
     ("dropout", dropout, dict(x=W, p=0.5, generator=0), TypeError, "generator"),
     ("Dropout", Dropout, dict(p=1.5), ValueError, "p"),
-    ("dropout_subnetwork_means", dropout_subnetwork_means, dict(forward="net", n_units=3, p=0.5), TypeError, "forward"),
-    ("dropout_subnetwork_means", dropout_subnetwork_means, dict(forward=lambda m: m, n_units=17, p=0.5), ValueError,
-     "n_units"),
-    ("dropout_subnetwork_means", dropout_subnetwork_means, dict(forward=lambda m: m, n_units=0, p=0.5), ValueError,
-     "n_units"),
-    ("dropout_subnetwork_means", dropout_subnetwork_means, dict(forward=lambda m: m, n_units=3, p=1.0), ValueError, "p"),
     ("gaussian_noise", gaussian_noise, dict(x=W, std=-1.0), ValueError, "std"),
     ("gaussian_noise", gaussian_noise, dict(x=[1.0], std=1.0), TypeError, "x"),
     ("GaussianNoise", GaussianNoise, dict(std=float("nan")), ValueError, "std"),

@@ -78,8 +78,8 @@ sweeps = {name: {lam: train({}, {option: lam}) for lam in lams} for name, (optio
 # epochs (the printed epoch). The validation loss then stops falling and rises again, from its
 # printed minimum to its final value, while the validation accuracy goes on rising a little (the
 # second printed line, for each seed): the network becomes more and more confident, including on
-# the digits it gets wrong, which costs more loss than the few digits it gets right in addition.
-# The loss and the accuracy do not reach their best at the same epoch.
+# the digits it gets wrong, and these confident mistakes raise the loss even as a few more digits
+# are classified correctly. The loss and the accuracy do not reach their best at the same epoch.
 none = results["none"][0][0]
 perfect = int(np.argmax(np.array(none.metrics["train_acc"]) == 1.0))
 print(f"no regulariser (seed 0): training accuracy 1.00 from epoch {perfect}; validation loss "

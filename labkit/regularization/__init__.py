@@ -6,16 +6,14 @@ Everything is importable from ``labkit.regularization``:
   soft-thresholding and the proximal step that gives exact zeros, the lasso and ridge paths;
 - :mod:`~labkit.regularization.weight_decay`: an L2 penalty and decoupled weight decay agree with
   SGD and differ with Adam (hence AdamW);
-- :mod:`~labkit.regularization.mechanisms`: dropout (and the ensemble of sub-networks it stands
-  for at test time), Gaussian noise, max-norm, label smoothing and augmentation of the digits,
-  written from scratch;
+- :mod:`~labkit.regularization.mechanisms`: dropout, Gaussian noise, max-norm, label smoothing and
+  augmentation of the digits, written from scratch;
 - :mod:`~labkit.regularization.network`: one small network and one training function with each
   regulariser as an option (early stopping comes from :func:`labkit.training.fit`).
 """
 
 from .mechanisms import (
-    Dropout, GaussianNoise, augment_digits, dropout, dropout_subnetwork_means, gaussian_noise, label_smoothing_loss,
-    max_norm_, smooth_labels,
+    Dropout, GaussianNoise, augment_digits, dropout, gaussian_noise, label_smoothing_loss, max_norm_, smooth_labels,
 )
 from .network import accuracy, make_mlp, penalized_weights, train_classifier
 from .penalties import (
@@ -28,8 +26,7 @@ __all__ = [
     "penalized_parameters", "l1_penalty", "l2_penalty", "l1_gradient", "l2_gradient", "soft_threshold",
     "proximal_l1_step", "subgradient_l1_step", "lasso_path", "ridge_path",
     "decoupled_weight_decay_", "l2_vs_weight_decay",
-    "dropout", "Dropout", "dropout_subnetwork_means", "gaussian_noise", "GaussianNoise", "max_norm_", "smooth_labels",
-    "label_smoothing_loss",
+    "dropout", "Dropout", "gaussian_noise", "GaussianNoise", "max_norm_", "smooth_labels", "label_smoothing_loss",
     "augment_digits",
     "make_mlp", "train_classifier", "accuracy", "penalized_weights",
 ]

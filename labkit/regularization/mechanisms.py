@@ -15,8 +15,8 @@ import torch
 
 from .._checks import check_int, check_matrix, check_nonnegative, check_positive, check_probability
 
-__all__ = ["dropout", "Dropout", "dropout_subnetwork_means", "gaussian_noise", "GaussianNoise", "max_norm_", "smooth_labels",
-           "label_smoothing_loss", "augment_digits"]
+__all__ = ["dropout", "Dropout", "dropout_subnetwork_means", "gaussian_noise", "GaussianNoise", "max_norm_",
+           "smooth_labels", "label_smoothing_loss", "augment_digits"]
 
 
 def _check_tensor(name: str, x: object) -> torch.Tensor:
