@@ -19,6 +19,7 @@ from labkit.regularization import (
     penalized_parameters, penalized_weights, proximal_l1_step, ridge_path, smooth_labels, soft_threshold,
     subgradient_l1_step, train_classifier,
 )
+from labkit.regularization.mechanisms import dropout_subnetwork_means
 from badinput import bad_input_tests
 
 FEW = settings(deadline=None, derandomize=True, max_examples=25)
@@ -186,6 +187,51 @@ def test_dropout_layers_are_the_identity_in_eval_mode() -> None:
     net.train()
     assert not torch.equal(net(x), net(x))
     assert torch.equal(dropout(x, 0.7, training=False), x) and torch.equal(gaussian_noise(x, 2.0, training=False), x)
+
+
+@given(st.integers(0, 2**16), st.sampled_from([0.2, 0.5, 0.8]))
+@FEW
+def test_full_softmax_layer_is_the_geometric_mean_of_its_dropout_subnetworks(seed: int, p: float) -> None:
+    gen = torch.Generator().manual_seed(seed)
+    x, W = torch.randn(5, 6, generator=gen, dtype=torch.float64), torch.randn(6, 3, generator=gen, dtype=torch.float64)
+    geometric, arithmetic = dropout_subnetwork_means(lambda m: dropout(x, p, mask=m.expand_as(x)) @ W, 6, p)
+    full = torch.softmax(x @ W, dim=1)
+    torch.testing.assert_close(geometric, full)
+    torch.testing.assert_close(arithmetic.sum(dim=1), torch.ones(5, dtype=torch.float64))
+
+
+def test_subnetwork_means_weight_each_mask_by_its_probability() -> None:
+    # Two units, logits = [kept first, kept second]: the arithmetic mean is the mean of the four
+    # sub-networks' softmaxes, each weighted by (1 - p)**kept * p**dropped.
+    p = 0.3
+    masks = [torch.tensor(m) for m in ([False, False], [True, False], [False, True], [True, True])]
+    weights = [(1 - p) ** int(m.sum()) * p ** (2 - int(m.sum())) for m in masks]
+    expected = sum(w * torch.softmax(m.double(), dim=0) for w, m in zip(weights, masks))
+    _, arithmetic = dropout_subnetwork_means(lambda m: m.double(), 2, p)
+    torch.testing.assert_close(arithmetic, expected)
+    geometric, _ = dropout_subnetwork_means(lambda m: m.double(), 2, 0.0)  # p = 0: only the full network
+    torch.testing.assert_close(geometric, torch.softmax(torch.ones(2, dtype=torch.float64), dim=0))
+
+
+@pytest.mark.parametrize("kwargs,error,word", [
+    (dict(forward="net", n_units=3, p=0.5), TypeError, "forward"),
+    (dict(forward=lambda m: m, n_units=17, p=0.5), ValueError, "n_units"),
+    (dict(forward=lambda m: m, n_units=0, p=0.5), ValueError, "n_units"),
+    (dict(forward=lambda m: m, n_units=3, p=1.0), ValueError, "p"),
+])
+def test_subnetwork_means_reject_bad_input(kwargs, error, word) -> None:
+    # Not in labkit.regularization.__all__ (the page imports it from .mechanisms): its own table.
+    with pytest.raises(error, match=word):
+        dropout_subnetwork_means(**kwargs)
+
+
+def test_a_relu_after_the_dropped_units_makes_the_full_network_an_approximation() -> None:
+    net = make_mlp([4, 6, 8, 3], seed=0).double()
+    hidden = net[:2](torch.randn(20, 4, generator=torch.Generator().manual_seed(0), dtype=torch.float64))
+    with torch.no_grad():
+        geometric, _ = dropout_subnetwork_means(lambda m: net[2:](dropout(hidden, 0.5, mask=m.expand_as(hidden))), 6, 0.5)
+        full = torch.softmax(net[2:](hidden), dim=1)
+    assert 1e-6 < (geometric - full).abs().max() < 0.5
 
 
 def test_gaussian_noise_has_mean_zero_and_the_given_std() -> None:

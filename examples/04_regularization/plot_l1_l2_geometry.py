@@ -2,9 +2,10 @@
 The geometry of L1 and L2: the diamond and the disc
 ===================================================
 
-Why does an L1 penalty set weights to exactly zero when an L2 penalty only shrinks them? A penalty
-``lam * R(w)`` is the same as a constraint ``R(w) <= t``: the solution is the point of the
-constraint region where the loss contours first touch it. We fit a least-squares model with two
+Why does an L1 penalty set weights to exactly zero when an L2 penalty only shrinks them? For a
+convex loss such as least squares, a penalty ``lam * R(w)`` is the same as a constraint
+``R(w) <= t`` (Lagrangian duality): the solution is the point of the constraint region where the
+loss contours first touch it. We fit a least-squares model with two
 correlated inputs (seeded synthetic data) and draw its loss contours with the L1 ball (a diamond)
 and the L2 ball (a disc) through the penalised solutions.
 """
@@ -32,6 +33,8 @@ w_l2 = ridge_path(X, y, [0.5])[0]
 print(f"no penalty: w = {np.round(w_free, 3)}")
 print(f"L1, lam = 0.6: w = {np.round(w_l1, 3)}   (a weight is exactly {w_l1[1]})")
 print(f"L2, lam = 0.5: w = {np.round(w_l2, 3)}   (both weights shrink, neither is 0)")
+assert np.all(w_free != 0) and w_l1[1] == 0 != w_l1[0] and np.all(w_l2 != 0)
+assert np.linalg.norm(w_l2) < np.linalg.norm(w_free)
 
 # %%
 # Where the contours touch the constraint

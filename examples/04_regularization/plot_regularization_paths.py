@@ -15,7 +15,7 @@ times larger.
 # -------------
 #
 # Along the L1 path, weights leave zero one at a time as ``lam`` decreases: for a large ``lam``,
-# most are exactly 0. Along the L2 path, every weight is non-zero for every ``lam`` and shrinks
+# most are exactly 0. (The lasso path is not monotone: a weight can also return to 0 on the way.) Along the L2 path, every weight is non-zero for every ``lam`` and shrinks
 # smoothly towards 0.
 import matplotlib.pyplot as plt
 import numpy as np
@@ -48,13 +48,14 @@ plt.show()
 # Counting the zeros
 # ------------------
 #
-# The number of non-zero weights along the L1 path goes down in steps; along the L2 path it stays
-# at 10, the number of inputs. This is why L1 is used to select features and L2 is not.
+# As ``lam`` grows, the number of non-zero weights along the L1 path goes down in steps, from all
+# 10 inputs to none (the printed counts); along the L2 path it stays at 10, the number of inputs. This is why L1 is used to select features and L2 is not.
 nonzero_l1 = (w_l1 != 0).sum(axis=1)
 nonzero_l2 = (w_l2 != 0).sum(axis=1)
 for i in (0, 10, 20, 39):
     print(f"L1 with lam = {lams_l1[i]:.0e}: {nonzero_l1[i]:2d} non-zero weights; "
           f"L2 with lam = {lams_l2[i]:.0e}: {nonzero_l2[i]:2d}")
+assert np.all(nonzero_l2 == X.shape[1]) and nonzero_l1[0] == 0 and nonzero_l1[-1] == X.shape[1]
 
 fig, ax = plt.subplots()
 ax.step(lams_l1, nonzero_l1, where="mid", label="L1")

@@ -8,13 +8,15 @@ shared loop, :func:`labkit.training.fit`; batch normalisation is ``torch.nn.Batc
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import numpy as np
 import torch
 
 from .._checks import check_int, check_matrix, check_nonnegative, check_positive, check_probability
 
-__all__ = ["dropout", "Dropout", "gaussian_noise", "GaussianNoise", "max_norm_", "smooth_labels",
-           "label_smoothing_loss", "augment_digits"]
+__all__ = ["dropout", "Dropout", "dropout_subnetwork_means", "gaussian_noise", "GaussianNoise", "max_norm_",
+           "smooth_labels", "label_smoothing_loss", "augment_digits"]
 
 
 def _check_tensor(name: str, x: object) -> torch.Tensor:
@@ -92,6 +94,62 @@ class Dropout(torch.nn.Module):
     def extra_repr(self) -> str:
         """What ``print(model)`` shows between the parentheses."""
         return f"p={self.p}"
+
+
+def dropout_subnetwork_means(forward: Callable[[torch.Tensor], torch.Tensor], n_units: int,
+                             p: float) -> tuple[torch.Tensor, torch.Tensor]:
+    """The geometric and arithmetic means of the predictions of all ``2**n_units`` dropout sub-networks.
+
+    Dropout on ``n_units`` units trains one sub-network per mask; mask ``m`` is drawn with
+    probability ``(1 - p)**kept * p**dropped``. At test time the full network (inverted dropout
+    needs no rescaling) stands for this ensemble: it approximates the renormalised *geometric*
+    mean of the sub-networks' class probabilities, weighted by these probabilities (the weight
+    scaling inference rule, Srivastava et al., 2014). For one softmax layer with dropout on its
+    inputs, the logits are linear in the mask, so the approximation is exact; with a non-linearity
+    after the dropped units it is not. Enumerating every mask measures how close it is.
+
+    Parameters
+    ----------
+    forward : callable
+        ``forward(mask) -> logits``: the sub-network that keeps the units where the boolean
+        ``mask`` of shape ``(n_units,)`` is True (for instance through :func:`dropout` with
+        ``mask=``), returning logits of shape ``(..., n_classes)``.
+    n_units : int
+        Number of units dropout acts on, from 1 to 16 (there are ``2**n_units`` masks).
+    p : float
+        Probability of dropping a unit, in [0, 1).
+
+    Returns
+    -------
+    geometric, arithmetic : torch.Tensor
+        Class probabilities, each of the shape of ``forward``'s logits, each summing to 1.
+
+    Examples
+    --------
+    One softmax layer with dropout on its 3 inputs: the full network is the geometric mean.
+
+    >>> x, W = torch.tensor([[1.0, -2.0, 0.5]]), torch.tensor([[1.0, 0.0], [0.5, -1.0], [-2.0, 2.0]])
+    >>> geometric, arithmetic = dropout_subnetwork_means(lambda m: dropout(x, 0.5, mask=m[None]) @ W, 3, 0.5)
+    >>> torch.allclose(geometric, torch.softmax(x @ W, dim=1)), torch.allclose(arithmetic, torch.softmax(x @ W, dim=1))
+    (True, False)
+    """
+    if not callable(forward):
+        raise TypeError(f"forward must be a callable forward(mask) -> logits, got {type(forward).__name__}")
+    n_units = check_int("n_units", n_units, 1)
+    if n_units > 16:
+        raise ValueError(f"n_units must be at most 16 (2**n_units sub-networks are evaluated), got {n_units}")
+    p = check_probability("p", p, "the probability of dropping a unit")
+    masks = (torch.arange(2**n_units)[:, None] >> torch.arange(n_units)) & 1 == 1  # every subset of units
+    log_geometric = arithmetic = torch.zeros(())
+    for mask in masks:
+        kept = int(mask.sum())
+        weight = (1 - p) ** kept * p ** (n_units - kept)
+        if weight == 0:  # p = 0: only the full network is ever trained
+            continue
+        log_probs = torch.log_softmax(forward(mask), dim=-1)
+        log_geometric = log_geometric + weight * log_probs
+        arithmetic = arithmetic + weight * log_probs.exp()
+    return torch.softmax(log_geometric, dim=-1), arithmetic
 
 
 def gaussian_noise(x: torch.Tensor, std: float, *, training: bool = True,
