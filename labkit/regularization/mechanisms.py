@@ -36,7 +36,8 @@ def dropout(x: torch.Tensor, p: float, *, training: bool = True, mask: torch.Ten
 
     The division keeps the expected value of every entry unchanged, so at test time
     (``training=False``) the layer is the identity: no rescaling is needed. Each mask drawn in
-    training is one sub-network; testing with the full network approximates their average.
+    training is one sub-network; testing with the full network approximates the weighted geometric
+    mean of their predictions (exactly, for a single softmax layer).
 
     Parameters
     ----------
