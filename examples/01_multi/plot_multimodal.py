@@ -22,7 +22,7 @@ from labkit.multimodal import FUSIONS, FusionNet, fusion_accuracy, train_fusion
 from labkit.plotting import PALETTE, use_style
 
 use_style()
-torch.set_num_threads(1)  # tiny networks: a second thread costs more than it saves
+torch.set_num_threads(1)  # one thread: results that do not depend on the number of cores
 
 image, signal, y = make_multimodal_digits(image_noise=0.5, signal_noise=1.0, seed=0)
 train, test = slice(0, 1200), slice(1200, None)

@@ -26,7 +26,7 @@ from labkit.plotting import PALETTE, use_style
 from labkit.regularization import accuracy
 
 use_style()
-torch.set_num_threads(1)  # tiny models: a second thread costs more than it saves
+torch.set_num_threads(1)  # one thread: results that do not depend on the number of cores
 
 X, X_test, y, y_test = load_digits_split(seed=0)
 left, right = digit_views(X, noise=0.1, seed=0)

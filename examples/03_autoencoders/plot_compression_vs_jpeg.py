@@ -32,7 +32,7 @@ from labkit.data import load_digits_split
 from labkit.plotting import PALETTE, use_style
 
 use_style()
-torch.set_num_threads(1)  # models this small train faster on one thread than on two
+torch.set_num_threads(1)  # one thread: results that do not depend on the number of cores
 X_train, X_test, _, _ = load_digits_split(seed=0)
 CODE_SIZE = 8
 model = DenseAutoencoder(64, code_size=CODE_SIZE, hidden=[128], activation="relu", seed=0)

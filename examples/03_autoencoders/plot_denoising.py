@@ -28,7 +28,7 @@ from labkit.data import load_digits_split
 from labkit.plotting import PALETTE, use_style
 
 use_style()
-torch.set_num_threads(1)  # models this small train faster on one thread than on two
+torch.set_num_threads(1)  # one thread: results that do not depend on the number of cores
 X_train, X_test, _, _ = load_digits_split(seed=0)
 model = DenoisingAutoencoder(64, code_size=64, hidden=[128], noise=0.3, seed=0)
 train_autoencoder(model, X_train, epochs=40, batch_size=128, lr=3e-3, seed=0)

@@ -21,7 +21,7 @@ from labkit.plotting import use_style
 from labkit.regularization import accuracy, make_mlp, penalized_weights, train_classifier
 
 use_style()
-torch.set_num_threads(1)  # matrices this small: a second thread costs more than it saves
+torch.set_num_threads(1)  # one thread: results that do not depend on the number of cores
 X, X_test, y, y_test = load_digits_split(seed=0)
 X_train, y_train, X_val, y_val = X[:200], y[:200], X[200:500], y[200:500]
 

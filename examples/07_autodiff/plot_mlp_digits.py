@@ -28,7 +28,7 @@ from labkit.plotting import use_style
 from labkit.training import fit
 
 use_style()
-torch.set_num_threads(1)  # small batches gain nothing from a second thread; a busy pool only waits
+torch.set_num_threads(1)  # one thread: results that do not depend on the number of cores
 
 X_train, X_test, y_train, y_test = load_digits_split(seed=0)
 model = MLP([64, 128, 10], activation="relu", seed=0)
@@ -108,11 +108,9 @@ assert all(1 / 3 < mine / theirs < 3 for mine, theirs in times[:2]) and growth.m
 
 # %%
 # On all the digits, the arrays are large: both engines hand the matrix products to a BLAS library,
-# and every element-wise operation reads and writes arrays of 1,797 × 128 numbers in float64. The
-# time of a step then also depends on how the process gets memory for these arrays, by reusing memory
-# it already holds or by asking the operating system for fresh pages, which depends on what the
-# process did before and on the load of the machine. This example runs in the process that builds
-# the gallery, after other examples; the :doc:`automatic differentiation page </autodiff>` runs the
+# and every element-wise operation reads and writes arrays of 1,797 × 128 numbers in float64. At
+# this size the ratio varies from one process and one run to the next. This example runs in the
+# process that builds the gallery, after other examples; the :doc:`automatic differentiation page </autodiff>` runs the
 # same function in a process of its own, and its ratio at this batch can differ widely from the one
 # printed here.
 

@@ -65,8 +65,8 @@ class Value:
     gradient twice, so it raises a ``RuntimeError``, unless :meth:`zero_grad` was called in between
     or ``accumulate=True`` asks for exactly twice the gradient (PyTorch's ``retain_graph=True``).
     Gradients of intermediate nodes are reset at the start of every :meth:`backward`. (micrograd
-    accumulates them too and raises nothing, so a second call there gives more than twice the
-    gradient.)
+    accumulates them too and raises nothing, so a second call there counts the paths through them
+    again and gives a wrong gradient.)
 
     Examples
     --------

@@ -22,7 +22,8 @@ from .._checks import check_array, check_choice, check_positive
 #: Vendors' published figures (specifications, not measurements) for one server CPU and one GPU of the
 #: same generation, each taken whole. Peaks are dense (no structured sparsity: NVIDIA's datasheet
 #: prints tensor-core peaks with sparsity, twice these). The CPU's peaks are computed from Intel's
-#: figures at the 2.0 GHz base clock (an upper bound: heavy AVX-512 and AMX code may run slower):
+#: figures at the 2.0 GHz base clock (nominal: all-core turbo runs faster, heavy AVX-512 and AMX code
+#: may run slower):
 #: float32, 56 cores x 2 AVX-512 FMA units x 16 lanes x 2 FLOPs per cycle; bfloat16 on the AMX tiles,
 #: 56 cores x 1,024 FLOPs per cycle. ``host_link``: bytes/s between host memory and the GPU in one
 #: direction (PCIe Gen5 x16: the datasheet's 128 GB/s counts both directions).
