@@ -14,7 +14,7 @@ import re
 from pathlib import Path
 
 import pytest
-from sitetools import CATALOGS, ROOT, read_catalog
+from sitetools import CATALOGS, ROOT, read_catalog, site_dir
 
 DOCS = ROOT / "docs"
 EXAMPLES = ROOT / "examples"
@@ -135,6 +135,20 @@ def test_glued_values_name_their_page(page):
     build only through the page's name: ``{glue:text}`graphs.md::key:fmt```, the same in both languages."""
     roles = re.findall(r"\{glue:\w+\}`([^`]+)`", page.read_text(encoding="utf-8"))
     assert all(role.startswith(f"{page.name}::") for role in roles), roles
+
+
+@pytest.mark.site
+@pytest.mark.parametrize("page", [p for p in sorted(DOCS.glob("*.md")) if "{glue:" in p.read_text(encoding="utf-8")],
+                         ids=lambda p: p.name)
+def test_both_languages_show_every_glued_value(page):
+    """A glue role that does not resolve in French warns (and fails the -W build) or shows nothing: the
+    built French page must show as many glued values as the English one, and the same values."""
+    def values(language):
+        html = (site_dir(language) / page.with_suffix(".html").name).read_text(encoding="utf-8")
+        return re.findall(r'<span class="pasted-text">([^<]*)</span>', html)
+
+    english = values("en")
+    assert english and values("fr") == english
 
 
 @pytest.mark.parametrize(
