@@ -34,6 +34,14 @@ def test_a_changed_number_or_pixel_is_reported(tmp_path):
     assert any("sphx_glr_plot_x_001.png differs (max pixel difference" in f for f in found)
 
 
+def test_examples_that_time_code_are_told_apart():
+    """Their printed times and drawn curves follow the clock: building them twice cannot match."""
+    assert reproduce.measures_time("05_hardware/plot_batch_size")
+    assert reproduce.measures_time("07_autodiff/plot_mlp_digits")
+    assert not reproduce.measures_time("04_regularization/plot_l1_l2_geometry")
+    assert not reproduce.measures_time("06_backprop/plot_gradient_check")
+
+
 @pytest.mark.site
 def test_the_fastest_examples_build_twice_to_the_same_outputs(tmp_path):
     examples = reproduce.fastest(3)  # from the timings of the `make site` that ran before

@@ -6,6 +6,7 @@ Each build runs in its own copy of the sources, with its own caches, in a fresh 
 chosen examples execute (the N fastest of the last ``make site``, by default 3). Their outputs must be
 the same: the generated page of each example, which holds its printed output, identical as text, and
 every figure identical pixel for pixel (tolerance 0). Exit status 0 if so; the differences otherwise.
+Examples that time code print and draw the machine's clock, so ``--fastest`` leaves them out.
 """
 
 from __future__ import annotations
@@ -26,14 +27,26 @@ ROOT = Path(__file__).resolve().parents[2]
 GALLERY = ROOT / "docs" / "auto_examples"
 COPIED = ["conf.py", "docs", "examples", "labkit", "locales"]
 GENERATED = shutil.ignore_patterns("auto_examples", "generated", "__pycache__", ".ipynb_checkpoints")
+EXAMPLES = ROOT / "examples"
+# labkit's timers and the clocks under them: an example that calls one prints or draws measured times,
+# which differ from run to run by nature, not through a lack of seeding.
+TIMERS = re.compile(r"\b(?:time_call|run_sweep|benchmark_gcn_layer|training_step_times|median_time|perf_counter|"
+                    r"time\.time)\b")
+
+
+def measures_time(example: str) -> bool:
+    """Whether the example ``06_x/plot_y`` times code (its outputs then depend on the clock)."""
+    return bool(TIMERS.search((EXAMPLES / f"{example}.py").read_text(encoding="utf-8")))
 
 
 def fastest(n: int) -> list[str]:
-    """The ``n`` examples that took least time in the last build, as paths like ``06_x/plot_y``."""
+    """The ``n`` examples that took least time in the last build, as paths like ``06_x/plot_y``, among
+    those that do not time code."""
     timed = build_report.examples(GALLERY)
     if not timed:
         raise SystemExit("No timings yet: run 'make site' first, or name the examples with --pattern.")
-    return [e.name.removesuffix(".py") for e in sorted(timed, key=lambda e: e.seconds)[:n]]
+    names = [e.name.removesuffix(".py") for e in sorted(timed, key=lambda e: e.seconds)]
+    return [name for name in names if not measures_time(name)][:n]
 
 
 def build(workdir: Path, pattern: str) -> subprocess.Popen:
