@@ -120,7 +120,10 @@ def sources() -> list[tuple[str, str]]:
     return out
 
 
-@pytest.mark.parametrize("name,text", sources(), ids=[name for name, _ in sources()])
+SOURCES = sources()  # read once: every page, script and catalog
+
+
+@pytest.mark.parametrize("name,text", SOURCES, ids=[name for name, _ in SOURCES])
 def test_no_measured_number_is_typed_by_hand(name, text):
     typed = hand_typed(text)
     assert not typed, (

@@ -95,9 +95,9 @@ def measured_peaks(run: dict[str, Any], device: str) -> dict[str, Any]:
     The bandwidth is that of the largest element-wise addition, whose 12 bytes per FLOP leave the
     arithmetic units idle: the largest, because its arrays are the likeliest to exceed the caches, so
     that it measures main memory (STREAM's rule: arrays at least 4 times the last-level cache); a
-    smaller addition served from a cache may run faster, above the roof. On a GPU, convolutions are left out: cuDNN may run a float32 convolution in TF32 on
-    the tensor cores, which would pass for a float32 peak. The extra rows of a thread-scaling
-    measurement are left out too.
+    smaller addition served from a cache may run faster, above the roof. On a GPU, convolutions are
+    left out: cuDNN may run a float32 convolution in TF32 on the tensor cores, which would pass for a
+    float32 peak. The extra rows of a thread-scaling measurement are left out too.
 
     Examples
     --------
