@@ -37,6 +37,7 @@ extensions = [
     "sphinxcontrib.bibtex",
     "labkit_site",
     "gallery_i18n",
+    "output_i18n",
 ]
 
 # Absolute: the HTML builder reads templates_path from this file's folder, autosummary from docs/.
@@ -53,6 +54,7 @@ exclude_patterns = [
     "auto_examples/**/*.codeobj.json",
     "auto_examples/**/*.md5",
     "auto_examples/**/*.zip",
+    "auto_examples/**/*.json",
     "generated/backreferences/*",
 ]
 # sphinx-design 0.8 deprecates the "+++" card footer, but 0.6 (the last for Python 3.10) lacks its
@@ -113,6 +115,8 @@ sphinx_gallery_conf = {
     "abort_on_example_error": True,
     "only_warn_on_example_error": False,
     "capture_repr": ("_repr_html_", "__repr__"),
+    # Each figure saved in English and in French from the same executed objects (docs/_ext/output_i18n.py).
+    "image_scrapers": ("output_i18n.bilingual_scraper",),
 }
 
 # -- HTML -----------------------------------------------------------------------------------------

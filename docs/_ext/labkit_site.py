@@ -115,32 +115,35 @@ def _peak_rss_mib() -> float:
     return float("nan")
 
 
-def _memory_file(gallery_conf: dict, fname: str) -> Path | None:
-    """Where an example's peak memory is kept: next to the ``.cost.json`` sphinx-gallery writes."""
+def _gallery_copy(gallery_conf: dict, fname: str) -> Path | None:
+    """The copy sphinx-gallery makes of an example in its gallery folder; what the build keeps about the
+    example (peak memory, messages) sits beside it."""
     src = Path(gallery_conf["src_dir"])
     for examples, gallery in zip(gallery_conf["examples_dirs"], gallery_conf["gallery_dirs"]):
         matches = sorted((src / examples).rglob(Path(fname).name))
         if len(matches) == 1:
-            rel = matches[0].relative_to(src / examples)
-            return src / gallery / rel.parent / f"{rel.stem}.memory.json"
+            return src / gallery / matches[0].relative_to(src / examples)
     return None
 
 
 def reset_state(gallery_conf: dict, fname: str, when: str) -> None:
     """Reseed and reset before each gallery example (examples share one interpreter), and record the
-    example's peak memory after it for the build report."""
+    example's peak memory after it for the build report, and its messages for the French site."""
     import json
 
     import matplotlib
     import numpy as np
+    import output_i18n
     import torch
 
     clear_refs = Path("/proc/self/clear_refs")
     if when == "after":
-        target = _memory_file(gallery_conf, fname) if fname else None
-        if target is not None and clear_refs.exists():
-            target.write_text(json.dumps({"peak_rss_mib": round(_peak_rss_mib(), 1)}))
+        copy = _gallery_copy(gallery_conf, fname) if fname else None
+        output_i18n.finish_example(gallery_conf, copy)
+        if copy is not None and clear_refs.exists():
+            copy.with_name(f"{copy.stem}.memory.json").write_text(json.dumps({"peak_rss_mib": round(_peak_rss_mib(), 1)}))
         return
+    output_i18n.start_example()
     random.seed(0)
     np.random.seed(0)
     torch.manual_seed(0)

@@ -23,6 +23,7 @@ import numpy as np
 import torch
 
 from labkit.data import make_multitask_data
+from labkit.i18n import _
 from labkit.multitask import MultiTaskNet, mean_test_r2, train_multitask
 from labkit.plotting import PALETTE, use_style
 
@@ -34,7 +35,7 @@ SIZES = [50, 100, 200]
 DATA = {related: make_multitask_data(1200, 4, related=related, noise=0.3, seed=0) for related in (True, False)}
 # (shared trunk?, units per trunk): the separate networks have 2 units each, 8 in all; the shared
 # trunk has 2 units like each of them, and a wider shared trunk has the 8 of all four together.
-MODELS = {"shared trunk, 2 units": (True, 2), "shared trunk, 8 units": (True, 8), "separate networks": (False, 2)}
+MODELS = {_("shared trunk, 2 units"): (True, 2), _("shared trunk, 8 units"): (True, 8), _("separate networks"): (False, 2)}
 
 
 def mean_r2(related, n, shared, hidden):
@@ -52,17 +53,18 @@ for ax, related in zip(axes, (True, False)):
     ax.set_xscale("log")
     ax.set_xticks(SIZES, [str(n) for n in SIZES])
     ax.set_xticks([], minor=True)
-    ax.set_xlabel("training rows")
-    ax.set_title("related tasks" if related else "unrelated tasks")
-axes[0].set_ylabel("mean test R² of the 4 tasks")
+    ax.set_xlabel(_("training rows"))
+    ax.set_title(_("related tasks") if related else _("unrelated tasks"))
+axes[0].set_ylabel(_("mean test R² of the 4 tasks"))
 axes[0].legend(fontsize=8)
 plt.show()
 
 
 def report(related):
-    label = "related" if related else "unrelated"
+    tasks = _("related tasks") if related else _("unrelated tasks")
     for i, n in enumerate(SIZES):
-        print(f"{label} tasks, {n:3d} rows: " + ", ".join(f"{name} R² = {scores[related, name][i]:.2f}" for name in MODELS))
+        r2 = (_("{model} R² = {r2:.2f}").format(model=name, r2=scores[related, name][i]) for name in MODELS)
+        print(_("{tasks}, {n:3d} rows: ").format(tasks=tasks, n=n) + ", ".join(r2))
 
 
 report(True)
@@ -103,20 +105,21 @@ assert np.all(shared < separate - 0.05) and np.all(wide < separate - 0.02), \
 # and the least noisy task gets the largest.
 noise = np.array([0.1, 0.3, 0.6, 1.0])
 X, Y = make_multitask_data(400, 4, noise=noise, seed=1)
-_, weights = train_multitask(MultiTaskNet(20, 4, hidden=8), X, Y, weighting="uncertainty",
+net, weights = train_multitask(MultiTaskNet(20, 4, hidden=8), X, Y, weighting="uncertainty",
                              epochs=40, batch_size=50, lr=0.03)
 fig, ax = plt.subplots()
-ax.bar([str(s) for s in noise], weights, label="learned weight exp(-s)")
-ax.plot([str(s) for s in noise], 1 / noise**2, "k_", markersize=30, label="1 / sigma²")
-ax.set_xlabel("noise standard deviation sigma of the task")
-ax.set_ylabel("task weight")
+ax.bar([str(s) for s in noise], weights, label=_("learned weight exp(-s)"))
+ax.plot([str(s) for s in noise], 1 / noise**2, "k_", markersize=30, label=_("1 / sigma²"))
+ax.set_xlabel(_("noise standard deviation sigma of the task"))
+ax.set_ylabel(_("task weight"))
 ax.set_yscale("log")  # the weights span a wide range
-ax.set_title("Uncertainty weighting trusts the less noisy tasks")
+ax.set_title(_("Uncertainty weighting trusts the less noisy tasks"))
 ax.legend()
 plt.show()
 for sigma, w in zip(noise, weights):
-    print(f"noise {sigma:.1f}: learned weight {w:6.2f}, 1 / sigma² = {1 / sigma**2:6.2f}")
+    line = _("noise {sigma:.1f}: learned weight {w:6.2f}, 1 / sigma² = {inverse:6.2f}")
+    print(line.format(sigma=sigma, w=w, inverse=1 / sigma**2))
 ratio = weights[1] / weights[2]
-print(f"noise 0.3 against 0.6 (twice as noisy): the weight is {ratio:.2f} times larger")
+print(_("noise 0.3 against 0.6 (twice as noisy): the weight is {ratio:.2f} times larger").format(ratio=ratio))
 assert np.all(np.diff(weights) < 0), "the text says the less noisy task always gets the larger weight"
 assert 3.0 < ratio < 5.3, "the text says twice the noise gives about a quarter of the weight"

@@ -1,0 +1,325 @@
+"""Figures and printed outputs in the reader's language, from one execution.
+
+The site executes the gallery and the pages once, in English. Every string a figure draws or a script
+prints goes through :func:`labkit.i18n._`, which notes what it showed (English text, msgid, formatted
+values). From these notes:
+
+- each gallery figure is saved twice by :func:`bilingual_scraper`: in English, and with every text
+  translated in ``images/fr/`` (thumbnails in ``images/thumb/fr/``); what each figure draws in each
+  language is written beside the example (``<example>.i18n.json``) for the tests;
+- the French build points the gallery pages and the course pages at the French figures, translates the
+  figures' alt text and the printed outputs (gallery outputs, page cells), and writes the numbers of the
+  glued values with a decimal comma.
+
+Executing once keeps both languages showing the same measurements, and the French build cheap. Notes of
+the pages' cells come from their Jupyter kernels, through the file named by ``LABKIT_I18N_RECORD``.
+A message without a French translation is a build warning (so ``-W`` fails), never silent English.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+from labkit import i18n
+
+FRENCH_DIR = "fr"  # the French figures' folder, inside each gallery's images/ and images/thumb/
+IMAGE = re.compile(r"(auto_examples/(?:[^\s`'\")]+/)?images/(?:thumb/)?)(sphx_glr_[\w.-]+\.png)")
+NUMBER = re.compile(r"(?<![\w.])[-+]?\d[\d,]*\.\d+(?:e[-+]?\d+)?(?![\w.])|(?<![\w.,])\d{1,3}(?:,\d{3})+(?![\w,])")
+
+
+# -- From notes to translations ---------------------------------------------------------------------
+
+def translations(notes: Iterable[dict], lang: str) -> tuple[dict[str, str], list[str]]:
+    """English text as shown -> the same text in ``lang``, rendered with today's catalog, and the msgids
+    that have no translation."""
+    table: dict[str, str] = {}
+    missing: list[str] = []
+    catalog = i18n.catalog(lang)
+    for note in notes:
+        pattern = catalog.get(note["msgid"])
+        if pattern is None:
+            if note["msgid"] not in missing and re.search(r"[A-Za-z]{2}", note["msgid"]):
+                missing.append(note["msgid"])
+            continue
+        table[note["en"]] = i18n.render(pattern, note["fields"], note["numbers"], lang)
+    return table, missing
+
+
+def translate_text(text: str, table: dict[str, str]) -> str:
+    """Replace every English message of ``table`` found in ``text`` (longest first, whole words only)."""
+    keys = sorted((k for k in table if k.strip()), key=len, reverse=True)
+    if not keys:
+        return text
+
+    def alternative(key: str) -> str:
+        before = r"(?<!\w)" if re.match(r"\w", key[0]) else ""
+        after = r"(?!\w)" if re.match(r"\w", key[-1]) else ""
+        return before + re.escape(key) + after
+
+    pattern = re.compile("|".join(alternative(k) for k in keys))
+    return pattern.sub(lambda m: table[m.group(0)], text)
+
+
+def localize_numbers(text: str, lang: str) -> str:
+    """Every decimal number or thousands-grouped integer of ``text`` written as ``lang`` writes numbers.
+
+    >>> localize_numbers("ratio 0.93 at 1,797 rows, version 2.2.1", "fr") == "ratio 0,93 at 1\\u202f797 rows, version 2.2.1"
+    True
+    """
+    return NUMBER.sub(lambda m: i18n.localize_number(m.group(0), lang), text)
+
+
+# -- Figures, while the gallery executes ------------------------------------------------------------
+
+_figures: list[dict] = []  # what each figure of the running example draws, in both languages
+
+
+def _drawn(fig: Any) -> list[str]:
+    """The strings a figure draws, in drawing order (tick labels included), as the renderer sees them."""
+    from matplotlib.text import Text
+
+    fig.canvas.draw()
+    return [t.get_text() for t in fig.findobj(Text) if t.get_visible() and t.get_text().strip()]
+
+
+def _in_french(fig: Any, table: dict[str, str]) -> list[tuple[Any, str, Any]]:
+    """Translate every text of ``fig`` in place; return what to put back."""
+    from matplotlib.text import Text
+
+    undo: list[tuple[Any, str, Any]] = []
+    for axis in {a for ax in fig.axes for a in (ax.xaxis, ax.yaxis)}:
+        for formatter in {axis.get_major_formatter(), axis.get_minor_formatter()}:
+            original = formatter.format_ticks
+            formatter.format_ticks = lambda values, f=original: [
+                localize_numbers(translate_text(s, table), "fr") for s in f(values)]
+            undo.append((formatter, "format_ticks", None))
+    for text in fig.findobj(Text):
+        english = text.get_text()
+        french = translate_text(english, table)
+        if french != english:
+            text.set_text(french)
+            undo.append((text, "text", english))
+    return undo
+
+
+def _restore(undo: list[tuple[Any, str, Any]]) -> None:
+    for obj, what, value in reversed(undo):
+        if what == "text":
+            obj.set_text(value)
+        else:
+            del obj.format_ticks  # back to the class's method
+
+
+def bilingual_scraper(block: Any, block_vars: dict, gallery_conf: dict) -> str:
+    """sphinx-gallery's matplotlib scraper, which also saves each figure in French (``images/fr/``)."""
+    import matplotlib.pyplot as plt
+    from sphinx_gallery.scrapers import matplotlib_scraper
+
+    paths = block_vars["image_path_iterator"]
+    table, _ = translations(i18n.notes(), "fr")
+    for index, number in enumerate(plt.get_fignums()):
+        fig = plt.figure(number)
+        english = Path(paths.image_path.format(len(paths) + 1 + index))
+        french = english.parent / FRENCH_DIR / english.name
+        french.parent.mkdir(exist_ok=True)
+        drawn_en = _drawn(fig)
+        undo = _in_french(fig, table)
+        try:
+            kwargs = {k: getattr(fig, f"get_{k}")() for k in ("facecolor", "edgecolor")}
+            fig.savefig(french, **kwargs)
+            drawn_fr = _drawn(fig)
+        finally:
+            _restore(undo)
+        _figures.append({"image": english.name, "en": drawn_en, "fr": drawn_fr})
+    return matplotlib_scraper(block, block_vars, gallery_conf)
+
+
+def record_file(example: Path) -> Path:
+    """Where the notes and drawn strings of a gallery example are kept (beside its ``.py`` copy)."""
+    return example.with_name(example.stem + ".i18n.json")
+
+
+def start_example() -> None:
+    """Before an example runs: note its messages from scratch."""
+    _figures.clear()
+    i18n.start_recording()
+
+
+def finish_example(gallery_conf: dict, example: Path | None) -> None:
+    """After an example ran: keep its notes and drawn strings, and make its French thumbnail."""
+    notes = i18n.stop_recording()
+    if example is None:
+        return
+    _, missing = translations(notes, "fr")
+    catalog = i18n.catalog("fr")
+    used = {n["msgid"]: catalog.get(n["msgid"]) for n in notes}
+    data = {"notes": notes, "translations": used, "missing": missing, "figures": list(_figures)}
+    record_file(example).write_text(json.dumps(data, ensure_ascii=False, indent=1), encoding="utf-8")
+    images = example.parent / "images"
+    first = images / FRENCH_DIR / f"sphx_glr_{example.stem}_001.png"
+    if first.exists():
+        from sphinx_gallery.gen_rst import scale_image
+
+        thumb = images / "thumb" / FRENCH_DIR / f"sphx_glr_{example.stem}_thumb.png"
+        thumb.parent.mkdir(parents=True, exist_ok=True)
+        scale_image(str(first), str(thumb), *gallery_conf["thumbnail_size"])
+
+
+def rerun_examples_whose_french_changed(app: Any) -> None:
+    """An example whose figures were drawn with other French than today's catalog runs again: drop its
+    md5 so that sphinx-gallery executes it (the French figures are drawn at execution time)."""
+    catalog = i18n.catalog("fr")
+    src = Path(app.srcdir)
+    for gallery in app.config.sphinx_gallery_conf["gallery_dirs"]:
+        for md5 in (src / gallery).rglob("*.py.md5"):
+            example = md5.with_suffix("")
+            record = record_file(example)
+            stale = not record.exists()
+            if not stale:
+                used = json.loads(record.read_text(encoding="utf-8"))["translations"]
+                stale = any(catalog.get(msgid) != french for msgid, french in used.items())
+            if stale:
+                md5.unlink()
+
+
+# -- The French build -----------------------------------------------------------------------------------
+
+def _gallery_record(app: Any, docname: str) -> dict | None:
+    path = Path(app.srcdir) / f"{docname}.py"
+    record = record_file(path)
+    if path.exists() and record.exists():
+        return json.loads(record.read_text(encoding="utf-8"))
+    return None
+
+
+def page_record_file(app: Any, docname: str) -> Path:
+    """Where the notes of a page's cells are appended by its kernel (kept with myst-nb's cache)."""
+    return Path(app.config.nb_execution_cache_path) / "labkit-i18n" / f"{docname}.jsonl"
+
+
+def _page_notes(app: Any, docname: str) -> list[dict]:
+    path = page_record_file(app, docname)
+    if not path.exists():
+        return []
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+
+
+def _french(app: Any) -> bool:
+    return (app.config.language or "en") != "en"
+
+
+def on_source_read(app: Any, docname: str, source: list[str]) -> None:
+    """Before a page is parsed: in English, name the file its kernel notes messages in; in French, point
+    at the French figures and translate the gallery figures' alt text."""
+    if not _french(app):
+        if app.env.doc2path(docname).suffix == ".md":
+            target = page_record_file(app, docname)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            os.environ[i18n.RECORD_FILE] = str(target)  # the kernel started to execute this page inherits it
+        return
+    source[0] = french_source(app, docname, source[0])
+
+
+def french_images(app: Any, docname: str, text: str) -> str:
+    """``text`` with every gallery figure or thumbnail replaced by its French version."""
+    from sphinx.util import logging
+
+    src = Path(app.srcdir)
+
+    def french_image(m: re.Match) -> str:
+        folder, name = m.groups()
+        if not (src / folder / FRENCH_DIR / name).exists():
+            logging.getLogger(__name__).warning(
+                "%s: no French version of %s%s (build the English site first)", docname, folder, name)
+            return m.group(0)
+        return f"{folder}{FRENCH_DIR}/{name}"
+
+    return IMAGE.sub(french_image, text)
+
+
+def french_source(app: Any, docname: str, text: str) -> str:
+    from sphinx.util import logging
+
+    logger = logging.getLogger(__name__)
+    text = french_images(app, docname, text)
+    record = _gallery_record(app, docname)
+    if record is not None:
+        table, missing = translations(record["notes"], app.config.language)
+        for msgid in missing:
+            logger.warning("%s: no %s translation for %r (labkit/locales)", docname, app.config.language, msgid)
+        text = re.sub(r"(?m)^(\s*:alt: )(.*)$", lambda m: m.group(1) + translate_text(m.group(2), table), text)
+    return text
+
+
+def on_include_read(app: Any, path: Any, docname: str, content: list[str]) -> None:
+    if _french(app):
+        content[0] = french_images(app, docname, content[0])
+
+
+def on_doctree_read(app: Any, doctree: Any) -> None:
+    """French build: printed outputs and glued numbers in French."""
+    if not _french(app):
+        return
+    from docutils import nodes
+    from sphinx.util import logging
+
+    docname = app.env.docname
+    record = _gallery_record(app, docname)
+    notes = record["notes"] if record is not None else _page_notes(app, docname)
+    table, missing = translations(notes, app.config.language)
+    if record is None:
+        for msgid in missing:
+            logging.getLogger(__name__).warning(
+                "%s: no %s translation for %r (labkit/locales)", docname, app.config.language, msgid)
+    for block in doctree.findall(nodes.literal_block):
+        classes = set(block["classes"])
+        if "sphx-glr-script-out" in classes or "output" in classes:
+            text = localize_numbers(translate_text(block.astext(), table), app.config.language)
+            block.children = [nodes.Text(text)]
+            block.rawsource = text
+
+
+def on_doctree_resolved(app: Any, doctree: Any, docname: str) -> None:
+    """French build: glued numbers with a decimal comma (page-qualified glue is pasted after reading)."""
+    if not _french(app):
+        return
+    from docutils import nodes
+
+    for pasted in doctree.findall(lambda n: isinstance(n, nodes.inline) and "pasted-text" in n["classes"]):
+        pasted.children = [nodes.Text(localize_numbers(pasted.astext(), app.config.language))]
+
+
+def _catalog_hash() -> str:
+    import hashlib
+
+    digest = hashlib.sha256()
+    for po in sorted((i18n.LOCALES).rglob("*.po")):
+        digest.update(po.read_bytes())
+    return digest.hexdigest()
+
+
+def on_env_get_outdated(app: Any, env: Any, added: set, changed: set, removed: set) -> list[str]:
+    """A changed labkit catalog re-reads the pages that show its messages (outputs are translated on
+    reading)."""
+    current, previous = _catalog_hash(), getattr(env, "labkit_catalog_hash", None)
+    env.labkit_catalog_hash = current
+    if not _french(app) or previous in (None, current):
+        return []
+    return [doc for doc in env.found_docs
+            if _gallery_record(app, doc) is not None or page_record_file(app, doc).exists()]
+
+
+def setup(app: Any) -> dict:
+    os.environ["LABKIT_LANG"] = "en"  # the gallery and the pages always execute in English
+    app.connect("builder-inited", rerun_examples_whose_french_changed, priority=100)  # before the gallery
+    app.connect("source-read", on_source_read)
+    app.connect("include-read", on_include_read)
+    app.connect("doctree-read", on_doctree_read)
+    app.connect("doctree-resolved", on_doctree_resolved)
+    app.connect("env-get-outdated", on_env_get_outdated)
+    return {"parallel_read_safe": True, "parallel_write_safe": True}
