@@ -54,7 +54,6 @@ exclude_patterns = [
     "auto_examples/**/*.codeobj.json",
     "auto_examples/**/*.md5",
     "auto_examples/**/*.zip",
-    "auto_examples/**/*.json",
     "generated/backreferences/*",
 ]
 # sphinx-design 0.8 deprecates the "+++" card footer, but 0.6 (the last for Python 3.10) lacks its

@@ -106,7 +106,7 @@ assert np.all(shared < separate - 0.05) and np.all(wide < separate - 0.02), \
 noise = np.array([0.1, 0.3, 0.6, 1.0])
 X, Y = make_multitask_data(400, 4, noise=noise, seed=1)
 net, weights = train_multitask(MultiTaskNet(20, 4, hidden=8), X, Y, weighting="uncertainty",
-                             epochs=40, batch_size=50, lr=0.03)
+                               epochs=40, batch_size=50, lr=0.03)
 fig, ax = plt.subplots()
 ax.bar([str(s) for s in noise], weights, label=_("learned weight exp(-s)"))
 ax.plot([str(s) for s in noise], 1 / noise**2, "k_", markersize=30, label=_("1 / sigma²"))
