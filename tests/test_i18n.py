@@ -1,0 +1,173 @@
+"""labkit.i18n: messages in the reader's language, the catalogs of the code, and the French figures."""
+
+from __future__ import annotations
+
+import string
+import pytest
+
+from labkit import i18n
+from labkit.i18n import _
+
+CATALOG = '''msgid ""
+msgstr ""
+"Content-Type: text/plain; charset=UTF-8\\n"
+
+msgid "training rows"
+msgstr "lignes d'entraînement"
+
+#, fuzzy
+msgid "loss"
+msgstr "perte"
+
+#, python-brace-format
+msgid "{n} nodes, \\"quoted\\", {acc:.1%} right"
+msgstr ""
+"{n} nœuds, « cités », {acc:.1%} "
+"justes"
+
+msgid "{model}: {ms:6.2f} ms"
+msgstr "{ms:6.2f} ms pour {model}"
+'''
+
+
+@pytest.fixture
+def french(tmp_path, monkeypatch):
+    """A French catalog of four messages (one fuzzy), in place of labkit's."""
+    (tmp_path / "fr").mkdir()
+    (tmp_path / "fr" / "test.po").write_text(CATALOG, encoding="utf-8")
+    monkeypatch.setattr(i18n, "LOCALES", tmp_path)
+    i18n.catalog.cache_clear()
+    monkeypatch.setenv("LABKIT_LANG", "fr")
+    yield tmp_path / "fr" / "test.po"
+    i18n.catalog.cache_clear()
+
+
+def test_catalog_reads_multiline_escapes_and_skips_fuzzy(french):
+    table = i18n.catalog("fr")
+    assert table["training rows"] == "lignes d'entraînement"
+    assert table['{n} nodes, "quoted", {acc:.1%} right'] == "{n} nœuds, « cités », {acc:.1%} justes"
+    assert "loss" not in table
+
+
+def test_french_reader_gets_french_with_french_numbers(french):
+    assert _("training rows") == "lignes d'entraînement"
+    text = _('{n} nodes, "quoted", {acc:.1%} right').format(n=1797, acc=0.8236)
+    assert text == "1797 nœuds, « cités », 82,4% justes"
+    assert _("{model}: {ms:6.2f} ms").format(model="DGL", ms=1234.5) == "1234,50 ms pour DGL"  # reordered
+    assert _("loss") == "loss"  # fuzzy: not trusted, English
+    assert _("not in the catalog") == "not in the catalog"
+
+
+@pytest.mark.parametrize("pattern, args, kwargs", [
+    ("{:6.2f} ms", (3.14159,), {}),
+    ("{0} and {1!r} and {0}", ("a", "b"), {}),
+    ("{n:,} rows, {x:+.1e}", (), {"n": 1797000, "x": -0.00123}),
+    ("{a[0]} {a[1]:>4}", (), {"a": [1, 2]}),
+    ("{:.1%} of {}", (0.5, "them"), {}),
+])
+def test_english_format_is_str_format(pattern, args, kwargs, monkeypatch):
+    monkeypatch.setenv("LABKIT_LANG", "en")
+    assert _(pattern).format(*args, **kwargs) == pattern.format(*args, **kwargs)
+
+
+def test_language_comes_from_labkit_lang_then_the_locale(monkeypatch):
+    for name in ("LABKIT_LANG", "LANGUAGE", "LC_ALL", "LC_MESSAGES", "LANG"):
+        monkeypatch.delenv(name, raising=False)
+    assert i18n.language() == "en"
+    monkeypatch.setenv("LANG", "fr_FR.UTF-8")
+    assert i18n.language() == "fr"
+    monkeypatch.setenv("LC_ALL", "de_DE.UTF-8")  # a language the course lacks: English
+    assert i18n.language() == "en"
+    monkeypatch.setenv("LABKIT_LANG", "fr")
+    assert i18n.language() == "fr"
+
+
+def test_a_bad_language_is_a_clear_error(monkeypatch):
+    monkeypatch.setenv("LABKIT_LANG", "french")
+    with pytest.raises(ValueError, match="LABKIT_LANG must be one of en, fr, got 'french'"):
+        i18n.language()
+    with pytest.raises(TypeError, match="message must be a str, got int"):
+        _(3)
+
+
+def test_recording_notes_enough_to_show_it_again_in_french(french, monkeypatch):
+    monkeypatch.setenv("LABKIT_LANG", "en")
+    with i18n.recording() as notes:
+        shown = _("{model}: {ms:6.2f} ms").format(model="PyG", ms=0.5)
+    assert shown == "PyG:   0.50 ms"
+    note = notes[-1]
+    french_pattern = i18n.catalog("fr")[note["msgid"]]
+    assert i18n.render(french_pattern, note["fields"], note["numbers"], "fr") == "  0,50 ms pour PyG"
+
+
+def test_translations_keep_the_fields_of_their_message():
+    """A translated pattern that names another field would fail at run time in French: catch it here."""
+    wrong = []
+    for po in sorted(i18n.LOCALES.rglob("*.po")):
+        for msgid, msgstr in i18n.read_po(po).items():
+            fields = lambda s: sorted(f for _t, f, _s, _c in string.Formatter().parse(s) if f is not None)  # noqa: E731
+            if fields(msgid) != fields(msgstr):
+                wrong.append(f"{po.name}: {msgid!r}")
+    assert not wrong, wrong
+
+
+# -- The French figures of the site ------------------------------------------------------------------
+
+def test_french_figure_draws_french_and_a_removed_translation_shows(french, monkeypatch):
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    import output_i18n
+
+    monkeypatch.setenv("LABKIT_LANG", "en")  # the site executes in English
+    with i18n.recording() as notes:
+        fig, ax = plt.subplots()
+        ax.plot([0, 1], [0.5, 1.5], label=_("{model}: {ms:6.2f} ms").format(model="DGL", ms=2.25))
+        ax.set_xlabel(_("training rows"))
+        ax.legend()
+    table, missing = output_i18n.translations(notes, "fr")
+    assert missing == []
+    undo = output_i18n._in_french(fig, table)
+    fig.canvas.draw()
+    drawn = output_i18n._drawn(fig)
+    output_i18n._restore(undo)
+    assert "lignes d'entraînement" in drawn and "  2,25 ms pour DGL" in drawn
+    assert "0,6" in drawn  # tick labels with a decimal comma
+    assert "training rows" in output_i18n._drawn(fig)  # put back for the English figure
+
+    french.write_text(CATALOG.replace("lignes d'entraînement", ""), encoding="utf-8")  # one translation gone
+    i18n.catalog.cache_clear()
+    table, missing = output_i18n.translations(notes, "fr")
+    assert missing == ["training rows"]
+    plt.close(fig)
+
+
+def test_printed_output_is_translated_whole_messages_only(french):
+    import output_i18n
+
+    table = {"loss": "perte", "training loss": "perte d'entraînement"}
+    text = "training loss 0.25\nlossless loss"
+    assert output_i18n.translate_text(text, table) == "perte d'entraînement 0.25\nlossless perte"
+    assert output_i18n.localize_numbers("0.25 at 1,797 rows", "fr") == "0,25 at 1\u202f797 rows"
+
+
+def test_make_po_extracts_messages_from_labkit_examples_and_page_cells(tmp_path):
+    import code_messages
+
+    (tmp_path / "labkit").mkdir()
+    (tmp_path / "labkit" / "plotting.py").write_text('from labkit.i18n import _\nTITLE = _("loss")\n')
+    (tmp_path / "examples" / "02_graphs").mkdir(parents=True)
+    (tmp_path / "examples" / "02_graphs" / "plot_x.py").write_text('print(_("{n} nodes").format(n=3))\n')
+    (tmp_path / "docs").mkdir()
+    (tmp_path / "docs" / "graphs.md").write_text(
+        "# Graphs\n\nText with _(\"not code\").\n\n```{code-cell} ipython3\n%matplotlib inline\n"
+        "print(_(\"edges\"))\n```\n")
+    found = code_messages.extract(tmp_path)
+    assert found == {"labkit": {"loss": ["labkit/plotting.py"]},
+                     "graphs": {"{n} nodes": ["examples/02_graphs/plot_x.py"], "edges": ["docs/graphs.md"]}}
+    code_messages.update("fr", tmp_path)
+    po = tmp_path / "labkit" / "locales" / "fr" / "graphs.po"
+    po.write_text(po.read_text().replace('msgid "edges"\nmsgstr ""', 'msgid "edges"\nmsgstr "arêtes"'))
+    code_messages.update("fr", tmp_path)  # a second run keeps the translation
+    assert i18n.read_po(po) == {"edges": "arêtes"}
