@@ -77,7 +77,8 @@ test: $(STAMP)
 doctest: $(STAMP)
 	$(PY) -m pytest labkit docs
 
-# gettext extracts every translatable message; sphinx-intl merges it into locales/fr.
+# gettext extracts every translatable message; sphinx-intl merges it into locales/fr.  What the code draws
+# and prints (every _() message of labkit, the examples and the pages' cells) goes to labkit/locales/fr.
 po: $(STAMP)
 	rm -rf _build/gettext
 	$(SPHINX) -b gettext -c . -d _build/doctrees/gettext -q docs _build/gettext
@@ -85,6 +86,7 @@ po: $(STAMP)
 	@# A catalog whose page is gone would keep obsolete French alive: drop it.
 	@cd locales/fr/LC_MESSAGES && find . -name '*.po' | while read -r po; do \
 	  test -f "../../../_build/gettext/$${po%.po}.pot" || { echo "removing stale $$po"; rm "$$po"; }; done
+	$(PY) docs/_ext/code_messages.py fr
 
 lock:
 	uv pip compile pyproject.toml --extra docs --extra test --universal --python-version 3.10 \

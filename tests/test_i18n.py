@@ -111,6 +111,24 @@ def test_translations_keep_the_fields_of_their_message():
     assert not wrong, wrong
 
 
+def test_code_catalogs_are_complete_and_in_step_with_the_code():
+    """Every _() message of labkit, the examples and the pages is in its concept's catalog, translated and
+    not fuzzy, and the catalogs hold nothing else (fix: make po, then translate)."""
+    import code_messages
+    from babel.messages.pofile import read_po
+
+    expected = {concept: set(messages) for concept, messages in code_messages.extract().items()}
+    held, problems = {}, []
+    for po in sorted((i18n.LOCALES / "fr").glob("*.po")):
+        with po.open("rb") as f:
+            messages = [m for m in read_po(f, locale="fr") if m.id]
+        held[po.stem] = {m.id for m in messages}
+        problems += [f"{po.name}: {m.id!r} " + ("fuzzy" if m.fuzzy else "untranslated")
+                     for m in messages if m.fuzzy or not m.string]
+    assert held == expected, "catalogs out of step with the code: run make po"
+    assert not problems, "\n".join(problems)
+
+
 # -- The French figures of the site ------------------------------------------------------------------
 
 def test_french_figure_draws_french_and_a_removed_translation_shows(french, monkeypatch):

@@ -125,3 +125,30 @@ def test_printed_outputs_are_in_the_pages_language():
                 if line_en == line_fr and has_words(line_en):
                     left.append(f"{page}: {line_en.strip()[:100]}")
     assert not left, f"{len(left)} English output lines on the French site:\n" + "\n".join(left[:40])
+
+
+def gallery_images(language: str) -> list[str]:
+    """The gallery figures and thumbnails a built site's pages show, as written in their HTML."""
+    from bs4 import BeautifulSoup
+
+    found = []
+    for page in output_pages():
+        soup = BeautifulSoup((SITE / language / page).read_text(encoding="utf-8"), "html.parser")
+        found += [img["src"] for img in soup.find_all("img") if "sphx_glr_" in img.get("src", "")]
+    return found
+
+
+@pytest.mark.site
+def test_each_site_shows_the_figures_of_its_language():
+    """The French site shows figures drawn in French: for every figure that draws words, the image the
+    French site serves differs from the English one (they were byte-identical before the fix)."""
+    assert gallery_images("en") and gallery_images("fr")
+    same = []
+    for name, r in records():
+        for fig in r["figures"]:
+            if any(has_words(s) for s in fig["en"]):
+                en, fr = (SITE / lang / "_images" / fig["image"] for lang in ("en", "fr"))
+                assert en.exists() and fr.exists(), fig["image"]
+                if en.read_bytes() == fr.read_bytes():
+                    same.append(fig["image"])
+    assert not same, f"French site shows the English figure: {same}"

@@ -92,15 +92,17 @@ def _in_french(fig: Any, table: dict[str, str]) -> list[tuple[Any, str, Any]]:
     from matplotlib.text import Text
 
     undo: list[tuple[Any, str, Any]] = []
-    for axis in {a for ax in fig.axes for a in (ax.xaxis, ax.yaxis)}:
-        for formatter in {axis.get_major_formatter(), axis.get_minor_formatter()}:
-            original = formatter.format_ticks
-            formatter.format_ticks = lambda values, f=original: [
-                localize_numbers(translate_text(s, table), "fr") for s in f(values)]
-            undo.append((formatter, "format_ticks", None))
+    # Tick labels are made again at each draw: translate what the formatters give (shared axes share one).
+    formatters = {f for ax in fig.axes for axis in (ax.xaxis, ax.yaxis)
+                  for f in (axis.get_major_formatter(), axis.get_minor_formatter())}
+    for formatter in formatters:
+        original = formatter.format_ticks
+        formatter.format_ticks = lambda values, f=original: [
+            localize_numbers(translate_text(s, table), "fr") for s in f(values)]
+        undo.append((formatter, "format_ticks", None))
     for text in fig.findobj(Text):
         english = text.get_text()
-        french = translate_text(english, table)
+        french = localize_numbers(translate_text(english, table), "fr")
         if french != english:
             text.set_text(french)
             undo.append((text, "text", english))
