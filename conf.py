@@ -37,6 +37,7 @@ extensions = [
     "sphinxcontrib.bibtex",
     "labkit_site",
     "gallery_i18n",
+    "page_downloads",
 ]
 
 # Absolute: the HTML builder reads templates_path from this file's folder, autosummary from docs/.
