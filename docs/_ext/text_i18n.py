@@ -111,6 +111,10 @@ class MarkdownTranslator(Translator):
 
     Code cells, code blocks, math blocks, front matter, directive options (but ``:alt:``) and every
     piece of syntax stay byte for byte as they were; translated paragraphs are wrapped again.
+    Each reader (``fence``, ``math``, ``heading``, ``grid``, ``quote``, ``items``) takes the lines and
+    the index of a block's first line and returns the translated block and the index after it, or
+    ``None`` when the block is not of its kind; nested blocks (list items, quotes, admonition bodies)
+    are translated by calling ``blocks`` again on their dedented lines.
     """
 
     def markdown(self, text: str, width: int | None = None) -> str:
@@ -124,6 +128,7 @@ class MarkdownTranslator(Translator):
         return "\n".join(out + self.blocks(lines[start:], width or self.width))
 
     def blocks(self, lines: list[str], width: int) -> list[str]:
+        """The translation of ``lines``, block by block; a paragraph is what no reader claims."""
         out: list[str] = []
         i = 0
         while i < len(lines):
