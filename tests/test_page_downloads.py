@@ -32,13 +32,14 @@ def english_code(page: str) -> list[str]:
 
 
 def downloads(language: str, page: str) -> dict[str, Path]:
-    """The files the page's download menu links, by suffix."""
+    """The files the page's download menu links (the theme's notebook and source buttons), by suffix."""
     html_page = site_dir(language) / f"{page}.html"
+    classes = parse(html_page).classes
     found = {}
-    for url in parse(html_page).links:
-        if "_sources/" in url:
-            found[url.rsplit(".", 1)[1]] = resolve(html_page, url)[0]
-    assert set(found) == {"md", "ipynb"}, f"{html_page} must link its .md and its .ipynb: {found}"
+    for button in ("btn-download-notebook-button", "btn-download-source-button"):
+        for link in classes.get(button, []):
+            found[link["href"].rsplit(".", 1)[1]] = resolve(html_page, link["href"])[0]
+    assert set(found) == {"md", "ipynb"}, f"{html_page} must offer its .md and its .ipynb: {found}"
     for path in found.values():
         assert path.is_file(), f"{html_page} links {path}, which is missing"
     return found
