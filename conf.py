@@ -38,6 +38,7 @@ extensions = [
     "labkit_site",
     "gallery_i18n",
     "output_i18n",
+    "page_downloads",
 ]
 
 # Absolute: the HTML builder reads templates_path from this file's folder, autosummary from docs/.

@@ -12,66 +12,14 @@ from __future__ import annotations
 import ast
 import json
 import re
-import textwrap
 import zipfile
 from pathlib import Path
 from typing import Any
 
-WIDTH = 100  # the line length of the examples
+from text_i18n import RstTranslator
 
 # The pattern sphinx-gallery uses to find a text block: a "# %%" (or "#####") line, then comments.
 TEXT_BLOCK = re.compile(r"(?P<header_line>^#{20,}.*|^# ?%%.*)\s(?P<text_content>(?:^#.*\s?)*)", flags=re.M)
-UNDERLINE = re.compile(r"^([=\-~^\"'`#*+])\1+$")
-BULLET = re.compile(r"^(?:[-*+]|\d+\.)\s+")
-
-
-class Translator:
-    """Translate the reStructuredText of sphinx-gallery text blocks, paragraph by paragraph.
-
-    ``table`` maps each English message (as gettext extracted it: a paragraph on one line) to its
-    translation. Every message that has no translation is kept in English and listed in ``missing``.
-    """
-
-    def __init__(self, table: dict[str, str]) -> None:
-        self.table = table
-        self.missing: list[str] = []
-
-    def lookup(self, text: str) -> str:
-        if text not in self.table:
-            self.missing.append(text)
-        return self.table.get(text, text)
-
-    def wrap(self, text: str, marker: str = "") -> list[str]:
-        return textwrap.wrap(text, WIDTH - 2, initial_indent=marker, subsequent_indent=" " * len(marker),
-                             break_long_words=False, break_on_hyphens=False) or [marker.rstrip()]
-
-    def paragraph(self, lines: list[str]) -> list[str]:
-        if len(lines) == 2 and UNDERLINE.match(lines[1]):  # a title and its underline
-            title = self.lookup(lines[0])
-            return [title, lines[1][0] * len(title)]
-        if lines[0].startswith(".. ") or lines[0].startswith(" "):  # directive or literal block
-            return lines
-        if BULLET.match(lines[0]):  # a list: each item is a message of its own
-            items: list[list[str]] = []
-            for line in lines:
-                if BULLET.match(line):
-                    items.append([line])
-                else:
-                    items[-1].append(line)
-            out: list[str] = []
-            for item in items:
-                marker = BULLET.match(item[0]).group(0)
-                text = " ".join([item[0][len(marker):]] + [line.strip() for line in item[1:]])
-                out += self.wrap(self.lookup(text), marker)
-            return out
-        return self.wrap(self.lookup(" ".join(line.strip() for line in lines)))
-
-    def text(self, rst: str) -> str:
-        """The translation of one text block (paragraphs separated by blank lines)."""
-        out: list[str] = []
-        for chunk in re.split(r"\n\s*\n", rst.strip("\n")):
-            out += self.paragraph(chunk.splitlines()) + [""]
-        return "\n".join(out).rstrip("\n") + "\n"
 
 
 def _comment(text: str) -> str:
@@ -97,7 +45,7 @@ def translate_script(source: str, table: dict[str, str]) -> tuple[str, list[str]
     x = 1
     <BLANKLINE>
     """
-    translator = Translator(table)
+    translator = RstTranslator(table)
     tree = ast.parse(source)
     docstring = tree.body[0]
     if not (isinstance(docstring, ast.Expr) and isinstance(docstring.value, ast.Constant)):

@@ -62,17 +62,21 @@ def _plain(rst: str) -> str:
     return " ".join(text.replace("``", "").replace("`", "").replace("*", "").split())
 
 
-def load_catalog(locale_dir: Path, language: str) -> dict[str, str]:
-    """Every translated message of ``language``, keyed by its English text."""
+def load_po(po: Path, language: str) -> dict[str, str]:
+    """The translated messages of one catalog, keyed by their English text (fuzzy ones left out)."""
     from babel.messages.pofile import read_po
 
+    with po.open("rb") as f:
+        return {m.id: m.string for m in read_po(f, locale=language) if m.id and m.string and not m.fuzzy}
+
+
+def load_catalog(locale_dir: Path, language: str) -> dict[str, str]:
+    """Every translated message of ``language``, keyed by its English text."""
     table: dict[str, str] = {}
     for po in sorted((locale_dir / language / "LC_MESSAGES").rglob("*.po")):
-        with po.open("rb") as f:
-            for message in read_po(f, locale=language):
-                if message.id and message.string and not message.fuzzy:
-                    table[message.id] = message.string
-                    table.setdefault(_plain(message.id), _plain(message.string))
+        for english, translation in load_po(po, language).items():
+            table[english] = translation
+            table.setdefault(_plain(english), _plain(translation))
     return table
 
 
