@@ -18,6 +18,7 @@ from typing import Any
 import numpy as np
 
 from ._checks import check_int
+from .i18n import _
 
 __all__ = ["History", "minibatches", "fit"]
 
@@ -106,7 +107,7 @@ def _progress(epochs: int) -> Any:
         from tqdm import tqdm
     except ImportError:
         return None
-    return tqdm(total=epochs, unit="epoch", leave=False, file=sys.stdout)
+    return tqdm(total=epochs, unit=_("epoch"), leave=False, file=sys.stdout)
 
 
 def fit(
@@ -230,7 +231,7 @@ def fit(
 
         if bar is not None:
             bar.update(1)
-            bar.set_postfix(loss=f"{history.train_loss[-1]:.4f}")
+            bar.set_postfix_str(_("loss={loss:.4f}").format(loss=history.train_loss[-1]))
         if patience is not None and waited >= patience:
             history.stopped_early = epoch < epochs - 1
             break

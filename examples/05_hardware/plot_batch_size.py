@@ -17,6 +17,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 
 from labkit.hardware import Workload, curve, provenance, recorded_gpu_run, run_sweep
+from labkit.i18n import _
 from labkit.plotting import PALETTE, use_style
 
 use_style()
@@ -25,10 +26,10 @@ use_style()
 here = run_sweep(["cpu"], repeats=7, workloads=[Workload.mlp_step(b) for b in (1, 4, 16, 64, 256, 1024)], threads=1)
 cpu = curve(here, "cpu", "mlp_step")
 gpu_run = recorded_gpu_run()
-print(f"CPU: {provenance(here, 'cpu')}")
-print(f"GPU: {provenance(gpu_run, 'cuda')}" if gpu_run else "GPU: no GPU run recorded yet")
+print(_("CPU: ") + provenance(here, "cpu"))
+print(_("GPU: ") + provenance(gpu_run, "cuda") if gpu_run else _("GPU: no GPU run recorded yet"))
 for b, t in zip(cpu["size"], cpu["median_s"]):
-    print(f"batch {b:5d}: {t * 1e3:8.2f} ms per step, {b / t:10.0f} examples/s")
+    print(_("batch {b:5d}: {ms:8.2f} ms per step, {rate:10.0f} examples/s").format(b=b, ms=t * 1e3, rate=b / t))
 
 # %%
 # While the fixed cost of each step (Python, the framework, launching each operation) dominates, the
@@ -41,15 +42,15 @@ throughput = dict(zip(cpu["size"].tolist(), (cpu["size"] / cpu["median_s"]).toli
 # The same 16-fold growth of the batch, at the start and at the end: it gains far more at the start.
 assert throughput[16] / throughput[1] > 2 * throughput[1024] / throughput[64]
 fig, ax = plt.subplots()
-ax.loglog(cpu["size"], cpu["size"] / cpu["median_s"], marker="o", color=PALETTE[0], label="one core of this CPU, float32 (measured)")
+ax.loglog(cpu["size"], cpu["size"] / cpu["median_s"], marker="o", color=PALETTE[0], label=_("one core of this CPU, float32 (measured)"))
 if gpu_run:
-    for kind, colour, label in (("mlp_step", PALETTE[1], "GPU, data on the GPU (recorded)"),
-                                ("mlp_step_with_copy", PALETTE[3], "GPU, batch copied each step (recorded)")):
+    for kind, colour, label in (("mlp_step", PALETTE[1], _("GPU, data on the GPU (recorded)")),
+                                ("mlp_step_with_copy", PALETTE[3], _("GPU, batch copied each step (recorded)"))):
         g = curve(gpu_run, "cuda", kind)
         ax.loglog(g["size"], g["size"] / g["median_s"], marker="s", color=colour, label=label)
-ax.set_xlabel("batch size")
-ax.set_ylabel("examples per second")
-ax.set_title("Throughput of one training step, float32")
+ax.set_xlabel(_("batch size"))
+ax.set_ylabel(_("examples per second"))
+ax.set_title(_("Throughput of one training step, float32"))
 ax.legend(fontsize=8)
 plt.show()
 
@@ -66,12 +67,13 @@ if gpu_run:
     sizes, i, j = np.intersect1d(on_gpu["size"], copied["size"], return_indices=True)
     share = 1 - on_gpu["median_s"][i] / copied["median_s"][j]
     for b, s in zip(sizes, share):
-        print(f"batch {b:5d}: copying takes {100 * max(s, 0):5.1f} % of the step")
+        print(_("batch {b:5d}: copying takes {share:5.1f} % of the step").format(b=b, share=100 * max(s, 0)))
     fig, ax = plt.subplots()
     ax.semilogx(sizes, 100 * np.clip(share, 0, None), marker="o", color=PALETTE[3])
-    ax.set_xlabel("batch size")
-    ax.set_ylabel("share of the step spent copying (%)")
-    ax.set_title(f"Copying the batch to {gpu_run['environment']['devices']['cuda']['name']}, float32")
+    ax.set_xlabel(_("batch size"))
+    ax.set_ylabel(_("share of the step spent copying (%)"))
+    gpu_name = gpu_run["environment"]["devices"]["cuda"]["name"]
+    ax.set_title(_("Copying the batch to {gpu}, float32").format(gpu=gpu_name))
     plt.show()
 else:
-    print("no GPU run recorded: the copy share needs a measured GPU")
+    print(_("no GPU run recorded: the copy share needs a measured GPU"))

@@ -27,6 +27,7 @@ from labkit.hardware import (
     SPEC_CPU, SPEC_GPU, SPECIFICATIONS, Workload, gpu_roofline, provenance, ridge_point, roofline_bound, run_sweep,
     spec_roofline,
 )
+from labkit.i18n import _
 from labkit.plotting import PALETTE, use_style
 
 use_style()
@@ -38,8 +39,9 @@ run = run_sweep(["cpu"], repeats=3, workloads=workloads, threads=1)
 peak, bandwidth = run["peaks"]["cpu"]["peak_flops"], run["peaks"]["cpu"]["bandwidth"]
 ridge = ridge_point(peak, bandwidth)
 print(provenance(run, "cpu"))
-print(f"measured ceilings of one core, float32: {peak / 1e9:.1f} GFLOP/s, {bandwidth / 1e9:.1f} GB/s")
-print(f"ridge point: {ridge:.2f} FLOP/byte")
+print(_("measured ceilings of one core, float32: {gflops:.1f} GFLOP/s, {gbs:.1f} GB/s").format(
+    gflops=peak / 1e9, gbs=bandwidth / 1e9))
+print(_("ridge point: {ridge:.2f} FLOP/byte").format(ridge=ridge))
 
 # %%
 # Each workload on the roofline
@@ -54,29 +56,30 @@ print(f"ridge point: {ridge:.2f} FLOP/byte")
 # below it, its work too short to keep the arithmetic units busy. The table printed below says which
 # side of the ridge point each workload lies on.
 for r in run["results"]:
-    side = "compute-bound" if r["intensity"] > ridge else "memory-bound"
-    print(f"{r['kind']:12} size {r['size']:>8}: {r['intensity']:7.2f} FLOP/byte, "
-          f"{r['flops'] / r['median_s'] / 1e9:7.2f} GFLOP/s, {side}")
+    side = _("compute-bound") if r["intensity"] > ridge else _("memory-bound")
+    row = _("{kind:12} size {size:>8}: {intensity:7.2f} FLOP/byte, {gflops:7.2f} GFLOP/s, ")
+    print(row.format(kind=r["kind"], size=r["size"], intensity=r["intensity"], gflops=r["flops"] / r["median_s"] / 1e9)
+          + side)
 rates = {(r["kind"], r["size"]): r["flops"] / r["median_s"] for r in run["results"]}
 # The sentences above hold with wide margins, even on a busy machine.
 assert all(r["intensity"] < ridge / 4 for r in run["results"] if r["kind"] == "elementwise")
 assert Workload.matmul(512).intensity > ridge and rates["matmul", 16] < peak / 4
 assert rates["elementwise", 2**24] < peak / 10
 
-styles = {"matmul": ("o", "matrix product"), "elementwise": ("s", "element-wise addition"),
-          "conv2d": ("D", "convolution"), "mlp_step": ("^", "MLP training step")}
+styles = {"matmul": ("o", _("matrix product")), "elementwise": ("s", _("element-wise addition")),
+          "conv2d": ("D", _("convolution")), "mlp_step": ("^", _("MLP training step"))}
 intensity = np.logspace(-2, 3, 200)
 fig, ax = plt.subplots()
 ax.loglog(intensity, roofline_bound(intensity, peak, bandwidth), color="black",
-          label="roofline of one core, float32 (measured)")
+          label=_("roofline of one core, float32 (measured)"))
 for (kind, (marker, label)), colour in zip(styles.items(), PALETTE):
     rows = [r for r in run["results"] if r["kind"] == kind]
     ax.scatter([r["intensity"] for r in rows], [r["flops"] / r["median_s"] for r in rows],
                marker=marker, color=colour, label=label, zorder=3)
 ax.axvline(ridge, color="grey", linestyle=":", linewidth=1)
-ax.set_xlabel("arithmetic intensity (FLOP/byte)")
+ax.set_xlabel(_("arithmetic intensity (FLOP/byte)"))
 ax.set_ylabel("FLOP/s")
-ax.set_title("One core of this CPU, float32: measured roofline and workloads")
+ax.set_title(_("One core of this CPU, float32: measured roofline and workloads"))
 ax.legend(loc="lower right", fontsize=8)
 plt.show()
 
@@ -96,15 +99,15 @@ chips = [(SPEC_CPU, "float32", PALETTE[0], ":"), (SPEC_CPU, "bfloat16 amx", PALE
 fig, ax = plt.subplots()
 for name, dtype, colour, style in chips:
     ax.loglog(intensity, roofline_bound(intensity, *spec_roofline(name, dtype)), color=colour, linestyle=style,
-              label=f"{name}, {dtype} (datasheet)")
+              label=_("{name}, {dtype} (datasheet)").format(name=name, dtype=dtype))
 gpu = {dtype: gpu_roofline(dtype) for dtype in ("float32", "bfloat16")}
 for (dtype, roof), colour in zip(gpu.items(), PALETTE[3:]):
     if roof["measured"] and roof["peak_flops"]:
         ax.loglog(intensity, roofline_bound(intensity, roof["peak_flops"], roof["bandwidth"]), color=colour,
-                  label=f"{roof['name']}, {dtype} (measured)")
-ax.set_xlabel("arithmetic intensity (FLOP/byte)")
+                  label=_("{name}, {dtype} (measured)").format(name=roof["name"], dtype=dtype))
+ax.set_xlabel(_("arithmetic intensity (FLOP/byte)"))
 ax.set_ylabel("FLOP/s")
-ax.set_title("Whole chips: datasheet rooflines by precision")
+ax.set_title(_("Whole chips: datasheet rooflines by precision"))
 ax.legend(loc="lower right", fontsize=7)
 plt.show()
 
@@ -113,9 +116,11 @@ plt.show()
 # TF32 against the CPU's float32, a comparison between two precisions.
 for gpu_dtype, cpu_dtype in (("float32", "float32"), ("bfloat16 tensor", "bfloat16 amx"), ("tf32 tensor", "float32")):
     g, c = spec_roofline(SPEC_GPU, gpu_dtype)[0], spec_roofline(SPEC_CPU, cpu_dtype)[0]
-    print(f"{SPEC_GPU} {gpu_dtype}: {g / 1e12:6.1f} TFLOP/s against {SPEC_CPU} {cpu_dtype}: "
-          f"{c / 1e12:6.1f} TFLOP/s, ratio {g / c:5.1f} (datasheets)")
-print(f"memory bandwidth: {h100['bandwidth'] / 1e12:.2f} TB/s against {xeon['bandwidth'] / 1e9:.0f} GB/s, "
-      f"ratio {h100['bandwidth'] / xeon['bandwidth']:.1f} (datasheets)")
+    line = _("{gpu} {gpu_dtype}: {g:6.1f} TFLOP/s against {cpu} {cpu_dtype}: {c:6.1f} TFLOP/s, ratio {ratio:5.1f} "
+             "(datasheets)")
+    print(line.format(gpu=SPEC_GPU, gpu_dtype=gpu_dtype, g=g / 1e12, cpu=SPEC_CPU, cpu_dtype=cpu_dtype, c=c / 1e12,
+                      ratio=g / c))
+print(_("memory bandwidth: {gpu:.2f} TB/s against {cpu:.0f} GB/s, ratio {ratio:.1f} (datasheets)").format(
+    gpu=h100["bandwidth"] / 1e12, cpu=xeon["bandwidth"] / 1e9, ratio=h100["bandwidth"] / xeon["bandwidth"]))
 if gpu["float32"]["measured"]:
-    print(f"GPU measured: {gpu['float32']['source']}")
+    print(_("GPU measured: ") + gpu["float32"]["source"])

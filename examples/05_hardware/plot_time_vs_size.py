@@ -22,6 +22,7 @@ from labkit.hardware import (
     LAUNCH_LATENCY_S, SPEC_CPU, SPEC_GPU, SPECIFICATIONS, Workload, crossover, curve, offload_time, provenance,
     recorded_gpu_run, run_sweep, spec_roofline,
 )
+from labkit.i18n import _
 from labkit.plotting import PALETTE, use_style
 
 use_style()
@@ -30,8 +31,8 @@ workloads = [Workload.matmul(n) for n in (16, 32, 64, 128, 256, 512)]
 workloads += [Workload.elementwise(n) for n in 4 ** np.arange(5, 12)]
 here = run_sweep(["cpu"], repeats=3, workloads=workloads, threads=1)  # one core: steady timings
 gpu_run = recorded_gpu_run()
-print(f"CPU: {provenance(here, 'cpu')}")
-print(f"GPU: {provenance(gpu_run, 'cuda')}" if gpu_run else "GPU: no GPU run recorded yet; a model from the datasheet")
+print(_("CPU: ") + provenance(here, "cpu"))
+print(_("GPU: ") + provenance(gpu_run, "cuda") if gpu_run else _("GPU: no GPU run recorded yet; a model from the datasheet"))
 
 # %%
 # Time against size, CPU and GPU, in float32
@@ -46,37 +47,38 @@ print(f"GPU: {provenance(gpu_run, 'cuda')}" if gpu_run else "GPU: no GPU run rec
 # with no cost per call at all. The printed settings are the model's.
 peak, bandwidth = spec_roofline(SPEC_GPU, "float32")
 link = SPECIFICATIONS[SPEC_GPU]["host_link"]
-print(f"model of the {SPEC_GPU}, float32: launch {LAUNCH_LATENCY_S * 1e6:.0f} us (assumed), "
-      f"{peak / 1e12:.0f} TFLOP/s and {bandwidth / 1e12:.2f} TB/s (datasheet), PCIe {link / 1e9:.0f} GB/s each way (datasheet)")
+settings = _("model of the {gpu}, float32: launch {launch:.0f} us (assumed), {tflops:.0f} TFLOP/s and {tbs:.2f} TB/s "
+             "(datasheet), PCIe {link:.0f} GB/s each way (datasheet)")
+print(settings.format(gpu=SPEC_GPU, launch=LAUNCH_LATENCY_S * 1e6, tflops=peak / 1e12, tbs=bandwidth / 1e12, link=link / 1e9))
 model = {}
 fig, axes = plt.subplots(1, 2, figsize=(9, 4))
-for ax, kind, unit in zip(axes, ("matmul", "elementwise"), ("matrix side n", "number of elements")):
+for ax, kind, unit in zip(axes, ("matmul", "elementwise"), (_("matrix side n"), _("number of elements"))):
     c = curve(here, "cpu", kind)
     work = [Workload.matmul(int(n)) if kind == "matmul" else Workload.elementwise(int(n)) for n in c["size"]]
     ax.errorbar(c["size"], c["median_s"], yerr=[c["median_s"] - c["q1_s"], c["q3_s"] - c["median_s"]],
-                marker="o", color=PALETTE[0], label="one core of this CPU (measured)")
+                marker="o", color=PALETTE[0], label=_("one core of this CPU (measured)"))
     xeon = np.array([max(w.flops / spec_roofline(SPEC_CPU, "float32")[0], w.bytes / SPECIFICATIONS[SPEC_CPU]["bandwidth"])
                      for w in work])
-    ax.loglog(c["size"], xeon, linestyle=":", color=PALETTE[0], label=f"{SPEC_CPU}, whole chip (datasheet bound)")
+    ax.loglog(c["size"], xeon, linestyle=":", color=PALETTE[0], label=_("{cpu}, whole chip (datasheet bound)").format(cpu=SPEC_CPU))
     if gpu_run:
-        for device, colour, label in (("cuda", PALETTE[1], "GPU (recorded)"), ("cpu", PALETTE[2], "GPU's host CPU (recorded)")):
+        for device, colour, label in (("cuda", PALETTE[1], _("GPU (recorded)")), ("cpu", PALETTE[2], _("GPU's host CPU (recorded)"))):
             g = curve(gpu_run, device, kind)
             ax.loglog(g["size"], g["median_s"], marker="s", color=colour, label=label)
     else:
         on_gpu = np.array([offload_time(w, peak, bandwidth) for w in work])
         from_host = np.array([offload_time(w, peak, bandwidth, link_bandwidth=link) for w in work])
         model[kind] = (c["size"], c["median_s"], on_gpu, from_host)
-        ax.loglog(c["size"], on_gpu, linestyle="--", color=PALETTE[1], label=f"{SPEC_GPU} model, data on the GPU")
-        ax.loglog(c["size"], from_host, linestyle="-.", color=PALETTE[3], label=f"{SPEC_GPU} model, data in host memory")
+        ax.loglog(c["size"], on_gpu, linestyle="--", color=PALETTE[1], label=_("{gpu} model, data on the GPU").format(gpu=SPEC_GPU))
+        ax.loglog(c["size"], from_host, linestyle="-.", color=PALETTE[3], label=_("{gpu} model, data in host memory").format(gpu=SPEC_GPU))
     ax.set_xscale("log")
     ax.set_yscale("log")
     if kind == "matmul":  # few sizes: label each one, without the crowded minor ticks
         ax.set_xticks(c["size"], [str(n) for n in c["size"]])
         ax.minorticks_off()
     ax.set_xlabel(unit)
-    ax.set_title({"matmul": "matrix product, float32", "elementwise": "element-wise addition, float32"}[kind])
+    ax.set_title({"matmul": _("matrix product, float32"), "elementwise": _("element-wise addition, float32")}[kind])
     ax.legend(fontsize=7)
-axes[0].set_ylabel("seconds per call")
+axes[0].set_ylabel(_("seconds per call"))
 plt.show()
 
 # %%
@@ -94,10 +96,12 @@ if gpu_run:
         g, h = curve(gpu_run, "cuda", kind), curve(gpu_run, "cpu", kind)
         common, gi, hi = np.intersect1d(g["size"], h["size"], return_indices=True)
         n = crossover(common, g["median_s"][gi], h["median_s"][hi])
-        print(f"{kind}: GPU faster than its host CPU from size {n or 'never'}; "
-              f"smallest GPU time {g['median_s'].min() * 1e6:.1f} us")
+        line = _("{kind}: GPU faster than its host CPU from size {n}; smallest GPU time {us:.1f} us")
+        print(line.format(kind=kind, n=n or _("never"), us=g["median_s"].min() * 1e6))
 else:
     for kind, (sizes, cpu_s, on_gpu, from_host) in model.items():
         assert np.all(on_gpu >= LAUNCH_LATENCY_S)
-        print(f"{kind}: modelled GPU faster than this core from size {crossover(sizes, on_gpu, cpu_s) or 'never'} "
-              f"with the data on the GPU, {crossover(sizes, from_host, cpu_s) or 'never'} with the data in host memory")
+        line = _("{kind}: modelled GPU faster than this core from size {on_gpu} with the data on the GPU, {from_host} "
+                 "with the data in host memory")
+        print(line.format(kind=kind, on_gpu=crossover(sizes, on_gpu, cpu_s) or _("never"),
+                          from_host=crossover(sizes, from_host, cpu_s) or _("never")))

@@ -23,6 +23,7 @@ import torch
 
 from labkit.backprop import MLP, sgd_step, to_torch
 from labkit.data import load_digits_split
+from labkit.i18n import _
 from labkit.plotting import use_style
 from labkit.training import fit
 
@@ -36,7 +37,8 @@ print(model)
 print(net)
 with torch.no_grad():
     logits_torch = net(torch.from_numpy(X_train)).numpy()
-print(f"largest difference between the initial outputs: {np.max(np.abs(model.forward(X_train) - logits_torch)):.1e}")
+initial = np.max(np.abs(model.forward(X_train) - logits_torch))
+print(_("largest difference between the initial outputs: {difference:.1e}").format(difference=initial))
 
 # %%
 # One training step in each library
@@ -50,7 +52,7 @@ LEARNING_RATE = 0.1
 
 
 def numpy_step(xb, yb):
-    loss, _ = model.loss_and_gradients(xb, yb)  # backpropagation: gradients only
+    loss, _grads = model.loss_and_gradients(xb, yb)  # backpropagation: gradients only
     sgd_step(model, LEARNING_RATE)  # the optimiser: the update
     return loss
 
@@ -78,12 +80,12 @@ history_torch = fit(torch_step, torch.from_numpy(X_train), torch.from_numpy(y_tr
 
 epochs = np.arange(1, len(history_numpy.train_loss) + 1)
 fig, ax = plt.subplots()
-ax.plot(epochs, history_numpy.train_loss, label="NumPy, hand-written gradients")
-ax.plot(epochs, history_torch.train_loss, linestyle="--", label="PyTorch, automatic differentiation")
+ax.plot(epochs, history_numpy.train_loss, label=_("NumPy, hand-written gradients"))
+ax.plot(epochs, history_torch.train_loss, linestyle="--", label=_("PyTorch, automatic differentiation"))
 ax.set_yscale("log")
-ax.set_xlabel("epoch")
-ax.set_ylabel("mean training loss (cross-entropy)")
-ax.set_title("The two training curves lie on top of each other")
+ax.set_xlabel(_("epoch"))
+ax.set_ylabel(_("mean training loss (cross-entropy)"))
+ax.set_title(_("The two training curves lie on top of each other"))
 ax.legend()
 plt.show()
 
@@ -93,7 +95,8 @@ plt.show()
 # double precision.
 steps = len(history_numpy.train_loss) * int(np.ceil(len(X_train) / 32))
 difference = np.max(np.abs(np.array(history_numpy.train_loss) - np.array(history_torch.train_loss)))
-print(f"{steps} gradient steps; largest difference between the two loss curves: {difference:.1e}")
+print(_("{steps} gradient steps; largest difference between the two loss curves: {difference:.1e}").format(
+    steps=steps, difference=difference))
 assert difference < 1e-12
 
 # %%
@@ -105,5 +108,5 @@ assert difference < 1e-12
 accuracy_numpy = np.mean(model.predict(X_test) == y_test)
 with torch.no_grad():
     accuracy_torch = np.mean(net(torch.from_numpy(X_test)).argmax(dim=1).numpy() == y_test)
-print(f"test accuracy: NumPy {accuracy_numpy:.3f}, PyTorch {accuracy_torch:.3f}")
+print(_("test accuracy: NumPy {numpy:.3f}, PyTorch {torch:.3f}").format(numpy=accuracy_numpy, torch=accuracy_torch))
 assert accuracy_numpy == accuracy_torch

@@ -25,19 +25,20 @@ from labkit.backprop import (
     MLP, gradient_check, numerical_gradient, relative_error, softmax_cross_entropy, torch_gradients,
 )
 from labkit.data import load_digits_split
+from labkit.i18n import _
 from labkit.plotting import use_style
 
 use_style()
 
-X_train, _, y_train, _ = load_digits_split(seed=0)
+X_train, _X_test, y_train, _y_test = load_digits_split(seed=0)
 X, y = X_train[:16], y_train[:16]
 model = MLP([64, 16, 10], activation="tanh", init="xavier", seed=1)
 
-_, by_hand = model.loss_and_gradients(X, y)
+_loss, by_hand = model.loss_and_gradients(X, y)
 by_torch = torch_gradients(model, X, y)
 
 
-def loss_of_current_weights(_):
+def loss_of_current_weights(_weights):
     # numerical_gradient moves one weight of the model in place, so the loss reads the moved weight.
     return softmax_cross_entropy(model.forward(X), y)[0]
 
@@ -50,15 +51,15 @@ error_torch = [relative_error(h, t) for h, t in zip(by_hand, by_torch)]
 
 positions = np.arange(len(names))
 fig, ax = plt.subplots()
-ax.bar(positions - 0.2, error_fd, width=0.4, label="finite differences (eps = 1e-6)")
-ax.bar(positions + 0.2, error_torch, width=0.4, label="PyTorch automatic differentiation")
+ax.bar(positions - 0.2, error_fd, width=0.4, label=_("finite differences (eps = 1e-6)"))
+ax.bar(positions + 0.2, error_torch, width=0.4, label=_("PyTorch automatic differentiation"))
 ax.axhline(np.finfo(np.float64).eps, color="black", linewidth=1, linestyle=":",
-           label="rounding error of double precision")
+           label=_("rounding error of double precision"))
 ax.set_yscale("log")
 ax.set_xticks(positions, names)
-ax.set_xlabel("parameter")
-ax.set_ylabel("relative error of the hand-written gradient")
-ax.set_title("The hand-written gradient against two references")
+ax.set_xlabel(_("parameter"))
+ax.set_ylabel(_("relative error of the hand-written gradient"))
+ax.set_title(_("The hand-written gradient against two references"))
 ax.set_ylim(1e-17, 1e-4)  # room above the bars for the legend
 ax.legend(loc="upper right")
 plt.show()
@@ -67,9 +68,9 @@ plt.show()
 # The hand-written gradient agrees with finite differences to the number of digits printed below,
 # which is all that finite differences can offer. It agrees with PyTorch to the last digits of double
 # precision: both compute the same formulas, only in a different order.
-print(f"largest relative error against finite differences: {max(error_fd):.1e} "
-      f"(about {-np.log10(max(error_fd)):.0f} digits)")
-print(f"largest relative error against PyTorch:            {max(error_torch):.1e}")
+print(_("largest relative error against finite differences: {error:.1e} (about {digits:.0f} digits)").format(
+    error=max(error_fd), digits=-np.log10(max(error_fd))))
+print(_("largest relative error against PyTorch:            {error:.1e}").format(error=max(error_torch)))
 assert max(error_torch) < 1e-13 < max(error_fd)
 
 # %%
@@ -89,13 +90,14 @@ for activation in ["tanh", "ReLU"]:
 
 fig, ax = plt.subplots()
 for activation, marker in zip(curves, "os"):
-    ax.plot(steps, curves[activation], marker=marker, label=f"finite differences, {activation} network")
-ax.axhline(max(error_torch), color="black", linestyle="--", linewidth=1, label="PyTorch, tanh network")
+    label = _("finite differences, {activation} network").format(activation=activation)
+    ax.plot(steps, curves[activation], marker=marker, label=label)
+ax.axhline(max(error_torch), color="black", linestyle="--", linewidth=1, label=_("PyTorch, tanh network"))
 ax.set_xscale("log")
 ax.set_yscale("log")
-ax.set_xlabel("finite-difference step eps")
-ax.set_ylabel("largest relative error of the gradient")
-ax.set_title("Too large a step truncates, too small a step rounds")
+ax.set_xlabel(_("finite-difference step eps"))
+ax.set_ylabel(_("largest relative error of the gradient"))
+ax.set_title(_("Too large a step truncates, too small a step rounds"))
 ax.legend()
 plt.show()
 
@@ -104,7 +106,8 @@ plt.show()
 # machine epsilon. Even there, finite differences are far less accurate than automatic
 # differentiation, by the printed factor.
 best = steps[np.argmin(curves["tanh"])]
-print(f"best step for the tanh network: {best:.0e}, relative error {curves['tanh'].min():.1e}, "
-      f"{curves['tanh'].min() / max(error_torch):.0e} times the error of PyTorch's gradient")
+line = _("best step for the tanh network: {best:.0e}, relative error {error:.1e}, {times:.0e} times the error of "
+         "PyTorch's gradient")
+print(line.format(best=best, error=curves["tanh"].min(), times=curves["tanh"].min() / max(error_torch)))
 assert 1e-7 < best < 1e-3 and curves["tanh"].min() > 1e3 * max(error_torch)
 assert curves["ReLU"][0] > curves["tanh"][0]  # at the largest step, the kinks add to the truncation

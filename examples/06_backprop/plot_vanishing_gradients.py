@@ -21,11 +21,12 @@ import numpy as np
 
 from labkit.backprop import gradient_norms_by_depth
 from labkit.data import load_digits_split
+from labkit.i18n import _
 from labkit.plotting import use_style
 
 use_style()
 
-X_train, _, y_train, _ = load_digits_split(seed=0)
+X_train, _X_test, y_train, _y_test = load_digits_split(seed=0)
 X, y = X_train[:256], y_train[:256]
 DEPTH, WIDTH = 10, 64
 
@@ -35,17 +36,22 @@ networks = {
     "ReLU, He initialisation": dict(activation="relu", init="he"),
     "tanh, initialisation 4 times too large": dict(activation="tanh", init="xavier", scale=4.0),
 }
+# The names are also the legend and the printed labels: in the reader's language when shown.
+shown = {"sigmoid, Xavier initialisation": _("sigmoid, Xavier initialisation"),
+         "tanh, Xavier initialisation": _("tanh, Xavier initialisation"),
+         "ReLU, He initialisation": _("ReLU, He initialisation"),
+         "tanh, initialisation 4 times too large": _("tanh, initialisation 4 times too large")}
 norms = {name: gradient_norms_by_depth(DEPTH, WIDTH, X=X, y=y, seed=0, **kw) for name, kw in networks.items()}
 
 layers = np.arange(1, DEPTH + 1)
 fig, ax = plt.subplots()
 for (name, norm), marker in zip(norms.items(), "osD^"):
-    ax.plot(layers, norm, marker=marker, label=name)
+    ax.plot(layers, norm, marker=marker, label=shown[name])
 ax.set_yscale("log")
 ax.set_xticks(layers)
-ax.set_xlabel("layer (1 = next to the input)")
-ax.set_ylabel("norm of the weight gradient")
-ax.set_title("Gradient norm of each layer of a 10-layer network")
+ax.set_xlabel(_("layer (1 = next to the input)"))
+ax.set_ylabel(_("norm of the weight gradient"))
+ax.set_title(_("Gradient norm of each layer of a 10-layer network"))
 ax.legend()
 plt.show()
 
@@ -59,8 +65,9 @@ plt.show()
 # Xavier's initialisation, or with ReLU and He's initialisation, the gradient keeps about the same
 # size from the last layer to the first.
 ratios = {name: norms[name][0] / norms[name][-1] for name in norms}
+width = max(32, *(len(shown[name]) for name in list(norms)[:3]))  # a column as wide as the longest name
 for name in list(norms)[:3]:
-    print(f"{name:32s} first layer / last layer = {ratios[name]:.1e}")
+    print(shown[name].ljust(width) + _(" first layer / last layer = {ratio:.1e}").format(ratio=ratios[name]))
 assert ratios["sigmoid, Xavier initialisation"] < 1e-3
 assert all(0.2 < ratios[name] < 5 for name in ("tanh, Xavier initialisation", "ReLU, He initialisation"))
 
@@ -72,7 +79,7 @@ assert all(0.2 < ratios[name] < 5 for name in ("tanh, Xavier initialisation", "R
 # gradient by a factor above 1 on its way back. The gradient then grows from the last layer to the
 # first, and the first layers would take the largest, least stable steps.
 exploding = norms["tanh, initialisation 4 times too large"]
-print(f"tanh, 4 times too large: first layer / last layer = {exploding[0] / exploding[-1]:.1e}")
+print(_("tanh, 4 times too large: first layer / last layer = {ratio:.1e}").format(ratio=exploding[0] / exploding[-1]))
 assert exploding[0] > 5 * exploding[-1]
 
 # %%
@@ -89,16 +96,18 @@ relu_norms = [gradient_norms_by_depth(DEPTH, WIDTH, "relu", X, y, init="he", sca
 
 fig, ax = plt.subplots()
 for scale, norm, marker in zip(scales, relu_norms, "os^"):
-    ax.plot(layers, norm, marker=marker, label=f"{scale} times He's scale")
+    ax.plot(layers, norm, marker=marker, label=_("{scale} times He's scale").format(scale=scale))
 ax.set_yscale("log")
 ax.set_xticks(layers)
-ax.set_xlabel("layer (1 = next to the input)")
-ax.set_ylabel("norm of the weight gradient")
-ax.set_title("The initial scale multiplies the gradient of every layer")
-fig.legend(loc="outside lower center", ncol=3, title="ReLU network, initial standard deviation")
+ax.set_xlabel(_("layer (1 = next to the input)"))
+ax.set_ylabel(_("norm of the weight gradient"))
+ax.set_title(_("The initial scale multiplies the gradient of every layer"))
+fig.legend(loc="outside lower center", ncol=3, title=_("ReLU network, initial standard deviation"))
 plt.show()
 
 growth = relu_norms[2] / relu_norms[1]
-print(f"twice He's scale / He's scale, per layer: from {growth.min():.0f} to {growth.max():.0f} (2**9 = {2**9})")
-print(f"further factor from the outputs: from {growth.min() / 2**9:.1f} to {growth.max() / 2**9:.1f}")
+print(_("twice He's scale / He's scale, per layer: from {low:.0f} to {high:.0f} (2**9 = {power})").format(
+    low=growth.min(), high=growth.max(), power=2**9))
+print(_("further factor from the outputs: from {low:.1f} to {high:.1f}").format(low=growth.min() / 2**9,
+                                                                              high=growth.max() / 2**9))
 assert growth.min() > 2**9

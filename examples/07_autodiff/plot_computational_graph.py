@@ -20,6 +20,7 @@ import matplotlib.pyplot as plt
 import networkx as nx
 
 from labkit.autodiff import Value, graph_of
+from labkit.i18n import _
 from labkit.plotting import PALETTE, use_style
 
 use_style()
@@ -45,14 +46,15 @@ for layer, nodes in enumerate(nx.topological_generations(graph)):
     for node in nodes:
         graph.nodes[node]["layer"] = layer
 position = nx.multipartite_layout(graph, subset_key="layer")
-names = {n: f"{d['label'] or d['op']}\n{d['data']:g}\ngrad {d['grad']:g}" for n, d in graph.nodes(data=True)}
-colours = [PALETTE[5] if not d["op"] else PALETTE[3] for _, d in graph.nodes(data=True)]
+names = {n: _("{name}\n{value:g}\ngrad {grad:g}").format(name=d["label"] or d["op"], value=d["data"], grad=d["grad"])
+         for n, d in graph.nodes(data=True)}
+colours = [PALETTE[5] if not d["op"] else PALETTE[3] for _node, d in graph.nodes(data=True)]
 
 fig, ax = plt.subplots(figsize=(10, 5.5))
 nx.draw_networkx_edges(graph, position, ax=ax, arrows=True, arrowsize=12, node_size=1900, edge_color="0.45")
 nx.draw_networkx_nodes(graph, position, ax=ax, node_size=1900, node_color=colours)
 nx.draw_networkx_labels(graph, position, names, ax=ax, font_size=8)
-ax.set_title("Trace of L: inputs (blue) and operations (orange), value and gradient")
+ax.set_title(_("Trace of L: inputs (blue) and operations (orange), value and gradient"))
 ax.axis("off")
 plt.show()
 
@@ -61,4 +63,4 @@ plt.show()
 # subtraction multiplies ``t``: it is written as the addition of a negated value) and one per
 # operation actually executed. Its size grows with the length of the computation, not with the size
 # of a formula: this is what keeps reverse mode cheap.
-print(f"{graph.number_of_nodes()} nodes, {graph.number_of_edges()} edges")
+print(_("{nodes} nodes, {edges} edges").format(nodes=graph.number_of_nodes(), edges=graph.number_of_edges()))

@@ -21,6 +21,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 
 from labkit.autodiff import jacobian, median_time
+from labkit.i18n import _
 from labkit.plotting import use_style
 
 use_style()
@@ -37,8 +38,9 @@ for n in sizes:
     assert np.allclose(jacobian(loss_like, x, "forward"), jacobian(loss_like, x, "reverse"), rtol=1e-12)
     forward_times.append(median_time(lambda: jacobian(loss_like, x, "forward"), repeats=3))
     reverse_times.append(median_time(lambda: jacobian(loss_like, x, "reverse"), repeats=3))
-    print(f"n = {n:5d}: forward mode {forward_times[-1] * 1e3:8.2f} ms, reverse mode {reverse_times[-1] * 1e3:6.2f} ms, "
-          f"ratio {forward_times[-1] / reverse_times[-1]:6.1f}")
+    line = _("n = {n:5d}: forward mode {forward:8.2f} ms, reverse mode {reverse:6.2f} ms, ratio {ratio:6.1f}")
+    print(line.format(n=n, forward=forward_times[-1] * 1e3, reverse=reverse_times[-1] * 1e3,
+                      ratio=forward_times[-1] / reverse_times[-1]))
 # The heading says "reverse mode wins": with a wide margin for a noisy machine, from 100 inputs on.
 assert all(f > 3 * r for n, f, r in zip(sizes, forward_times, reverse_times) if n >= 100)
 
@@ -60,23 +62,24 @@ for m in sizes:
     assert np.allclose(jacobian(curve, t0, "forward"), jacobian(curve, t0, "reverse"), rtol=1e-12)
     forward_times_m.append(median_time(lambda: jacobian(curve, t0, "forward"), repeats=3))
     reverse_times_m.append(median_time(lambda: jacobian(curve, t0, "reverse"), repeats=3))
-    print(f"m = {m:5d}: forward mode {forward_times_m[-1] * 1e3:6.2f} ms, reverse mode {reverse_times_m[-1] * 1e3:8.2f} ms, "
-          f"ratio {reverse_times_m[-1] / forward_times_m[-1]:6.1f}")
+    line = _("m = {m:5d}: forward mode {forward:6.2f} ms, reverse mode {reverse:8.2f} ms, ratio {ratio:6.1f}")
+    print(line.format(m=m, forward=forward_times_m[-1] * 1e3, reverse=reverse_times_m[-1] * 1e3,
+                      ratio=reverse_times_m[-1] / forward_times_m[-1]))
 assert all(r > 3 * f for m, f, r in zip(sizes, forward_times_m, reverse_times_m) if m >= 100)
 
 fig, (left, right) = plt.subplots(1, 2, figsize=(9, 3.8), sharey=True)
-left.loglog(sizes, forward_times, "o-", label="forward mode (n passes)")
-left.loglog(sizes, reverse_times, "s-", label="reverse mode (1 pass)")
-left.set_xlabel("number of inputs n")
-left.set_ylabel("time of the full Jacobian (s)")
+left.loglog(sizes, forward_times, "o-", label=_("forward mode (n passes)"))
+left.loglog(sizes, reverse_times, "s-", label=_("reverse mode (1 pass)"))
+left.set_xlabel(_("number of inputs n"))
+left.set_ylabel(_("time of the full Jacobian (s)"))
 left.set_title("f: Rⁿ → R")
 left.legend()
-right.loglog(sizes, forward_times_m, "o-", label="forward mode (1 pass)")
-right.loglog(sizes, reverse_times_m, "s-", label="reverse mode (m passes)")
-right.set_xlabel("number of outputs m")
+right.loglog(sizes, forward_times_m, "o-", label=_("forward mode (1 pass)"))
+right.loglog(sizes, reverse_times_m, "s-", label=_("reverse mode (m passes)"))
+right.set_xlabel(_("number of outputs m"))
 right.set_title("g: R → Rᵐ")
 right.legend()
-fig.suptitle("The cost of a Jacobian grows with the inputs (forward) or the outputs (reverse)")
+fig.suptitle(_("The cost of a Jacobian grows with the inputs (forward) or the outputs (reverse)"))
 plt.show()
 
 # %%

@@ -24,6 +24,7 @@ import torch
 from labkit.autodiff import Tensor, mlp_logits, mlp_loss, training_step_times
 from labkit.backprop import MLP, to_torch
 from labkit.data import load_digits_split
+from labkit.i18n import _
 from labkit.plotting import use_style
 from labkit.training import fit
 
@@ -70,21 +71,22 @@ history_torch = fit(torch_step, torch.from_numpy(X_train), torch.from_numpy(y_tr
 # error, and both networks classify the test digits with the same accuracy: the code checks both.
 steps = history_labkit.epochs * int(np.ceil(len(X_train) / 32))
 difference = np.max(np.abs(np.array(history_labkit.train_loss) - np.array(history_torch.train_loss)))
-print(f"{steps} gradient steps; largest difference between the two loss curves: {difference:.1e}")
+print(_("{steps} gradient steps; largest difference between the two loss curves: {difference:.1e}").format(
+    steps=steps, difference=difference))
 accuracy_labkit = np.mean(mlp_logits(params, X_test).data.argmax(axis=1) == y_test)
 with torch.no_grad():
     accuracy_torch = np.mean(net(torch.from_numpy(X_test)).argmax(dim=1).numpy() == y_test)
-print(f"test accuracy: labkit {accuracy_labkit:.3f}, PyTorch {accuracy_torch:.3f}")
+print(_("test accuracy: labkit {labkit:.3f}, PyTorch {torch:.3f}").format(labkit=accuracy_labkit, torch=accuracy_torch))
 assert difference < 1e-12 and accuracy_labkit == accuracy_torch
 
 epochs = np.arange(1, history_labkit.epochs + 1)
 fig, ax = plt.subplots()
-ax.plot(epochs, history_labkit.train_loss, label="labkit Tensor engine")
+ax.plot(epochs, history_labkit.train_loss, label=_("labkit Tensor engine"))
 ax.plot(epochs, history_torch.train_loss, linestyle="--", label="PyTorch autograd")
 ax.set_yscale("log")
-ax.set_xlabel("epoch")
-ax.set_ylabel("mean training loss (cross-entropy)")
-ax.set_title("Same weights, same batches, same curve")
+ax.set_xlabel(_("epoch"))
+ax.set_ylabel(_("mean training loss (cross-entropy)"))
+ax.set_title(_("Same weights, same batches, same curve"))
 ax.legend()
 plt.show()
 
@@ -101,9 +103,11 @@ plt.show()
 batch_sizes = [32, 256, 1797]
 times = np.array([training_step_times(b, hidden=128, repeats=21) for b in batch_sizes])
 for b, (mine, theirs) in zip(batch_sizes, times):
-    print(f"batch {b:5d}: labkit {mine * 1e3:6.2f} ms, PyTorch {theirs * 1e3:6.2f} ms, ratio {mine / theirs:.2f}")
+    line = _("batch {b:5d}: labkit {mine:6.2f} ms, PyTorch {theirs:6.2f} ms, ratio {ratio:.2f}")
+    print(line.format(b=b, mine=mine * 1e3, theirs=theirs * 1e3, ratio=mine / theirs))
 growth = times[1] / times[0]
-print(f"from batch 32 to 256, time multiplied by {growth[0]:.1f} (labkit) and {growth[1]:.1f} (PyTorch)")
+print(_("from batch 32 to 256, time multiplied by {labkit:.1f} (labkit) and {torch:.1f} (PyTorch)").format(
+    labkit=growth[0], torch=growth[1]))
 assert all(1 / 3 < mine / theirs < 3 for mine, theirs in times[:2]) and growth.max() < 6
 
 # %%
@@ -116,12 +120,12 @@ assert all(1 / 3 < mine / theirs < 3 for mine, theirs in times[:2]) and growth.m
 
 positions = np.arange(len(batch_sizes))
 fig, ax = plt.subplots()
-ax.bar(positions - 0.2, times[:, 0] * 1e3, width=0.4, label="labkit Tensor engine")
+ax.bar(positions - 0.2, times[:, 0] * 1e3, width=0.4, label=_("labkit Tensor engine"))
 ax.bar(positions + 0.2, times[:, 1] * 1e3, width=0.4, label="PyTorch autograd")
 ax.set_yscale("log")
 ax.set_xticks(positions, [str(b) for b in batch_sizes])
-ax.set_xlabel("batch size")
-ax.set_ylabel("time of one training step (ms)")
-ax.set_title("One SGD step of a 64-128-10 network, float64, one thread")
+ax.set_xlabel(_("batch size"))
+ax.set_ylabel(_("time of one training step (ms)"))
+ax.set_title(_("One SGD step of a 64-128-10 network, float64, one thread"))
 ax.legend()
 plt.show()

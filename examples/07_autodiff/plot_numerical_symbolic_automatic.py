@@ -23,6 +23,7 @@ import numpy as np
 
 from labkit.autodiff import Dual, expression_swell
 from labkit.backprop import numerical_gradient
+from labkit.i18n import _
 from labkit.plotting import PALETTE, use_style
 
 use_style()
@@ -41,20 +42,20 @@ central_error = [abs(numerical_gradient(lambda v: float(f(Dual(v)).value.sum()),
                      - exact) / abs(exact) for h in steps]
 ad_error = abs(f(Dual(x0, 1.0)).tangent - exact) / abs(exact)
 best = steps[int(np.argmin(central_error))]
-print(f"best central difference: relative error {min(central_error):.1e} at h = {best:.0e}")
-print(f"best forward difference: relative error {min(forward_error):.1e}")
-print(f"automatic differentiation (forward mode): relative error {ad_error:.1e}")
+print(_("best central difference: relative error {error:.1e} at h = {h:.0e}").format(error=min(central_error), h=best))
+print(_("best forward difference: relative error {error:.1e}").format(error=min(forward_error)))
+print(_("automatic differentiation (forward mode): relative error {error:.1e}").format(error=ad_error))
 assert ad_error <= np.finfo(np.float64).eps  # the line drawn below: at most machine epsilon
 
 eps = np.finfo(np.float64).eps
 fig, ax = plt.subplots()
-ax.loglog(steps, forward_error, "o-", markersize=3, label="forward difference")
-ax.loglog(steps, central_error, "s-", markersize=3, label="central difference")
+ax.loglog(steps, forward_error, "o-", markersize=3, label=_("forward difference"))
+ax.loglog(steps, central_error, "s-", markersize=3, label=_("central difference"))
 # An error of exactly 0 has no place on a log axis: the line is drawn at machine epsilon instead.
-ax.axhline(max(ad_error, eps), color=PALETTE[2], label="automatic differentiation (≤ machine epsilon)")
-ax.set_xlabel("step h")
-ax.set_ylabel("relative error of the derivative")
-ax.set_title("Finite differences: truncation on the right, round-off on the left")
+ax.axhline(max(ad_error, eps), color=PALETTE[2], label=_("automatic differentiation (≤ machine epsilon)"))
+ax.set_xlabel(_("step h"))
+ax.set_ylabel(_("relative error of the derivative"))
+ax.set_title(_("Finite differences: truncation on the right, round-off on the left"))
 ax.legend(loc="center left")
 plt.show()
 
@@ -70,14 +71,14 @@ plt.show()
 depths = np.arange(1, 9)
 symbolic, trace = np.array([expression_swell(int(d)) for d in depths]).T
 for d, s, t in zip(depths, symbolic, trace):
-    print(f"depth {d}: symbolic derivative {s:6d} operations, evaluation trace {t:3d} operations")
+    print(_("depth {d}: symbolic derivative {s:6d} operations, evaluation trace {t:3d} operations").format(d=d, s=s, t=t))
 assert np.array_equal(trace, trace[0] * depths)  # the trace grows linearly: the same operations per step
 
 fig, ax = plt.subplots()
-ax.semilogy(depths, symbolic, "o-", label="symbolic derivative (SymPy, unsimplified)")
-ax.semilogy(depths, trace, "s-", label="evaluation trace (reverse mode)")
-ax.set_xlabel("depth of the nested expression")
-ax.set_ylabel("number of operations")
-ax.set_title("The symbolic derivative swells, the trace grows linearly")
+ax.semilogy(depths, symbolic, "o-", label=_("symbolic derivative (SymPy, unsimplified)"))
+ax.semilogy(depths, trace, "s-", label=_("evaluation trace (reverse mode)"))
+ax.set_xlabel(_("depth of the nested expression"))
+ax.set_ylabel(_("number of operations"))
+ax.set_title(_("The symbolic derivative swells, the trace grows linearly"))
 ax.legend()
 plt.show()

@@ -19,6 +19,7 @@ from typing import Any
 import numpy as np
 
 from .._checks import check_choice, check_int
+from ..i18n import _
 from .harness import available_devices, check_device, environment, synchronizer, time_call
 from .roofline import SPECIFICATIONS, measured_peaks, spec_roofline
 from .workloads import Workload
@@ -226,13 +227,12 @@ def provenance(run: dict[str, Any], device: str) -> str:
     if device not in env["devices"]:
         raise ValueError(f"device {device!r} is not in this run (devices: {sorted(env['devices'])})")
     info = env["devices"][device]
-    parts = [f"measured on {info['name']}"]
+    versions = {"name": info["name"], "torch": env["torch"], "numpy": env["numpy"], "date": env["date"][:10]}
     if device == "cuda":
-        parts += [f"driver {info['driver']}", f"CUDA {info['cuda']}"]
-    else:
-        parts += [f"{info['threads']} CPU threads available"]
-    parts += [f"torch {env['torch']}", f"numpy {env['numpy']}", f"on {env['date'][:10]}"]
-    return ", ".join(parts)
+        line = _("measured on {name}, driver {driver}, CUDA {cuda}, torch {torch}, numpy {numpy}, on {date}")
+        return line.format(driver=info["driver"], cuda=info["cuda"], **versions)
+    line = _("measured on {name}, {threads} CPU threads available, torch {torch}, numpy {numpy}, on {date}")
+    return line.format(threads=info["threads"], **versions)
 
 
 def curve(run: dict[str, Any], device: str, kind: str, dtype: str = "float32") -> dict[str, np.ndarray]:
@@ -270,6 +270,8 @@ def gpu_roofline(dtype: str = "float32", directory: str | Path | None = None) ->
     >>> roof = gpu_roofline("float32", directory="no/such/folder")
     >>> roof["measured"], roof["peak_flops"] / 1e12, roof["source"].startswith("specification")
     (False, 67.0, True)
+    >>> roof["source"].endswith(SPECIFICATIONS[SPEC_GPU]["source"])  # the datasheets named in the message
+    True
     """
     dtype = check_choice("dtype", dtype, ("float32", "bfloat16", "float16"))
     run = recorded_gpu_run(directory)
@@ -280,7 +282,8 @@ def gpu_roofline(dtype: str = "float32", directory: str | Path | None = None) ->
                 "source": provenance(run, "cuda")}
     peak, bandwidth = spec_roofline(SPEC_GPU, dtype if dtype == "float32" else f"{dtype} tensor")
     return {"name": SPEC_GPU, "measured": False, "peak_flops": peak, "bandwidth": bandwidth,
-            "source": f"specification, not a measurement: {SPECIFICATIONS[SPEC_GPU]['source']}"}
+            "source": _("specification, not a measurement: NVIDIA H100 Tensor Core GPU datasheet and Hopper "
+                        "architecture whitepaper (2022)")}
 
 
 def main(argv: Sequence[str] | None = None) -> int:
