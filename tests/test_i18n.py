@@ -189,3 +189,13 @@ def test_make_po_extracts_messages_from_labkit_examples_and_page_cells(tmp_path)
     po.write_text(po.read_text().replace('msgid "edges"\nmsgstr ""', 'msgid "edges"\nmsgstr "arêtes"'))
     code_messages.update("fr", tmp_path)  # a second run keeps the translation
     assert i18n.read_po(po) == {"edges": "arêtes"}
+
+
+def test_a_message_shown_inside_another_is_translated_inside_it(french, monkeypatch):
+    import output_i18n
+
+    monkeypatch.setenv("LABKIT_LANG", "en")
+    with i18n.recording() as notes:
+        shown = _("{model}: {ms:6.2f} ms").format(model=_("training rows"), ms=1.5)
+    table, _missing = output_i18n.translations(notes, "fr")
+    assert table[shown] == "  1,50 ms pour lignes d'entraînement"

@@ -36,33 +36,52 @@ NUMBER = re.compile(r"(?<![\w.])[-+]?\d[\d,]*\.\d+(?:e[-+]?\d+)?(?![\w.])|(?<![\
 
 def translations(notes: Iterable[dict], lang: str) -> tuple[dict[str, str], list[str]]:
     """English text as shown -> the same text in ``lang``, rendered with today's catalog, and the msgids
-    that have no translation."""
-    table: dict[str, str] = {}
-    missing: list[str] = []
+    that have no translation.
+
+    A message shown inside another (``_("{tasks}, {n} rows").format(tasks=_("related tasks"))``) is
+    translated inside it too: the fields that are not numbers go through the messages noted.
+    """
+    notes = list(notes)
     catalog = i18n.catalog(lang)
-    for note in notes:
-        pattern = catalog.get(note["msgid"])
-        if pattern is None:
-            if note["msgid"] not in missing and re.search(r"[A-Za-z]{2}", note["msgid"]):
-                missing.append(note["msgid"])
-            continue
-        table[note["en"]] = i18n.render(pattern, note["fields"], note["numbers"], lang)
-    return table, missing
+    missing = [m for m in dict.fromkeys(n["msgid"] for n in notes)
+               if m not in catalog and re.search(r"[A-Za-z]{2}", m)]
+
+    def table(fields_in: Replacer | None) -> dict[str, str]:
+        out = {}
+        for note in notes:
+            pattern = catalog.get(note["msgid"])
+            if pattern is not None:
+                fields = {k: v if k in note["numbers"] or fields_in is None else fields_in(v)
+                          for k, v in note["fields"].items()}
+                out[note["en"]] = i18n.render(pattern, fields, note["numbers"], lang)
+        return out
+
+    return table(Replacer(table(None))), missing
 
 
-def translate_text(text: str, table: dict[str, str]) -> str:
-    """Replace every English message of ``table`` found in ``text`` (longest first, whole words only)."""
-    keys = sorted((k for k in table if k.strip()), key=len, reverse=True)
-    if not keys:
-        return text
+class Replacer:
+    """Replace every English message of ``table`` found in a text (longest first, whole words only)."""
 
-    def alternative(key: str) -> str:
+    def __init__(self, table: dict[str, str]) -> None:
+        self.table = table
+        keys = sorted((k for k in table if k.strip()), key=len, reverse=True)
+        self.pattern = re.compile("|".join(self._alternative(k) for k in keys)) if keys else None
+
+    @staticmethod
+    def _alternative(key: str) -> str:
         before = r"(?<!\w)" if re.match(r"\w", key[0]) else ""
         after = r"(?!\w)" if re.match(r"\w", key[-1]) else ""
         return before + re.escape(key) + after
 
-    pattern = re.compile("|".join(alternative(k) for k in keys))
-    return pattern.sub(lambda m: table[m.group(0)], text)
+    def __call__(self, text: str) -> str:
+        if self.pattern is None:
+            return text
+        return self.pattern.sub(lambda m: self.table[m.group(0)], text)
+
+
+def translate_text(text: str, table: dict[str, str]) -> str:
+    """Replace every English message of ``table`` found in ``text`` (longest first, whole words only)."""
+    return Replacer(table)(text)
 
 
 def localize_numbers(text: str, lang: str) -> str:
@@ -91,6 +110,7 @@ def _in_french(fig: Any, table: dict[str, str]) -> list[tuple[Any, str, Any]]:
     """Translate every text of ``fig`` in place; return what to put back."""
     from matplotlib.text import Text
 
+    replace = Replacer(table)
     undo: list[tuple[Any, str, Any]] = []
     # Tick labels are made again at each draw: translate what the formatters give (shared axes share one).
     formatters = {f for ax in fig.axes for axis in (ax.xaxis, ax.yaxis)
@@ -98,11 +118,11 @@ def _in_french(fig: Any, table: dict[str, str]) -> list[tuple[Any, str, Any]]:
     for formatter in formatters:
         original = formatter.format_ticks
         formatter.format_ticks = lambda values, f=original: [
-            localize_numbers(translate_text(s, table), "fr") for s in f(values)]
+            localize_numbers(replace(s), "fr") for s in f(values)]
         undo.append((formatter, "format_ticks", None))
     for text in fig.findobj(Text):
         english = text.get_text()
-        french = localize_numbers(translate_text(english, table), "fr")
+        french = localize_numbers(replace(english), "fr")
         if french != english:
             text.set_text(french)
             undo.append((text, "text", english))
@@ -254,7 +274,8 @@ def french_source(app: Any, docname: str, text: str) -> str:
         table, missing = translations(record["notes"], app.config.language)
         for msgid in missing:
             logger.warning("%s: no %s translation for %r (labkit/locales)", docname, app.config.language, msgid)
-        text = re.sub(r"(?m)^(\s*:alt: )(.*)$", lambda m: m.group(1) + translate_text(m.group(2), table), text)
+        replace = Replacer(table)
+        text = re.sub(r"(?m)^(\s*:alt: )(.*)$", lambda m: m.group(1) + replace(m.group(2)), text)
     return text
 
 
@@ -278,10 +299,11 @@ def on_doctree_read(app: Any, doctree: Any) -> None:
         for msgid in missing:
             logging.getLogger(__name__).warning(
                 "%s: no %s translation for %r (labkit/locales)", docname, app.config.language, msgid)
+    replace = Replacer(table)
     for block in doctree.findall(nodes.literal_block):
         classes = set(block["classes"])
         if "sphx-glr-script-out" in classes or "output" in classes:
-            text = localize_numbers(translate_text(block.astext(), table), app.config.language)
+            text = localize_numbers(replace(block.astext()), app.config.language)
             block.children = [nodes.Text(text)]
             block.rawsource = text
 
