@@ -46,7 +46,10 @@ def translations(notes: Iterable[dict], lang: str) -> tuple[dict[str, str], list
             if note["msgid"] not in missing and re.search(r"[A-Za-z]{2}", note["msgid"]):
                 missing.append(note["msgid"])
             continue
-        table[note["en"]] = i18n.render(pattern, note["fields"], note["numbers"], lang)
+        # A field may hold messages shown before it (a translated label, a joined list): translate them too.
+        fields = {name: value if name in note["numbers"] else translate_text(value, table)
+                  for name, value in note["fields"].items()}
+        table[note["en"]] = i18n.render(pattern, fields, note["numbers"], lang)
     return table, missing
 
 
@@ -92,12 +95,14 @@ def _in_french(fig: Any, table: dict[str, str]) -> list[tuple[Any, str, Any]]:
     from matplotlib.text import Text
 
     undo: list[tuple[Any, str, Any]] = []
-    for axis in {a for ax in fig.axes for a in (ax.xaxis, ax.yaxis)}:
-        for formatter in {axis.get_major_formatter(), axis.get_minor_formatter()}:
-            original = formatter.format_ticks
-            formatter.format_ticks = lambda values, f=original: [
-                localize_numbers(translate_text(s, table), "fr") for s in f(values)]
-            undo.append((formatter, "format_ticks", None))
+    # Shared axes share their formatters: patch each formatter once, so that it is restored once.
+    formatters = {f for ax in fig.axes for axis in (ax.xaxis, ax.yaxis)
+                  for f in (axis.get_major_formatter(), axis.get_minor_formatter())}
+    for formatter in formatters:
+        original = formatter.format_ticks
+        formatter.format_ticks = lambda values, f=original: [
+            localize_numbers(translate_text(s, table), "fr") for s in f(values)]
+        undo.append((formatter, "format_ticks", None))
     for text in fig.findobj(Text):
         english = text.get_text()
         french = translate_text(english, table)
