@@ -18,6 +18,7 @@ import numpy as np
 import torch
 
 from labkit.data import make_multimodal_digits
+from labkit.i18n import _
 from labkit.multimodal import FUSIONS, FusionNet, fusion_accuracy, train_fusion
 from labkit.plotting import PALETTE, use_style
 
@@ -26,18 +27,23 @@ torch.set_num_threads(1)  # one thread: results that do not depend on the number
 
 image, signal, y = make_multimodal_digits(image_noise=0.5, signal_noise=1.0, seed=0)
 train, test = slice(0, 1200), slice(1200, None)
+# What the figures call each model, and what the printed lines call it (there, its name in the code).
+SHOWN = {"image_only": _("image only"), "signal_only": _("signal only"), "early": _("early"),
+         "intermediate": _("intermediate"), "late": _("late")}
+PRINTED = {**SHOWN, "image_only": _("image_only"), "signal_only": _("signal_only")}
+MISSING = {"image": _("image missing"), "signal": _("signal missing")}
 
-clean_image, clean_signal, _ = make_multimodal_digits(image_noise=0.0, signal_noise=0.0, seed=0)
+clean_image, clean_signal, _labels = make_multimodal_digits(image_noise=0.0, signal_noise=0.0, seed=0)
 i = int(np.flatnonzero(y == 7)[0])
 fig, axes = plt.subplots(1, 3, figsize=(9, 2.6), width_ratios=[1, 1, 2.5])
-for ax, img, title in zip(axes, (clean_image[i], image[i]), ("a 7", "its noisy image")):
+for ax, img, title in zip(axes, (clean_image[i], image[i]), (_("a 7"), _("its noisy image"))):
     ax.imshow(img.reshape(8, 8), cmap="gray_r")
     ax.set_title(title)
     ax.axis("off")
-axes[2].plot(signal[i], color=PALETTE[5], label="its signal")
-axes[2].plot(clean_signal[i], color=PALETTE[1], label="without noise")
-axes[2].set_title("3 cycles: the same as for a 2")
-axes[2].set_xlabel("sample")
+axes[2].plot(signal[i], color=PALETTE[5], label=_("its signal"))
+axes[2].plot(clean_signal[i], color=PALETTE[1], label=_("without noise"))
+axes[2].set_title(_("3 cycles: the same as for a 2"))
+axes[2].set_xlabel(_("sample"))
 axes[2].legend(loc="lower right", fontsize=8)
 plt.show()
 
@@ -50,16 +56,16 @@ for fusion in FUSIONS:
 
 accuracy = {fusion: fusion_accuracy(models[fusion, 0.0], image[test], signal[test], y[test]) for fusion in FUSIONS}
 fig, ax = plt.subplots()
-ax.bar(list(accuracy), list(accuracy.values()), color=[PALETTE[5]] * 2 + [PALETTE[0]] * 3)
-ax.set_ylabel("test accuracy")
-ax.set_title("Each modality alone, then both fused")
+ax.bar([SHOWN[f] for f in accuracy], list(accuracy.values()), color=[PALETTE[5]] * 2 + [PALETTE[0]] * 3)
+ax.set_ylabel(_("test accuracy"))
+ax.set_title(_("Each modality alone, then both fused"))
 plt.show()
 for fusion, acc in accuracy.items():
-    print(f"{fusion:>12}: {acc:.3f}")
+    print(_("{fusion:>12}: {acc:.3f}").format(fusion=PRINTED[fusion], acc=acc))
 # The signal tells y mod 5: its best guess is the more frequent of the two digits it leaves open.
 counts = np.bincount(y[test], minlength=10)
 ceiling = np.maximum(counts[:5], counts[5:]).sum() / counts.sum()
-print(f"best accuracy possible from the signal alone on this test set: {ceiling:.3f}")
+print(_("best accuracy possible from the signal alone on this test set: {ceiling:.3f}").format(ceiling=ceiling))
 assert accuracy["signal_only"] <= ceiling + 1e-9
 assert min(accuracy[f] for f in ("early", "intermediate", "late")) > max(accuracy["image_only"], accuracy["signal_only"]), \
     "the text says every fusion beats both modalities alone"
@@ -81,23 +87,25 @@ for missing, alone in (("image", "signal_only"), ("signal", "image_only")):
     for fusion in ("early", "intermediate", "late"):
         rows.append((missing, fusion, *(fusion_accuracy(models[fusion, p], image[test], signal[test], y[test],
                                                         missing=missing) for p in (0.0, 0.5))))
-    print(f"{missing} missing: the {alone} model scores {accuracy[alone]:.3f}")
-    for _, fusion, without, with_dropout in rows[-3:]:
-        print(f"  {fusion:>12}: {without:.3f} without modality dropout ({without - accuracy[alone]:+.3f}), "
-              f"{with_dropout:.3f} with ({with_dropout - accuracy[alone]:+.3f})")
+    print(_("{missing}: the {alone} model scores {acc:.3f}").format(
+        missing=MISSING[missing], alone=PRINTED[alone], acc=accuracy[alone]))
+    for _missing, fusion, without, with_dropout in rows[-3:]:
+        line = _("  {fusion:>12}: {without:.3f} without modality dropout ({gain:+.3f}), {with_:.3f} with ({gain_with:+.3f})")
+        print(line.format(fusion=PRINTED[fusion], without=without, gain=without - accuracy[alone],
+                          with_=with_dropout, gain_with=with_dropout - accuracy[alone]))
 alone_of = {"image": "signal_only", "signal": "image_only"}
-loss_without = [accuracy[alone_of[m]] - without for m, _, without, _ in rows]
-gap_with = [abs(with_dropout - accuracy[alone_of[m]]) for m, _, _, with_dropout in rows]
+loss_without = [accuracy[alone_of[m]] - without for m, _fusion, without, _with in rows]
+gap_with = [abs(with_dropout - accuracy[alone_of[m]]) for m, _fusion, _without, with_dropout in rows]
 assert max(gap_with) < 0.03, "the text says modality dropout keeps about the accuracy of the remaining modality"
 assert sum(loss > 0.02 for loss in loss_without) > len(rows) / 2, "the text says most lose several points without it"
 
 fig, ax = plt.subplots(figsize=(8, 3.6))
 positions = np.arange(len(rows))
-ax.bar(positions - 0.2, [r[2] for r in rows], width=0.4, label="trained without modality dropout")
-ax.bar(positions + 0.2, [r[3] for r in rows], width=0.4, label="trained with modality dropout")
-ax.set_xticks(positions, [f"{f}\n{m} missing" for m, f, _, _ in rows], fontsize=8)
-ax.set_ylabel("test accuracy")
-ax.set_title("One modality removed at test time")
+ax.bar(positions - 0.2, [r[2] for r in rows], width=0.4, label=_("trained without modality dropout"))
+ax.bar(positions + 0.2, [r[3] for r in rows], width=0.4, label=_("trained with modality dropout"))
+ax.set_xticks(positions, [f"{SHOWN[f]}\n{MISSING[m]}" for m, f, _without, _with in rows], fontsize=8)
+ax.set_ylabel(_("test accuracy"))
+ax.set_title(_("One modality removed at test time"))
 ax.legend(loc="upper left")
 plt.show()
 

@@ -21,6 +21,7 @@ import numpy as np
 import torch
 
 from labkit.data import digit_views, load_digits_split
+from labkit.i18n import _
 from labkit.multiview import CCA, co_predict, co_training, rotated_copies, softmax_regression
 from labkit.plotting import PALETTE, use_style
 from labkit.regularization import accuracy
@@ -31,15 +32,15 @@ torch.set_num_threads(1)  # one thread: results that do not depend on the number
 X, X_test, y, y_test = load_digits_split(seed=0)
 left, right = digit_views(X, noise=0.1, seed=0)
 left_test, right_test = digit_views(X_test, noise=0.1, seed=1)
-left_again, _ = digit_views(X, noise=0.1, seed=3)  # a second camera on the left half: new noise only
-left_again_test, _ = digit_views(X_test, noise=0.1, seed=4)
+left_again, _right_again = digit_views(X, noise=0.1, seed=3)  # a second camera on the left half: new noise only
+left_again_test, _right_again_test = digit_views(X_test, noise=0.1, seed=4)
 rng = np.random.default_rng(0)
 labelled = np.concatenate([rng.choice(np.flatnonzero(y == c), 2, replace=False) for c in range(10)])
 unlabelled = np.setdiff1d(np.arange(len(y)), labelled)
 
 fig, axes = plt.subplots(1, 3, figsize=(6, 2.4))
 for ax, img, title in zip(axes, (X[0].reshape(8, 8), left[0].reshape(8, 4), right[0].reshape(8, 4)),
-                          ("the digit", "view 1: left camera", "view 2: right camera")):
+                          (_("the digit"), _("view 1: left camera"), _("view 2: right camera"))):
     ax.imshow(img, cmap="gray_r", vmin=0, vmax=1)  # the same grey scale for the three images
     ax.set_title(title, fontsize=9)
     ax.axis("off")
@@ -70,7 +71,8 @@ scores["co-training"] = float(np.mean(co_predict(model_left, model_right, left_t
 cca = CCA(10, reg=1e-2).fit(left[unlabelled], right[unlabelled])
 train_cca, test_cca = np.hstack(cca.transform(left, right)), np.hstack(cca.transform(left_test, right_test))
 scores["CCA features"] = accuracy(softmax_regression(train_cca[labelled], y[labelled], 10), test_cca, y_test)
-print("largest canonical correlations between the two halves:", np.round(cca.correlations_[:3], 2).tolist())
+c1, c2, c3 = np.round(cca.correlations_[:3], 2).tolist()
+print(_("largest canonical correlations between the two halves: [{c1}, {c2}, {c3}]").format(c1=c1, c2=c2, c3=c3))
 
 # %%
 # Rotated copies used as augmentation
@@ -83,21 +85,27 @@ print("largest canonical correlations between the two halves:", np.round(cca.cor
 # barely matter and it does not help. (Contrastive self-supervised methods do call such
 # transformed copies views: they train an encoder to make them agree. See the course page.)
 angles = [-20, -10, 0, 10, 20]
-left_rotated, _ = digit_views(rotated_copies(X[labelled], angles), noise=0.1, seed=2)
+left_rotated, _right_rotated = digit_views(rotated_copies(X[labelled], angles), noise=0.1, seed=2)
 scores["left view + rotated copies"] = accuracy(
     softmax_regression(left_rotated, np.tile(y[labelled], len(angles)), 10), left_test, y_test)
 
+# What the figure and the printed lines call each classifier.
+LABELS = {"left view only": _("left view only"), "left view, two cameras": _("left view, two cameras"),
+          "both views side by side": _("both views side by side"), "co-training": _("co-training"),
+          "CCA features": _("CCA features"), "left view + rotated copies": _("left view + rotated copies")}
 fig, ax = plt.subplots(figsize=(7, 3.6))
 names = list(scores)
-ax.barh(names, [scores[n] for n in names], color=[PALETTE[5]] * 2 + [PALETTE[0]] * 3 + [PALETTE[3]])
+ax.barh([LABELS[n] for n in names], [scores[n] for n in names],
+        color=[PALETTE[5]] * 2 + [PALETTE[0]] * 3 + [PALETTE[3]])
 ax.invert_yaxis()
 ax.set_xlim(0, 1)
-ax.set_xlabel("test accuracy (20 labelled digits)")
-ax.set_title("A second view adds information; more inputs alone do not")
+ax.set_xlabel(_("test accuracy (20 labelled digits)"))
+ax.set_title(_("A second view adds information; more inputs alone do not"))
 plt.show()
 for name in names:
-    print(f"{name:>27}: {scores[name]:.3f}")
-print(f"co-training minus both views side by side: {scores['co-training'] - scores['both views side by side']:+.3f}")
+    print(_("{name:>27}: {score:.3f}").format(name=LABELS[name], score=scores[name]))
+difference = scores["co-training"] - scores["both views side by side"]
+print(_("co-training minus both views side by side: {difference:+.3f}").format(difference=difference))
 
 # The sentences below, checked on this run (seeded: the same numbers on every build of this machine).
 one, twice, both = scores["left view only"], scores["left view, two cameras"], scores["both views side by side"]

@@ -23,13 +23,14 @@ import matplotlib.pyplot as plt
 import numpy as np
 
 from labkit.graphs import benchmark_gcn_layer
+from labkit.i18n import _
 from labkit.plotting import use_style
 
 use_style()
 sizes = [1_000, 10_000, 100_000, 1_000_000]
-methods = {"labkit": "labkit (CSR)", "scatter": "gather + index_add_", "dgl": "DGL GraphConv",
-           "pyg": "PyG GCNConv (edge_index)", "pyg_sparse": "PyG GCNConv (sparse adj_t)",
-           "dense": "dense adjacency"}
+methods = {"labkit": "labkit (CSR)", "scatter": _("gather + index_add_"), "dgl": "DGL GraphConv",
+           "pyg": "PyG GCNConv (edge_index)", "pyg_sparse": _("PyG GCNConv (sparse adj_t)"),
+           "dense": _("dense adjacency")}
 times = {m: [] for m in methods}
 for edges in sizes:
     nodes = edges // 10
@@ -37,7 +38,8 @@ for edges in sizes:
     measured = benchmark_gcn_layer(edges, fitting, repeats=5 if edges < 10**6 else 3)
     for m in methods:
         times[m].append(measured.get(m, np.nan))
-    print(f"{edges:>9,} edges: " + ", ".join(f"{m} {1e3 * times[m][-1]:.2f} ms" for m in methods))
+    timed = ", ".join(_("{method} {ms:.2f} ms").format(method=m, ms=1e3 * times[m][-1]) for m in methods)
+    print(_("{edges:>9,} edges: {timed}").format(edges=edges, timed=timed))
 
 # %%
 # Time and memory against the size of the graph
@@ -55,29 +57,30 @@ for edges in sizes:
 # memory grows with the square of the number of nodes.
 exponent = {m: np.polyfit(np.log(sizes[2:]), np.log(times[m][2:]), 1)[0] for m in methods if m != "dense"}
 exponent["dense"] = np.polyfit(np.log(sizes[:2]), np.log(times["dense"][:2]), 1)[0]
-print("growth exponents: " + ", ".join(f"{m} {e:.2f}" for m, e in exponent.items()))
+grown = ", ".join(_("{method} {exponent:.2f}").format(method=m, exponent=e) for m, e in exponent.items())
+print(_("growth exponents: {exponents}").format(exponents=grown))
 assert all(e < 2 for m, e in exponent.items() if m != "dense"), exponent
 
 nodes = np.array(sizes) // 10
-memory = {"sparse (labkit CSR, A and its transpose)": 2 * (12 * (np.array(sizes) + nodes) + 8 * (nodes + 1)),
-          "dense adjacency": 4.0 * nodes**2}
+memory = {_("sparse (labkit CSR, A and its transpose)"): 2 * (12 * (np.array(sizes) + nodes) + 8 * (nodes + 1)),
+          _("dense adjacency"): 4.0 * nodes**2}
 fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(11, 4))
 for m, label in methods.items():
     ax1.plot(sizes, 1e3 * np.array(times[m]), marker="o", label=label)
 ax1.set_xscale("log")
 ax1.set_yscale("log")
-ax1.set_xlabel("number of edges (nodes = edges / 10)")
-ax1.set_ylabel("forward + backward (ms)")
-ax1.set_title("One GCN layer, 64 features, one thread")
+ax1.set_xlabel(_("number of edges (nodes = edges / 10)"))
+ax1.set_ylabel(_("forward + backward (ms)"))
+ax1.set_title(_("One GCN layer, 64 features, one thread"))
 ax1.legend(fontsize=8)
 for label, bytes_ in memory.items():
     ax2.plot(sizes, bytes_ / 2**20, marker="o", label=label)
-ax2.axhline(256, color="0.5", linestyle=":", label="256 MB")
+ax2.axhline(256, color="0.5", linestyle=":", label=_("256 MB"))
 ax2.set_xscale("log")
 ax2.set_yscale("log")
-ax2.set_xlabel("number of edges (nodes = edges / 10)")
-ax2.set_ylabel("graph structure (MB)")
-ax2.set_title("Memory of the adjacency")
+ax2.set_xlabel(_("number of edges (nodes = edges / 10)"))
+ax2.set_ylabel(_("graph structure (MB)"))
+ax2.set_title(_("Memory of the adjacency"))
 ax2.legend()
 plt.show()
 
@@ -97,8 +100,9 @@ plt.show()
 # least one and a half times faster on the two largest graphs.
 for i, edges in enumerate(sizes):
     ratios = {m: times["labkit"][i] / times[m][i] for m in ("scatter", "dgl", "pyg_sparse")}
-    print(f"{edges:>9,} edges, labkit / " + ", ".join(f"{methods[m]}: {r:.2f}" for m, r in ratios.items())
-          + f"; PyG edge_index / sparse adj_t: {times['pyg'][i] / times['pyg_sparse'][i]:.2f}")
+    shown = ", ".join(_("{method}: {ratio:.2f}").format(method=methods[m], ratio=r) for m, r in ratios.items())
+    line = _("{edges:>9,} edges, labkit / {ratios}; PyG edge_index / sparse adj_t: {pyg:.2f}")
+    print(line.format(edges=edges, ratios=shown, pyg=times["pyg"][i] / times["pyg_sparse"][i]))
 for i in (2, 3):
     assert times["scatter"][i] > 2 * times["labkit"][i], times
     assert 1 / 3 < times["labkit"][i] / times["dgl"][i] < 3, times

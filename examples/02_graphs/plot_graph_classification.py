@@ -22,6 +22,7 @@ import torch
 
 from labkit.data import make_graph_classification
 from labkit.graphs import Graph, GraphClassifier, batch_graphs, to_networkx
+from labkit.i18n import _
 from labkit.plotting import use_style
 
 use_style()
@@ -30,10 +31,10 @@ graphs = [Graph(e, len(x), x=x) for e, x in zip(edges, features)]
 y = torch.from_numpy(y)
 
 fig, axes = plt.subplots(1, 3, figsize=(9, 3))
-for ax, k, name in zip(axes, range(3), ["ring", "tree", "two communities"]):
+for ax, k, name in zip(axes, range(3), [_("ring"), _("tree"), _("two communities")]):
     g = nx.Graph(to_networkx(graphs[k]))
     nx.draw(g, nx.kamada_kawai_layout(g), ax=ax, node_size=40, node_color=features[k].argmax(axis=1), cmap="tab10")
-    ax.set_title(f"class {k}: {name}")
+    ax.set_title(_("class {k}: {name}").format(k=k, name=name))
 plt.show()
 
 # %%
@@ -53,7 +54,7 @@ def train_and_test(num_layers, epochs=150):
     model = GraphClassifier(4, 32, 3, num_layers=num_layers, reduce="max", seed=0)
     opt = torch.optim.Adam(model.parameters(), lr=0.01)
     accuracy = []
-    for _ in range(epochs):
+    for _epoch in range(epochs):
         opt.zero_grad()
         logits = model(big, big.x, batch)
         torch.nn.functional.cross_entropy(logits[train], y[train]).backward()
@@ -63,9 +64,9 @@ def train_and_test(num_layers, epochs=150):
 
 
 accuracy_gcn, accuracy_bag = train_and_test(num_layers=2), train_and_test(num_layers=0)
-print(f"test accuracy, GCN + readout: {accuracy_gcn[-1]:.3f}")
-print(f"test accuracy, bag of nodes:  {accuracy_bag[-1]:.3f} (chance: 0.333), "
-      f"best over the {len(accuracy_bag)} epochs: {max(accuracy_bag):.3f}")
+print(_("test accuracy, GCN + readout: {accuracy:.3f}").format(accuracy=accuracy_gcn[-1]))
+print(_("test accuracy, bag of nodes:  {accuracy:.3f} (chance: 0.333), best over the {epochs} epochs: {best:.3f}").format(
+    accuracy=accuracy_bag[-1], epochs=len(accuracy_bag), best=max(accuracy_bag)))
 assert max(accuracy_bag) < 0.45 and accuracy_gcn[-1] > 0.8, (max(accuracy_bag), accuracy_gcn[-1])
 
 # %%
@@ -76,12 +77,12 @@ assert max(accuracy_bag) < 0.45 and accuracy_gcn[-1] > 0.8, (max(accuracy_bag), 
 # of training would change that: the information it would need is not in its input. The GCN reads the structure through the degrees that its normalisation and
 # aggregation expose, layer after layer.
 fig, ax = plt.subplots()
-ax.plot(np.arange(1, 151), accuracy_gcn, label="GCN (2 layers) + max readout")
-ax.plot(np.arange(1, 151), accuracy_bag, label="MLP on the bag of node features")
-ax.axhline(1 / 3, color="0.5", linestyle=":", label="chance")
-ax.set_xlabel("epoch")
-ax.set_ylabel("test accuracy")
+ax.plot(np.arange(1, 151), accuracy_gcn, label=_("GCN (2 layers) + max readout"))
+ax.plot(np.arange(1, 151), accuracy_bag, label=_("MLP on the bag of node features"))
+ax.axhline(1 / 3, color="0.5", linestyle=":", label=_("chance"))
+ax.set_xlabel(_("epoch"))
+ax.set_ylabel(_("test accuracy"))
 ax.set_ylim(0, 1.05)
-ax.set_title("Rings, trees and communities: only the edges tell them apart")
+ax.set_title(_("Rings, trees and communities: only the edges tell them apart"))
 ax.legend()
 plt.show()

@@ -23,6 +23,7 @@ import torch
 
 from labkit.data import load_karate_club
 from labkit.graphs import GCN, Graph, train_node_classifier
+from labkit.i18n import _
 from labkit.plotting import PALETTE, use_style
 
 use_style()
@@ -30,7 +31,7 @@ edge_index, y, train_nodes = load_karate_club()
 graph = Graph(edge_index, num_nodes=34)
 x = torch.eye(34)  # no features: each member is only its id
 y, train_nodes = torch.from_numpy(y), torch.from_numpy(train_nodes)
-print(graph, "labelled members:", train_nodes.tolist())
+print(_("{graph} labelled members: {members}").format(graph=graph, members=train_nodes.tolist()))
 
 # %%
 # A GCN with a two-dimensional hidden layer
@@ -56,7 +57,7 @@ with torch.no_grad():
 unlabelled = torch.ones(34, dtype=torch.bool)
 unlabelled[train_nodes] = False
 accuracy = (predicted[unlabelled] == y[unlabelled]).float().mean().item()
-print(f"accuracy on the 32 unlabelled members: {accuracy:.3f}")
+print(_("accuracy on the 32 unlabelled members: {accuracy:.3f}").format(accuracy=accuracy))
 
 # %%
 # The embedding separates the factions
@@ -72,10 +73,10 @@ for ax, (epoch, h) in zip(axes, snapshots.items()):
         ax.plot(h[[u, v], 0], h[[u, v], 1], color="0.8", linewidth=0.5, zorder=0)
     ax.scatter(h[:, 0], h[:, 1], c=colors, s=30)
     ax.scatter(h[train_nodes, 0], h[train_nodes, 1], s=150, facecolors="none", edgecolors="k")
-    ax.set_title(f"epoch {epoch + 1}")
+    ax.set_title(_("epoch {epoch}").format(epoch=epoch + 1))
     ax.set_xticks([])
     ax.set_yticks([])
-fig.suptitle("Hidden layer of the GCN during training (colour: true faction)")
+fig.suptitle(_("Hidden layer of the GCN during training (colour: true faction)"))
 plt.show()
 
 # %%
@@ -89,9 +90,9 @@ karate = nx.karate_club_graph()
 nx.draw_networkx(karate, nx.spring_layout(karate, seed=0), ax=ax, node_size=180, font_size=7, edge_color="0.75",
                  node_color=np.array(PALETTE)[predicted.numpy()].tolist())
 wrong = torch.nonzero(predicted != y).flatten().tolist()
-print("members classified wrongly:", wrong)
+print(_("members classified wrongly: {members}").format(members=wrong))
 leaders = [set(edge_index[1][edge_index[0] == leader].tolist()) for leader in (0, 33)]
 assert all(member in leaders[0] and member in leaders[1] for member in wrong), wrong
-ax.set_title(f"Predicted faction; accuracy {accuracy:.0%} from 2 labels")
+ax.set_title(_("Predicted faction; accuracy {accuracy:.0%} from 2 labels").format(accuracy=accuracy))
 ax.axis("off")
 plt.show()

@@ -23,6 +23,7 @@ import numpy as np
 import torch
 
 from labkit.graphs import GCN, edge_scores, from_networkx, negative_edges, roc_auc, split_edges
+from labkit.i18n import _
 from labkit.plotting import use_style
 
 use_style()
@@ -32,7 +33,8 @@ graph = from_networkx(nx.stochastic_block_model(sizes, p.tolist(), seed=0))
 train_graph, hidden = split_edges(graph, 0.2, seed=0)
 test_negative = negative_edges(graph, hidden.shape[1], seed=1)
 x = torch.eye(graph.num_nodes)  # no features: the GCN learns from the links alone
-print(f"{graph.num_nodes} members, {graph.num_edges // 2} friendships, {hidden.shape[1]} hidden")
+print(_("{members} members, {friendships} friendships, {hidden} hidden").format(
+    members=graph.num_nodes, friendships=graph.num_edges // 2, hidden=hidden.shape[1]))
 
 # %%
 # Train an encoder with negative sampling
@@ -56,7 +58,7 @@ for epoch in range(100):
     with torch.no_grad():
         h = model(train_graph, x)
         auc_history.append(roc_auc(edge_scores(h, hidden), edge_scores(h, test_negative)))
-print(f"test AUC of the GCN encoder: {auc_history[-1]:.3f}")
+print(_("test AUC of the GCN encoder: {auc:.3f}").format(auc=auc_history[-1]))
 
 # %%
 # Compared with a hand-made score
@@ -69,16 +71,16 @@ print(f"test AUC of the GCN encoder: {auc_history[-1]:.3f}")
 a = train_graph.adjacency()
 common = a @ a
 auc_common = roc_auc(common[hidden[0], hidden[1]], common[test_negative[0], test_negative[1]])
-print(f"test AUC of the common-neighbour count: {auc_common:.3f}")
+print(_("test AUC of the common-neighbour count: {auc:.3f}").format(auc=auc_common))
 assert auc_history[-1] > auc_common, (auc_history[-1], auc_common)
 
 fig, ax = plt.subplots()
-ax.plot(np.arange(1, 101), auc_history, label="GCN encoder + dot product (learned)")
-ax.axhline(auc_common, color="C1", linestyle="--", label="common neighbours (hand-made)")
-ax.axhline(0.5, color="0.5", linestyle=":", label="chance")
-ax.set_xlabel("epoch")
-ax.set_ylabel("AUC on the hidden links")
+ax.plot(np.arange(1, 101), auc_history, label=_("GCN encoder + dot product (learned)"))
+ax.axhline(auc_common, color="C1", linestyle="--", label=_("common neighbours (hand-made)"))
+ax.axhline(0.5, color="0.5", linestyle=":", label=_("chance"))
+ax.set_xlabel(_("epoch"))
+ax.set_ylabel(_("AUC on the hidden links"))
 ax.set_ylim(0.4, 1.0)
-ax.set_title("Predicting hidden friendships")
+ax.set_title(_("Predicting hidden friendships"))
 ax.legend()
 plt.show()

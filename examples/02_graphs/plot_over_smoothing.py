@@ -26,6 +26,7 @@ import torch
 from sklearn.linear_model import LogisticRegression
 
 from labkit.graphs import from_networkx, gcn_norm, mean_cosine_similarity, propagate
+from labkit.i18n import _
 from labkit.plotting import use_style
 
 use_style()
@@ -36,9 +37,9 @@ features = np.where(y[:, None] == 1, 0.5, -0.5) + rng.normal(scale=1.5, size=(20
 graph = from_networkx(nx_graph)
 train = rng.permutation(200)[:40]
 test = np.setdiff1d(np.arange(200), train)
-print(graph, f"train nodes: {len(train)}, test nodes: {len(test)}")
+print(_("{graph} train nodes: {train}, test nodes: {test}").format(graph=graph, train=len(train), test=len(test)))
 inside = (y[graph.src.numpy()] == y[graph.dst.numpy()]).sum()
-print(f"edges inside a community / across: {inside / (graph.num_edges - inside):.1f}")
+print(_("edges inside a community / across: {ratio:.1f}").format(ratio=inside / (graph.num_edges - inside)))
 
 # %%
 # Accuracy and similarity against the number of propagations
@@ -52,14 +53,15 @@ accuracy, similarity = [], []
 h, done = torch.tensor(features, dtype=torch.float32), 0
 norm = gcn_norm(graph)
 for k in depths:
-    for _ in range(k - done):
+    for _step in range(k - done):
         h = propagate(norm, h)
     done = k
     z = h.numpy()
     classifier = LogisticRegression(max_iter=1000).fit(z[train], y[train])
     accuracy.append(classifier.score(z[test], y[test]))
     similarity.append(mean_cosine_similarity(h))
-    print(f"{k:3d} propagations: test accuracy {accuracy[-1]:.3f}, mean cosine similarity {similarity[-1]:.3f}")
+    line = _("{k:3d} propagations: test accuracy {accuracy:.3f}, mean cosine similarity {similarity:.3f}")
+    print(line.format(k=k, accuracy=accuracy[-1], similarity=similarity[-1]))
 
 # %%
 # A few layers help, many layers hurt
@@ -78,14 +80,14 @@ x_positions = [max(k, 0.5) for k in depths]  # 0 propagations drawn at 0.5 on th
 for ax in (ax1, ax2):
     ax.set_xscale("log", base=2)
     ax.set_xticks(x_positions, [str(k) for k in depths])
-    ax.set_xlabel("number of GCN propagations (layers)")
+    ax.set_xlabel(_("number of GCN propagations (layers)"))
 ax1.plot(x_positions, accuracy, marker="o")
-ax1.axhline(0.5, color="0.5", linestyle=":", label="chance")
-ax1.set_ylabel("test accuracy")
+ax1.axhline(0.5, color="0.5", linestyle=":", label=_("chance"))
+ax1.set_ylabel(_("test accuracy"))
 ax1.set_ylim(0.4, 1.02)
-ax1.set_title("Accuracy rises, then falls")
+ax1.set_title(_("Accuracy rises, then falls"))
 ax1.legend()
 ax2.plot(x_positions, similarity, marker="o", color="C1")
-ax2.set_ylabel("mean cosine similarity of node vectors")
-ax2.set_title("Node vectors become alike")
+ax2.set_ylabel(_("mean cosine similarity of node vectors"))
+ax2.set_title(_("Node vectors become alike"))
 plt.show()

@@ -29,6 +29,7 @@ import torch_geometric
 
 from labkit.data import load_karate_club
 from labkit.graphs import GCN, Graph, to_dgl, to_pyg, train_node_classifier
+from labkit.i18n import _
 
 edge_index, y, train_nodes = load_karate_club()
 graph, x = Graph(edge_index, 34), torch.eye(34)
@@ -57,8 +58,8 @@ def pyg_forward():
 
 with torch.no_grad():
     before = [ours(graph, x), dgl_forward(), pyg_forward()]
-print(f"before training, largest difference: DGL {(before[0] - before[1]).abs().max():.1e}, "
-      f"PyG {(before[0] - before[2]).abs().max():.1e}")
+print(_("before training, largest difference: DGL {dgl:.1e}, PyG {pyg:.1e}").format(
+    dgl=(before[0] - before[1]).abs().max(), pyg=(before[0] - before[2]).abs().max()))
 
 # %%
 # Same training, same predictions
@@ -77,9 +78,12 @@ for name, (forward, parameters) in runs.items():
     results[name] = {"final loss": losses[-1], "accuracy": (logits.argmax(1) == y).float().mean().item(),
                      "logits": logits}
 reference = results["labkit (plain torch)"]["logits"]
-table = pd.DataFrame({name: {"final loss": r["final loss"], "accuracy (34 members)": r["accuracy"],
-                             "max |logit difference| vs labkit": (r["logits"] - reference).abs().max().item(),
-                             "same predictions": bool(torch.equal(r["logits"].argmax(1), reference.argmax(1)))}
+# The table's words, in the reader's language; two columns are also read by the code below.
+SHOWN = {"labkit (plain torch)": _("labkit (plain torch)"), "DGL": "DGL", "PyG": "PyG"}
+LARGEST, SAME = _("max |logit difference| vs labkit"), _("same predictions")
+table = pd.DataFrame({SHOWN[name]: {_("final loss"): r["final loss"], _("accuracy (34 members)"): r["accuracy"],
+                                    LARGEST: (r["logits"] - reference).abs().max().item(),
+                                    SAME: bool(torch.equal(r["logits"].argmax(1), reference.argmax(1)))}
                       for name, r in results.items()}).T
 table
 
@@ -87,8 +91,8 @@ table
 # After 100 steps the three sets of logits still agree to within ``1e-5``, the code checks it, and
 # the three give the same predictions: the libraries sum in different orders, and that is the only
 # difference.
-print(table.to_string(float_format=lambda v: f"{v:.2g}"))
-assert table["max |logit difference| vs labkit"].max() < 1e-5 and table["same predictions"].all(), table
+print(table.to_string(float_format=lambda v: _("{v:.2g}").format(v=v)))
+assert table[LARGEST].max() < 1e-5 and table[SAME].all(), table
 
 # %%
 # The graph libraries named in the course
@@ -96,20 +100,21 @@ assert table["max |logit difference| vs labkit"].max() < 1e-5 and table["same pr
 #
 # The student answer to this question named seven tools. "PyTorch GNN" is not one: on PyTorch the
 # libraries are DGL and PyG. Maintenance status as of 2026.
+library = _("library")
 libraries = pd.DataFrame(
-    [["DGL", "Python", "PyTorch (formerly also TensorFlow, MXNet)",
-      "unmaintained since 2025 (last release 2.4, 2024)", "g.update_all(message_fn, reduce_fn)"],
-     ["PyTorch Geometric (PyG)", "Python", "PyTorch", "maintained",
+    [["DGL", "Python", _("PyTorch (formerly also TensorFlow, MXNet)"),
+      _("unmaintained since 2025 (last release 2.4, 2024)"), "g.update_all(message_fn, reduce_fn)"],
+     ["PyTorch Geometric (PyG)", "Python", "PyTorch", _("maintained"),
       "MessagePassing: message(), aggregate(), update()"],
-     ["Jraph", "Python", "JAX", "little activity since 2022 (DeepMind)",
-      "GraphsTuple and functions such as GraphNetwork(update_edge_fn, update_node_fn)"],
-     ["Spektral", "Python", "TensorFlow / Keras", "little activity since 2023",
-      "Keras layers such as GCNConv()([x, a])"],
-     ["Graph Nets", "Python", "TensorFlow 1 and 2, Sonnet", "no release since 2020 (DeepMind)",
+     ["Jraph", "Python", "JAX", _("little activity since 2022 (DeepMind)"),
+      _("GraphsTuple and functions such as GraphNetwork(update_edge_fn, update_node_fn)")],
+     ["Spektral", "Python", "TensorFlow / Keras", _("little activity since 2023"),
+      _("Keras layers such as GCNConv()([x, a])")],
+     ["Graph Nets", "Python", _("TensorFlow 1 and 2, Sonnet"), _("no release since 2020 (DeepMind)"),
       "modules.GraphNetwork(edge_model_fn, node_model_fn, global_model_fn)"],
-     ["GeometricFlux.jl", "Julia", "Flux", "superseded by GraphNeuralNetworks.jl",
-      "layers such as GCNConv(in => out)"],
-     ["GraphNeuralNetworks.jl", "Julia", "Flux and Lux", "maintained",
+     ["GeometricFlux.jl", "Julia", "Flux", _("superseded by GraphNeuralNetworks.jl"),
+      _("layers such as GCNConv(in => out)")],
+     ["GraphNeuralNetworks.jl", "Julia", _("Flux and Lux"), _("maintained"),
       "propagate(message, g, aggr; xi, xj)"]],
-    columns=["library", "language", "backend", "status", "message passing in one line"]).set_index("library")
+    columns=[library, _("language"), _("backend"), _("status"), _("message passing in one line")]).set_index(library)
 libraries

@@ -1,0 +1,50 @@
+"""French figures and outputs from the English run's notes (docs/_ext/output_i18n.py), without a build."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import matplotlib
+import pytest
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "docs" / "_ext"))
+import output_i18n  # noqa: E402
+
+from labkit.i18n import _, recording  # noqa: E402
+
+
+@pytest.fixture(autouse=True)
+def english(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    monkeypatch.setenv("LABKIT_LANG", "en")  # the site executes in English
+    yield
+    plt.close("all")
+
+
+def test_a_composed_message_shows_its_parts_in_french() -> None:
+    """A pattern whose field is another message (a translated label) is French all through."""
+    with recording() as notes:
+        line = _("{tasks}, {n:3d} rows: ").format(tasks=_("related tasks"), n=50)
+    table, missing = output_i18n.translations(notes, "fr")
+    assert not missing
+    assert output_i18n.translate_text(line, table) == "tâches liées,  50 lignes : "
+
+
+def test_figures_with_shared_axes_are_translated_and_restored() -> None:
+    """Shared axes share their tick formatters: each is patched, and restored, once."""
+    with recording() as notes:
+        fig, axes = plt.subplots(1, 2, sharey=True)
+        for ax in axes:
+            ax.plot([1, 2], [0.5, 1.5])
+            ax.set_xlabel(_("training rows"))
+    table, _missing = output_i18n.translations(notes, "fr")
+    undo = output_i18n._in_french(fig, table)
+    assert [ax.get_xlabel() for ax in axes] == ["lignes d'entraînement"] * 2
+    assert "1,00" in output_i18n._drawn(fig)  # tick labels in French too
+    output_i18n._restore(undo)
+    assert [ax.get_xlabel() for ax in axes] == ["training rows"] * 2
+    assert "1.00" in output_i18n._drawn(fig)
