@@ -306,6 +306,13 @@ def on_doctree_read(app: Any, doctree: Any) -> None:
             text = localize_numbers(replace(block.astext()), app.config.language)
             block.children = [nodes.Text(text)]
             block.rawsource = text
+    # HTML outputs (a pandas table shown by the gallery or a page cell): the cells' text, not the markup.
+    for raw in doctree.findall(nodes.raw):
+        if "rendered_html" in raw.astext() or "text_html" in raw["classes"]:
+            html = re.sub(r">([^<>]+)<", lambda m: ">" + localize_numbers(replace(m.group(1)), app.config.language)
+                          + "<", raw.astext())
+            raw.children = [nodes.Text(html)]
+            raw.rawsource = html
 
 
 def on_doctree_resolved(app: Any, doctree: Any, docname: str) -> None:
