@@ -242,9 +242,10 @@ def test_search_snippets_show_the_text_not_the_chrome(browser, server, language,
     for text in snippets:
         assert not any(word in text for word in chrome), text
         assert "\\(" not in text and "\\[" not in text and "$$" not in text, text
-    # The snippet is cut around the query, accents or not.
+    # The snippet is cut around the query, accents or not, and shows words, not the HTML's indentation.
     first = snippets[0].lower()
     assert "propagation" in first or query in first, snippets[0]
+    assert len(first) > 150, snippets[0]
 
 
 def test_language_switch_keeps_the_search_query(browser, server):

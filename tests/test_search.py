@@ -45,7 +45,8 @@ def _index(language: str) -> dict:
 @pytest.mark.parametrize("language", LANGUAGES)
 def test_the_index_holds_folded_words(language):
     index = _index(language)
-    words = list(index["terms"]) + list(index["titleterms"])
+    # An incremental build leaves the keys of pruned words behind, with no document: skip those.
+    words = [w for table in ("terms", "titleterms") for w, docs in index[table].items() if docs != []]
     # Sphinx keeps a word as written when its stem is a stop word ("Été" -> "ete"): no query finds it.
     search = {"en": FoldingEnglish, "fr": FoldingFrench}[language]({})
     accented = [w for w in words if unicodedata.normalize("NFD", w) != w and search.word_filter(search.stem(w))]

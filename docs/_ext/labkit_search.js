@@ -86,31 +86,34 @@
     ".theme-switch-container",
     ".labkit-lang-switch",
     ".article-header-buttons",
-    ".bd-sidebar-secondary", // "On this page"
+    ".onlyprint", // the printed page's title and contents
+    ".bd-sidebar-secondary", // "Contents" of the page
     ".prev-next-area",
     ".bd-footer-article",
-    ".math", // TeX source: MathJax renders it on the page, a snippet would show \( ... \)
-    "mjx-container",
     'script[type^="math/"]',
   ].join(",");
+  // TeX source, which MathJax renders on the page: a snippet would show \( ... \). An ellipsis marks it.
+  const MATH = ".math, mjx-container";
 
   const htmlToText = Search.htmlToText;
   Search.htmlToText = (htmlString, anchor) => {
     const page = new DOMParser().parseFromString(htmlString, "text/html");
     page.querySelectorAll(CHROME).forEach((el) => el.remove());
+    page.querySelectorAll(MATH).forEach((el) => el.replaceWith("…"));
     return htmlToText(page.documentElement.outerHTML, anchor);
   };
 
   /** Sphinx's summary (Search.makeSearchSummary), finding folded stems in folded text. */
   Search.makeSearchSummary = (htmlText, keywords, anchor) => {
-    const text = Search.htmlToText(htmlText, anchor);
+    // Runs of white space from the HTML's indentation would fill the 240 characters shown.
+    const text = Search.htmlToText(htmlText, anchor).replace(/\s+/g, " ").trim();
     if (text === "") return null;
     const folded = foldKeepingPositions(text);
     const position = [...keywords]
       .map((k) => folded.indexOf(fold(k)))
       .filter((i) => i > -1)
       .slice(-1)[0];
-    const start = Math.max(position - 120, 0);
+    const start = Math.max((position ?? 0) - 120, 0); // Sphinx's NaN put "..." before the first word
     const summary = document.createElement("p");
     summary.classList.add("context");
     summary.textContent =
