@@ -36,6 +36,7 @@ extensions = [
     "sphinx-mathjax-offline",  # MathJax 3 served from _static/mathjax: no CDN
     "sphinxcontrib.bibtex",
     "labkit_site",
+    "labkit_search",
     "gallery_i18n",
     "output_i18n",
     "page_downloads",
@@ -136,3 +137,6 @@ copybutton_prompt_is_regexp = True
 # pydata-sphinx-theme logs a console error when no colour mode is set: follow the reader's preference.
 html_context = {"default_mode": "auto"}
 html_css_files = ["labkit.css"]
+# Accent- and case-insensitive search, clean snippets, pages titled by the query first: Sphinx pastes
+# this file into the search page's language_data.js (see docs/_ext/labkit_search.py).
+html_search_scorer = str(ROOT / "docs" / "_ext" / "labkit_search.js")

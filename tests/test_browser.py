@@ -12,7 +12,7 @@ import http.server
 import shutil
 import sys
 import threading
-from urllib.parse import urlsplit
+from urllib.parse import unquote, urlsplit
 
 import pytest
 from sitetools import HTML, LANGUAGES, pages, site_dir
@@ -186,5 +186,96 @@ def test_search_finds_the_page_in_the_readers_language(browser, server, language
                                                 "els => els.map(e => e.getAttribute('href'))")
         assert any(href.split("?")[0].split("#")[0].endswith(expected) for href in found), found
         assert not visit.errors and not visit.outside
+    finally:
+        visit.close()
+
+
+# -- Search: accents, ranking, snippets (docs/_ext/labkit_search.py and labkit_search.js) ----------
+
+SEARCH_DONE = "() => (document.querySelector('#search-results .search-summary') || {}).innerText"
+
+# Each concept page, and words of its title that a reader types: with or without accents, the
+# page itself comes first (not its gallery, not the glossary, not a page that merely mentions it).
+FIRST = [("fr", "rétropropagation", "backprop.html"), ("fr", "retropropagation", "backprop.html"),
+         ("fr", "Rétropropagation", "backprop.html"), ("en", "backpropagation", "backprop.html"),
+         ("fr", "régularisation", "regularization.html"), ("fr", "regularisation", "regularization.html"),
+         ("en", "regularisation", "regularization.html"), ("en", "régularisation", "regularization.html"),
+         ("en", "multi-task", "multi.html"), ("fr", "multitâche", "multi.html"), ("fr", "multitache", "multi.html"),
+         ("en", "graphs", "graphs.html"), ("fr", "graphes", "graphs.html"),
+         ("en", "autoencoders", "autoencoders.html"), ("fr", "auto-encodeurs", "autoencoders.html"),
+         ("en", "GPUs", "hardware.html"), ("fr", "GPU", "hardware.html"),
+         ("en", "automatic differentiation", "autodiff.html"),
+         ("fr", "différentiation automatique", "autodiff.html"), ("fr", "differentiation", "autodiff.html")]
+
+
+def search(browser, server, language: str, query: str) -> tuple[list[str], list[str]]:
+    """The result links and snippets of the search page, once every snippet has arrived."""
+    site_dir(language)
+    visit = Visit(browser, server)
+    try:
+        page = visit.page
+        page.goto(f"{server}/{language}/search.html?q={query}")
+        page.wait_for_function(SEARCH_DONE, timeout=20000)
+        page.wait_for_load_state("networkidle")
+        links = page.eval_on_selector_all("#search-results ul.search li > a",
+                                          "els => els.map(e => e.getAttribute('href'))")
+        snippets = page.eval_on_selector_all("#search-results p.context",
+                                             "els => els.map(e => e.textContent.replace(/\\s+/g, ' '))")
+        assert not visit.errors and not visit.outside, (visit.errors, visit.outside)
+        return [link.split("#")[0].split("?")[0] for link in links], snippets
+    finally:
+        visit.close()
+
+
+@pytest.mark.parametrize("language, query, expected", FIRST)
+def test_search_puts_the_concept_page_first(browser, server, language, query, expected):
+    found, _ = search(browser, server, language, query)
+    assert found and found[0] == expected, found[:8]
+
+
+@pytest.mark.parametrize("language, query", [("fr", "rétropropagation"), ("fr", "retropropagation"),
+                                             ("en", "backpropagation"), ("en", "gradient")])
+def test_search_snippets_show_the_text_not_the_chrome(browser, server, language, query):
+    _, snippets = search(browser, server, language, query)
+    assert snippets
+    chrome = ("Paramètres système", "Clair Sombre", "System settings", "Light Dark")
+    for text in snippets:
+        assert not any(word in text for word in chrome), text
+        assert "\\(" not in text and "\\[" not in text and "$$" not in text, text
+    # The snippet is cut around the query, accents or not, and shows words, not the HTML's indentation.
+    first = snippets[0].lower()
+    assert "propagation" in first or query in first, snippets[0]
+    assert len(first) > 150, snippets[0]
+
+
+def test_language_switch_keeps_the_search_query(browser, server):
+    site_dir("fr")
+    visit = Visit(browser, server)
+    try:
+        visit.page.goto(f"{server}/fr/search.html?q=rétropropagation")
+        visit.page.click("a.labkit-lang-switch")
+        visit.page.wait_for_load_state("load")
+        assert unquote(visit.page.url) == f"{server}/en/search.html?q=rétropropagation"
+        assert visit.page.input_value("#search-input, input[name='q']") == "rétropropagation"
+    finally:
+        visit.close()
+
+
+@pytest.mark.parametrize("language, name", [("fr", "backprop.html"), ("en", "regularization.html"),
+                                            ("fr", "auto_examples/02_graphs/plot_over_smoothing.html")])
+def test_language_switch_keeps_the_section(browser, server, language, name):
+    site_dir(language)
+    other = "en" if language == "fr" else "fr"
+    visit = Visit(browser, server)
+    try:
+        page = visit.page
+        page.goto(f"{server}/{language}/{name}")
+        section = page.eval_on_selector_all("article section[id]", "els => els.map(e => e.id)")[-1]
+        page.goto(f"{server}/{language}/{name}#{section}")
+        page.click("a.labkit-lang-switch")
+        page.wait_for_load_state("load")
+        assert page.url == f"{server}/{other}/{name}#{section}"
+        assert page.evaluate(f"!!document.getElementById({section!r})")
+        assert not visit.errors, visit.errors
     finally:
         visit.close()

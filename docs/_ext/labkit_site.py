@@ -164,6 +164,7 @@ def reset_state(gallery_conf: dict, fname: str, when: str) -> None:
 def setup(app: Any) -> dict:
     app.connect("config-inited", configure_language)
     app.connect("html-page-context", add_switcher)
+    app.add_js_file("labkit-lang-switch.js", loading_method="defer")
     app.connect("source-read", on_source_read)
     app.connect("include-read", on_include_read)
     return {"parallel_read_safe": True, "parallel_write_safe": True}
