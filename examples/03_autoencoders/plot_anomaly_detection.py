@@ -24,6 +24,7 @@ from labkit.autoencoders import (
     DenseAutoencoder, pca_reconstruct, reconstruct, reconstruction_error, train_autoencoder,
 )
 from labkit.data import load_digits_split
+from labkit.i18n import _
 from labkit.plotting import PALETTE, use_style
 
 use_style()
@@ -32,7 +33,8 @@ X_train, X_test, y_train, y_test = load_digits_split(seed=0)
 X_normal = X_train[y_train != 9]
 X_eval = np.concatenate([X_test[y_test != 9], X_train[y_train == 9], X_test[y_test == 9]])
 is_nine = np.concatenate([np.zeros(np.sum(y_test != 9)), np.ones(np.sum(y_train == 9) + np.sum(y_test == 9))])
-print(f"training on {len(X_normal)} digits 0-8; scoring {int((1 - is_nine).sum())} normal digits and {int(is_nine.sum())} nines")
+print(_("training on {n_train} digits 0-8; scoring {n_normal} normal digits and {n_nines} nines").format(
+    n_train=len(X_normal), n_normal=int((1 - is_nine).sum()), n_nines=int(is_nine.sum())))
 
 CODE_SIZE = 8
 model = DenseAutoencoder(64, code_size=CODE_SIZE, hidden=[128], activation="relu", seed=0)
@@ -41,6 +43,7 @@ scores = {
     "autoencoder": reconstruction_error(X_eval, reconstruct(model, X_eval)),
     "PCA": reconstruction_error(X_eval, pca_reconstruct(X_normal, X_eval, CODE_SIZE)),
 }
+SHOWN = {"autoencoder": _("autoencoder"), "PCA": _("PCA")}  # the models' names as the figures and outputs show them
 
 # %%
 # The scores of the two groups
@@ -49,16 +52,16 @@ scores = {
 # The 9s are rebuilt worse than the normal digits (the medians are printed), but the two
 # histograms overlap: some 9s are rebuilt well, and some normal digits badly.
 ae_score = scores["autoencoder"]
-print(f"median reconstruction error: 9s {np.median(ae_score[is_nine == 1]):.4f}, "
-      f"digits 0-8 {np.median(ae_score[is_nine == 0]):.4f}")
+print(_("median reconstruction error: 9s {nines:.4f}, digits 0-8 {normal:.4f}").format(
+    nines=np.median(ae_score[is_nine == 1]), normal=np.median(ae_score[is_nine == 0])))
 assert np.median(ae_score[is_nine == 1]) > np.median(ae_score[is_nine == 0])  # "rebuilt worse", on this run
 fig, ax = plt.subplots()
 bins = np.linspace(0, np.quantile(scores["autoencoder"], 0.99), 40)
-ax.hist(scores["autoencoder"][is_nine == 0], bins=bins, alpha=0.6, color=PALETTE[0], label="digits 0-8 (normal)")
-ax.hist(scores["autoencoder"][is_nine == 1], bins=bins, alpha=0.6, color=PALETTE[1], label="9s (anomalies)")
-ax.set_xlabel("reconstruction error of the autoencoder")
-ax.set_ylabel("number of test images")
-ax.set_title("9s are rebuilt worse than the digits the model learned")
+ax.hist(scores["autoencoder"][is_nine == 0], bins=bins, alpha=0.6, color=PALETTE[0], label=_("digits 0-8 (normal)"))
+ax.hist(scores["autoencoder"][is_nine == 1], bins=bins, alpha=0.6, color=PALETTE[1], label=_("9s (anomalies)"))
+ax.set_xlabel(_("reconstruction error of the autoencoder"))
+ax.set_ylabel(_("number of test images"))
+ax.set_title(_("9s are rebuilt worse than the digits the model learned"))
 ax.legend()
 plt.show()
 
@@ -73,15 +76,16 @@ plt.show()
 fig, ax = plt.subplots()
 aucs = {}
 for (name, score), color in zip(scores.items(), PALETTE):
-    fpr, tpr, _ = roc_curve(is_nine, score)
+    fpr, tpr, _thresholds = roc_curve(is_nine, score)
     aucs[name] = roc_auc_score(is_nine, score)
-    ax.plot(fpr, tpr, color=color, label=f"{name} (AUC = {aucs[name]:.3f})")
-    print(f"{name}: AUC = {aucs[name]:.3f}")
+    # The name is its own message, so that it reads in French wherever it appears.
+    ax.plot(fpr, tpr, color=color, label=SHOWN[name] + " " + _("(AUC = {auc:.3f})").format(auc=aucs[name]))
+    print(SHOWN[name] + _(": AUC = {auc:.3f}").format(auc=aucs[name]))
 # What the text says, checked on this run: well but not perfectly, and better than PCA.
 assert aucs["PCA"] < aucs["autoencoder"] < 1
-ax.plot([0, 1], [0, 1], color=PALETTE[7], linewidth=1, linestyle=":", label="chance")
-ax.set_xlabel("false positive rate (normal digits flagged)")
-ax.set_ylabel("true positive rate (9s caught)")
-ax.set_title("Detecting unseen 9s by reconstruction error")
+ax.plot([0, 1], [0, 1], color=PALETTE[7], linewidth=1, linestyle=":", label=_("chance"))
+ax.set_xlabel(_("false positive rate (normal digits flagged)"))
+ax.set_ylabel(_("true positive rate (9s caught)"))
+ax.set_title(_("Detecting unseen 9s by reconstruction error"))
 ax.legend()
 plt.show()

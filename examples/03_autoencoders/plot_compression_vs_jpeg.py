@@ -29,11 +29,12 @@ from labkit.autoencoders import (
     reconstruction_error, train_autoencoder,
 )
 from labkit.data import load_digits_split
+from labkit.i18n import _
 from labkit.plotting import PALETTE, use_style
 
 use_style()
 torch.set_num_threads(1)  # one thread: results that do not depend on the number of cores
-X_train, X_test, _, _ = load_digits_split(seed=0)
+X_train, X_test, _y_train, _y_test = load_digits_split(seed=0)
 CODE_SIZE = 8
 model = DenseAutoencoder(64, code_size=CODE_SIZE, hidden=[128], activation="relu", seed=0)
 train_autoencoder(model, X_train, epochs=40, batch_size=128, lr=3e-3, seed=0)
@@ -44,7 +45,7 @@ BITS = [2, 3, 4, 5, 6, 8]
 ae_bytes = [CODE_SIZE * b / 8 for b in BITS]
 ae_error = [reconstruction_error(X_test, decode(model, quantise(Z_test, b, low, high))).mean() for b in BITS]
 for b, n, e in zip(BITS, ae_bytes, ae_error):
-    print(f"autoencoder, {b} bits per number: {n:4.1f} bytes per image, error {e:.4f}")
+    print(_("autoencoder, {b} bits per number: {n:4.1f} bytes per image, error {e:.4f}").format(b=b, n=n, e=e))
 
 # %%
 # JPEG at several qualities
@@ -60,8 +61,8 @@ for q in QUALITIES:
     jpeg_file.append(file_bytes.mean())
     jpeg_data.append(data_bytes.mean())
     jpeg_error.append(reconstruction_error(X_test, decoded).mean())
-    print(f"JPEG quality {q:2d}: file {file_bytes.mean():5.1f} bytes, coded data {data_bytes.mean():4.1f} bytes, "
-          f"error {jpeg_error[-1]:.4f}")
+    line = _("JPEG quality {q:2d}: file {file:5.1f} bytes, coded data {data:4.1f} bytes, error {e:.4f}")
+    print(line.format(q=q, file=file_bytes.mean(), data=data_bytes.mean(), e=jpeg_error[-1]))
 
 # %%
 # Bytes against error, at equal error
@@ -80,28 +81,30 @@ jpeg_equal = rate_at_error(jpeg_data, jpeg_error, ae_4bit)
 jpeg_best = rate_at_error(jpeg_data, jpeg_error, min(ae_error))
 plateau = next(n for n, e in zip(ae_bytes, ae_error) if e <= 1.05 * min(ae_error))
 raw_bytes = 64 * np.log2(17) / 8
-print(f"error of the 4-bit code: {ae_4bit:.4f}; JPEG's coded data reaches it with {jpeg_equal:.1f} bytes, "
-      f"the code takes {ae_bytes[BITS.index(4)]:.1f}")
-print(f"the autoencoder's error is within 5% of its best ({min(ae_error):.4f}) from {plateau:.0f} bytes on; "
-      f"JPEG's coded data reaches that best with {jpeg_best:.1f} bytes")
-print(f"raw pixels, lossless: {raw_bytes:.1f} bytes")
+print(_("error of the 4-bit code: {error:.4f}; JPEG's coded data reaches it with {jpeg:.1f} bytes, "
+        "the code takes {code:.1f}").format(error=ae_4bit, jpeg=jpeg_equal, code=ae_bytes[BITS.index(4)]))
+print(_("the autoencoder's error is within 5% of its best ({best:.4f}) from {plateau:.0f} bytes on; "
+        "JPEG's coded data reaches that best with {jpeg:.1f} bytes").format(best=min(ae_error), plateau=plateau,
+                                                                           jpeg=jpeg_best))
+print(_("raw pixels, lossless: {raw:.1f} bytes").format(raw=raw_bytes))
 # What the text says, checked on this run: the code wins with few bytes, JPEG beyond.
 assert jpeg_equal > ae_bytes[BITS.index(4)] and min(jpeg_file) > max(ae_bytes)
 assert min(jpeg_file) > 2 * max(jpeg_data)  # the header dominates a file
 assert plateau < max(ae_bytes) and min(jpeg_error) < 0.1 * min(ae_error)
 
 fig, ax = plt.subplots()
-ax.plot(ae_bytes, ae_error, marker="o", color=PALETTE[0], label="autoencoder code (8 numbers)")
-ax.plot(jpeg_data, jpeg_error, marker="s", color=PALETTE[1], label="JPEG, coded data only")
-ax.plot(jpeg_file, jpeg_error, marker="s", color=PALETTE[1], linestyle=":", label="JPEG, whole file")
+ax.plot(ae_bytes, ae_error, marker="o", color=PALETTE[0], label=_("autoencoder code (8 numbers)"))
+ax.plot(jpeg_data, jpeg_error, marker="s", color=PALETTE[1], label=_("JPEG, coded data only"))
+ax.plot(jpeg_file, jpeg_error, marker="s", color=PALETTE[1], linestyle=":", label=_("JPEG, whole file"))
 ax.plot([ae_bytes[BITS.index(4)], jpeg_equal], [ae_4bit, ae_4bit], color=PALETTE[2], linewidth=2,
-        label="same error: 4-bit code and JPEG")
-ax.axvline(raw_bytes, color=PALETTE[7], linewidth=1, label=f"raw pixels, lossless ({raw_bytes:.0f} bytes)")
+        label=_("same error: 4-bit code and JPEG"))
+ax.axvline(raw_bytes, color=PALETTE[7], linewidth=1,
+           label=_("raw pixels, lossless ({raw:.0f} bytes)").format(raw=raw_bytes))
 ax.set_xscale("log")
 ax.set_yscale("log")
-ax.set_xlabel("bytes per image")
-ax.set_ylabel("test reconstruction error (MSE)")
-ax.set_title("Compressing 8x8 digits")
+ax.set_xlabel(_("bytes per image"))
+ax.set_ylabel(_("test reconstruction error (MSE)"))
+ax.set_title(_("Compressing 8x8 digits"))
 ax.legend(fontsize=9)
 plt.show()
 
@@ -120,6 +123,7 @@ plt.show()
 # small model lacks: a learned model of the code's probabilities for the entropy coder.
 decoder = decoder_bytes(model) + 2 * 4 * CODE_SIZE  # the weights, and low and high for the quantiser
 saved_per_image = jpeg_equal - ae_bytes[BITS.index(4)]
-print(f"decoder: {decoder} bytes, as much as {decoder / ae_bytes[BITS.index(4)]:.0f} codes of 4 bytes")
-print(f"saved per image at equal error: {saved_per_image:.1f} bytes; "
-      f"break-even after {decoder / saved_per_image:.0f} images")
+print(_("decoder: {decoder} bytes, as much as {codes:.0f} codes of 4 bytes").format(
+    decoder=decoder, codes=decoder / ae_bytes[BITS.index(4)]))
+print(_("saved per image at equal error: {saved:.1f} bytes; break-even after {images:.0f} images").format(
+    saved=saved_per_image, images=decoder / saved_per_image))

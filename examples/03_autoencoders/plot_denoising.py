@@ -25,24 +25,25 @@ from labkit.autoencoders import (
     DenoisingAutoencoder, add_noise, gaussian_blur, pca_reconstruct, psnr, reconstruct, train_autoencoder,
 )
 from labkit.data import load_digits_split
+from labkit.i18n import _
 from labkit.plotting import PALETTE, use_style
 
 use_style()
 torch.set_num_threads(1)  # one thread: results that do not depend on the number of cores
-X_train, X_test, _, _ = load_digits_split(seed=0)
+X_train, X_test, _y_train, _y_test = load_digits_split(seed=0)
 model = DenoisingAutoencoder(64, code_size=64, hidden=[128], noise=0.3, seed=0)
 train_autoencoder(model, X_train, epochs=40, batch_size=128, lr=3e-3, seed=0)
 
 shown = X_test[:8]
 noisy = add_noise(shown, 0.3, seed=1)
-rows = {"noisy input": noisy, "output": reconstruct(model, noisy), "clean target": shown}
+rows = {_("noisy input"): noisy, _("output"): reconstruct(model, noisy), _("clean target"): shown}
 fig, axes = plt.subplots(3, len(shown), figsize=(6.4, 2.8))
 for r, (name, images) in enumerate(rows.items()):
     for c, image in enumerate(images):
         axes[r, c].imshow(image.reshape(8, 8), cmap="gray_r", vmin=0, vmax=1)
         axes[r, c].set_axis_off()
     axes[r, 0].text(-0.15, 0.5, name, transform=axes[r, 0].transAxes, ha="right", va="center")
-fig.suptitle("Noise of standard deviation 0.3, removed by the denoiser")
+fig.suptitle(_("Noise of standard deviation 0.3, removed by the denoiser"))
 plt.show()
 
 # %%
@@ -57,11 +58,12 @@ plt.show()
 noisy_train = add_noise(X_train, 0.3, seed=2)
 sigma = max([0.3, 0.4, 0.5, 0.7, 1.0], key=lambda s: psnr(X_train, gaussian_blur(noisy_train, s)))
 k = max([4, 8, 12, 16, 24, 32], key=lambda k: psnr(X_train, pca_reconstruct(X_train, noisy_train, k)))
-print(f"chosen on training digits: blur of {sigma} pixel, PCA with {k} components")
+print(_("chosen on training digits: blur of {sigma} pixel, PCA with {k} components").format(sigma=sigma, k=k))
+AUTOENCODER = _("denoising autoencoder")
 denoisers = {
-    "denoising autoencoder": lambda noisy: reconstruct(model, noisy),
-    f"PCA projection (k = {k})": lambda noisy: pca_reconstruct(X_train, noisy, k),
-    f"Gaussian blur (sigma = {sigma})": lambda noisy: gaussian_blur(noisy, sigma),
+    AUTOENCODER: lambda noisy: reconstruct(model, noisy),
+    _("PCA projection (k = {k})").format(k=k): lambda noisy: pca_reconstruct(X_train, noisy, k),
+    _("Gaussian blur (sigma = {sigma})").format(sigma=sigma): lambda noisy: gaussian_blur(noisy, sigma),
 }
 
 # %%
@@ -81,12 +83,13 @@ for level in LEVELS:
     psnr_in.append(psnr(X_test, noisy))
     for name, denoise in denoisers.items():
         psnr_out[name].append(psnr(X_test, denoise(noisy)))
-    print(f"noise {level:.1f}: noisy input {psnr_in[-1]:5.1f} dB, "
-          + ", ".join(f"{name} {values[-1]:5.1f} dB" for name, values in psnr_out.items()))
-gain = np.array(psnr_out["denoising autoencoder"]) - np.array(psnr_in)
+    print(_("noise {level:.1f}: noisy input {psnr:5.1f} dB, ").format(level=level, psnr=psnr_in[-1])
+          + ", ".join(f"{name} " + _("{psnr:5.1f} dB").format(psnr=values[-1]) for name, values in psnr_out.items()))
+gain = np.array(psnr_out[AUTOENCODER]) - np.array(psnr_in)
 crossing = LEVELS[int(np.argmax(gain > 0))]
-print(f"the autoencoder raises the PSNR from a noise of {crossing} on: "
-      + ", ".join(f"{g:+.1f} dB at {level}" for level, g in zip(LEVELS, gain) if level >= crossing))
+print(_("the autoencoder raises the PSNR from a noise of {crossing} on: ").format(crossing=crossing)
+      + ", ".join(_("{gain:+.1f} dB at {level}").format(gain=g, level=level)
+                  for level, g in zip(LEVELS, gain) if level >= crossing))
 # What the text says, checked on this run: the autoencoder hurts without noise, helps from the
 # crossing on, and there beats PCA, which beats the blur.
 helps = LEVELS.index(crossing)
@@ -94,12 +97,12 @@ ae, pca, blur = (np.array(values[helps:]) for values in psnr_out.values())
 assert gain[0] < 0 and np.all(gain[helps:] > 0) and np.all(ae > pca) and np.all(pca > blur)
 
 fig, ax = plt.subplots()
-ax.plot(LEVELS[1:], psnr_in[1:], marker="o", color=PALETTE[1], label="noisy input")
+ax.plot(LEVELS[1:], psnr_in[1:], marker="o", color=PALETTE[1], label=_("noisy input"))
 for (name, values), color, marker in zip(psnr_out.items(), (PALETTE[0], PALETTE[2], PALETTE[3]), "s^v"):
     ax.plot(LEVELS[1:], values[1:], marker=marker, color=color, label=name)
-ax.axvline(0.3, color=PALETTE[7], linewidth=1, linestyle=":", label="training noise")
-ax.set_xlabel("standard deviation of the test noise")
-ax.set_ylabel("PSNR against the clean digit (dB)")
-ax.set_title("The denoiser pays off when the noise is strong")
+ax.axvline(0.3, color=PALETTE[7], linewidth=1, linestyle=":", label=_("training noise"))
+ax.set_xlabel(_("standard deviation of the test noise"))
+ax.set_ylabel(_("PSNR against the clean digit (dB)"))
+ax.set_title(_("The denoiser pays off when the noise is strong"))
 ax.legend(fontsize=9)
 plt.show()

@@ -32,6 +32,7 @@ from labkit.autoencoders import (
     DenseAutoencoder, VariationalAutoencoder, encode, interpolate, sample, train_autoencoder,
 )
 from labkit.data import load_digits_split
+from labkit.i18n import _
 from labkit.plotting import use_style
 
 use_style()
@@ -42,24 +43,26 @@ plain = DenseAutoencoder(64, code_size=2, hidden=[128], activation="relu", seed=
 train_autoencoder(plain, X_train, epochs=40, batch_size=128, lr=3e-3, seed=0)
 vae = VariationalAutoencoder(64, code_size=2, hidden=[128], seed=0)
 history = train_autoencoder(vae, X_train, epochs=60, batch_size=128, lr=3e-3, seed=0)
-print(f"VAE loss (negative ELBO, nats per image): {history.train_loss[0]:.1f} -> {history.train_loss[-1]:.1f}")
+print(_("VAE loss (negative ELBO, nats per image): {first:.1f} -> {last:.1f}").format(
+    first=history.train_loss[0], last=history.train_loss[-1]))
 pca = PCA(2).fit(X_train)
 
-planes = {"PCA": pca.transform, "plain autoencoder": lambda X: encode(plain, X),
-          "variational autoencoder": lambda X: encode(vae, X)}
+planes = {_("PCA"): pca.transform, _("plain autoencoder"): lambda X: encode(plain, X),
+          _("variational autoencoder"): lambda X: encode(vae, X)}
 knn = {}
 fig, axes = plt.subplots(1, 3, figsize=(10.0, 3.6))
 for ax, (name, to_plane) in zip(axes, planes.items()):
     Z_train, Z = to_plane(X_train), to_plane(X_test)
     knn[name] = KNeighborsClassifier(5).fit(Z_train, y_train).score(Z, y_test)
-    print(f"{name}: 5-nearest-neighbour accuracy in the plane {knn[name]:.3f}")
+    print(name + _(": 5-nearest-neighbour accuracy in the plane {accuracy:.3f}").format(accuracy=knn[name]))
     points = ax.scatter(Z[:, 0], Z[:, 1], c=y_test, cmap="tab10", s=8, vmin=-0.5, vmax=9.5)
     ax.set_title(name)
-    ax.set_xlabel("code 1")
-    ax.set_ylabel("code 2")
-fig.colorbar(points, ax=axes, ticks=range(10), label="digit")
+    ax.set_xlabel(_("code 1"))
+    ax.set_ylabel(_("code 2"))
+fig.colorbar(points, ax=axes, ticks=range(10), label=_("digit"))
 plt.show()
-assert knn["PCA"] < min(knn["plain autoencoder"], knn["variational autoencoder"])  # what the text says
+knn_pca, knn_plain, knn_vae = knn.values()
+assert knn_pca < min(knn_plain, knn_vae)  # what the text says
 
 # %%
 # Sampling new digits
@@ -82,7 +85,7 @@ for r, images in enumerate(samples.values()):
     for ax, image in zip(axes[2 * r : 2 * r + 2].ravel(), images):
         ax.imshow(image.reshape(8, 8), cmap="gray_r", vmin=0, vmax=1)
         ax.set_axis_off()
-fig.suptitle("Generated: by the VAE (top), by a Gaussian in the PCA plane (bottom)")
+fig.suptitle(_("Generated: by the VAE (top), by a Gaussian in the PCA plane (bottom)"))
 plt.show()
 
 # %%
@@ -97,5 +100,5 @@ fig, axes = plt.subplots(1, 8, figsize=(6.4, 1.2))
 for ax, image in zip(axes, path):
     ax.imshow(image.reshape(8, 8), cmap="gray_r", vmin=0, vmax=1)
     ax.set_axis_off()
-fig.suptitle("From a 0 to a 1 through the VAE's latent space")
+fig.suptitle(_("From a 0 to a 1 through the VAE's latent space"))
 plt.show()

@@ -24,6 +24,7 @@ from labkit.autoencoders import (
     DenseAutoencoder, pca_reconstruct, reconstruct, reconstruction_error, train_autoencoder,
 )
 from labkit.data import load_digits_split
+from labkit.i18n import _
 from labkit.plotting import PALETTE, use_style
 
 use_style()
@@ -47,9 +48,9 @@ for row, k in enumerate([None, *CODE_SIZES]):
         ax = axes[row, col]
         ax.imshow(image.reshape(8, 8), cmap="gray_r", vmin=0, vmax=1)
         ax.set_axis_off()
-    label = "input" if k is None else f"k = {k}"
+    label = _("input") if k is None else _("k = {k}").format(k=k)
     axes[row, 0].text(-0.15, 0.5, label, transform=axes[row, 0].transAxes, ha="right", va="center")
-fig.suptitle("Test digits rebuilt from a code of k numbers")
+fig.suptitle(_("Test digits rebuilt from a code of k numbers"))
 plt.show()
 
 # %%
@@ -64,6 +65,8 @@ plt.show()
 # of its linear model at once, while the non-linear model is only as good as a short stochastic
 # training makes it.
 errors = {"linear autoencoder": [], "non-linear autoencoder": [], "PCA": []}
+SHOWN = {"linear autoencoder": _("linear autoencoder"), "non-linear autoencoder": _("non-linear autoencoder"),
+         "PCA": _("PCA")}  # the models' names as the legend shows them
 for k in CODE_SIZES:
     errors["PCA"].append(reconstruction_error(X_test, pca_reconstruct(X_train, X_test, k)).mean())
     errors["linear autoencoder"].append(reconstruction_error(X_test, reconstruct(linear[k], X_test)).mean())
@@ -74,19 +77,19 @@ styles = {"linear autoencoder": dict(color=PALETTE[0], marker="o", linewidth=5, 
           "non-linear autoencoder": dict(color=PALETTE[2], marker="^"),
           "PCA": dict(color=PALETTE[7], marker="x", linestyle="--", linewidth=1.5)}  # on top: the curves coincide
 for name, values in errors.items():
-    ax.plot(CODE_SIZES, values, label=name, **styles[name])
+    ax.plot(CODE_SIZES, values, label=SHOWN[name], **styles[name])
 ax.set_xscale("log", base=2)
 ax.set_xticks(CODE_SIZES, [str(k) for k in CODE_SIZES])
 ax.set_yscale("log")
-ax.set_xlabel("code size k (numbers per image)")
-ax.set_ylabel("test reconstruction error (MSE)")
-ax.set_title("Rate–distortion: error against code size")
+ax.set_xlabel(_("code size k (numbers per image)"))
+ax.set_ylabel(_("test reconstruction error (MSE)"))
+ax.set_title(_("Rate–distortion: error against code size"))
 ax.legend()
 plt.show()
 
 for i, k in enumerate(CODE_SIZES):
-    print(f"k = {k:2d}: PCA {errors['PCA'][i]:.4f}, linear AE {errors['linear autoencoder'][i]:.4f}, "
-          f"non-linear AE {errors['non-linear autoencoder'][i]:.4f}")
+    print(_("k = {k:2d}: PCA {pca:.4f}, linear AE {linear:.4f}, non-linear AE {nonlinear:.4f}").format(
+        k=k, pca=errors["PCA"][i], linear=errors["linear autoencoder"][i], nonlinear=errors["non-linear autoencoder"][i]))
 # What the text says, checked on this run: the linear autoencoder on PCA's curve, the non-linear
 # one below it except at the largest code size.
 pca, lin, nonlin = (np.array(errors[name]) for name in ("PCA", "linear autoencoder", "non-linear autoencoder"))
@@ -107,10 +110,11 @@ from labkit.autoencoders import ConvAutoencoder
 conv = ConvAutoencoder(code_size=8, seed=0)
 train_autoencoder(conv, X_train, epochs=40, batch_size=128, lr=3e-3, seed=0)
 n_weights, error = {}, {}
-for name, model in (("convolutional", conv), ("dense", nonlinear[8])):
+for name, shown, model in (("convolutional", _("convolutional autoencoder"), conv),
+                           ("dense", _("dense autoencoder"), nonlinear[8])):
     n_weights[name] = sum(p.numel() for p in model.parameters())
     error[name] = reconstruction_error(X_test, reconstruct(model, X_test)).mean()
-    print(f"{name} autoencoder, k = 8: {n_weights[name]} weights, test error {error[name]:.4f}")
-print(f"PCA, k = 8: test error {errors['PCA'][CODE_SIZES.index(8)]:.4f}")
+    print(shown + _(", k = 8: {n} weights, test error {error:.4f}").format(n=n_weights[name], error=error[name]))
+print(_("PCA, k = 8: test error {error:.4f}").format(error=errors["PCA"][CODE_SIZES.index(8)]))
 assert error["dense"] < error["convolutional"] < errors["PCA"][CODE_SIZES.index(8)]  # what the text says
 assert n_weights["convolutional"] < n_weights["dense"] / 2

@@ -19,6 +19,7 @@ and the L2 ball (a disc) through the penalised solutions.
 import matplotlib.pyplot as plt
 import numpy as np
 
+from labkit.i18n import _
 from labkit.plotting import PALETTE, use_style
 from labkit.regularization import lasso_path, ridge_path
 
@@ -30,9 +31,9 @@ y = X @ np.array([1.5, 0.5]) + 0.3 * rng.normal(size=200)
 w_free = ridge_path(X, y, [0.0])[0]
 w_l1 = lasso_path(X, y, [0.6])[0]
 w_l2 = ridge_path(X, y, [0.5])[0]
-print(f"no penalty: w = {np.round(w_free, 3)}")
-print(f"L1, lam = 0.6: w = {np.round(w_l1, 3)}   (a weight is exactly {w_l1[1]})")
-print(f"L2, lam = 0.5: w = {np.round(w_l2, 3)}   (both weights shrink, neither is 0)")
+print(_("no penalty: w = {w}").format(w=np.round(w_free, 3)))
+print(_("L1, lam = 0.6: w = {w}   (a weight is exactly {zero})").format(w=np.round(w_l1, 3), zero=w_l1[1]))
+print(_("L2, lam = 0.5: w = {w}   (both weights shrink, neither is 0)").format(w=np.round(w_l2, 3)))
 assert np.all(w_free != 0) and w_l1[1] == 0 != w_l1[0] and np.all(w_l2 != 0)
 assert np.linalg.norm(w_l2) < np.linalg.norm(w_free)
 
@@ -51,17 +52,17 @@ loss = (((X @ W.T - y[:, None]) ** 2).mean(axis=0) / 2).reshape(g1.shape)
 fig, axes = plt.subplots(1, 2, figsize=(9, 4.4), sharey=True)
 theta = np.linspace(0, 2 * np.pi, 400)
 regions = {
-    "L1: the diamond": (w_l1, np.abs(w_l1).sum() * np.array([np.cos(theta), np.sin(theta)])
+    _("L1: the diamond"): (w_l1, np.abs(w_l1).sum() * np.array([np.cos(theta), np.sin(theta)])
                         / (np.abs(np.cos(theta)) + np.abs(np.sin(theta)))),
-    "L2: the disc": (w_l2, np.linalg.norm(w_l2) * np.array([np.cos(theta), np.sin(theta)])),
+    _("L2: the disc"): (w_l2, np.linalg.norm(w_l2) * np.array([np.cos(theta), np.sin(theta)])),
 }
 for ax, (title, (w, boundary)) in zip(axes, regions.items()):
     level = ((X @ w - y) ** 2).mean() / 2  # the contour through the penalised solution
     ax.contour(g1, g2, loss, levels=np.quantile(loss, [0.01, 0.03, 0.08, 0.2, 0.4]), colors="0.7", linewidths=1)
     ax.contour(g1, g2, loss, levels=[level], colors=PALETTE[1], linewidths=1.5)
     ax.fill(*boundary, color=PALETTE[0], alpha=0.25)
-    ax.plot(*w_free, "k*", markersize=12, label="no penalty")
-    ax.plot(*w, "o", color=PALETTE[1], markersize=8, label="penalised solution")
+    ax.plot(*w_free, "k*", markersize=12, label=_("no penalty"))
+    ax.plot(*w, "o", color=PALETTE[1], markersize=8, label=_("penalised solution"))
     ax.axhline(0, color="k", linewidth=0.8)
     ax.axvline(0, color="k", linewidth=0.8)
     ax.set_aspect("equal")

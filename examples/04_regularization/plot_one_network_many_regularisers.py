@@ -27,6 +27,7 @@ import numpy as np
 import torch
 
 from labkit.data import load_digits_split
+from labkit.i18n import _
 from labkit.plotting import PALETTE, use_style
 from labkit.regularization import accuracy, make_mlp, train_classifier
 
@@ -49,6 +50,12 @@ FIXED = {  # name: (options of make_mlp, options of train_classifier)
     "batch normalisation": (dict(batch_norm=True), {}),
     "label smoothing": ({}, dict(label_smoothing=0.1)),
 }
+SHOWN = {  # each regulariser's name as the figures and outputs show it
+    "L2 penalty": _("L2 penalty"), "L1 penalty": _("L1 penalty"), "weight decay (AdamW)": _("weight decay (AdamW)"),
+    "none": _("none"), "dropout": _("dropout"), "early stopping": _("early stopping"),
+    "augmentation": _("augmentation"), "batch normalisation": _("batch normalisation"),
+    "label smoothing": _("label smoothing"),
+}
 
 
 def train(net_options: dict, train_options: dict) -> list:
@@ -64,7 +71,7 @@ def train(net_options: dict, train_options: dict) -> list:
 
 def val_acc(runs: list) -> float:
     """Mean validation accuracy over the seeds, at the weights the run ends with."""
-    return float(np.mean([h.metrics["val_acc"][h.best_epoch if h.stopped_early else -1] for h, _ in runs]))
+    return float(np.mean([h.metrics["val_acc"][h.best_epoch if h.stopped_early else -1] for h, _acc in runs]))
 
 
 results = {name: train(*options) for name, options in FIXED.items()}
@@ -82,25 +89,27 @@ sweeps = {name: {lam: train({}, {option: lam}) for lam in lams} for name, (optio
 # are classified correctly. The loss and the accuracy do not reach their best at the same epoch.
 none = results["none"][0][0]
 perfect = int(np.argmax(np.array(none.metrics["train_acc"]) == 1.0))
-print(f"no regulariser (seed 0): training accuracy 1.00 from epoch {perfect}; validation loss "
-      f"{min(none.metrics['val_loss']):.3f} at its minimum (epoch {none.best_epoch}), "
-      f"{none.metrics['val_loss'][-1]:.3f} at the end")
-at_min = np.array([h.metrics["val_acc"][h.best_epoch] for h, _ in results["none"]])
-at_end = np.array([h.metrics["val_acc"][-1] for h, _ in results["none"]])
-print(f"validation accuracy at the loss minimum {np.round(at_min, 3)}, at the end {np.round(at_end, 3)}")
+print(_("no regulariser (seed 0): training accuracy 1.00 from epoch {perfect}; validation loss "
+        "{minimum:.3f} at its minimum (epoch {best}), {end:.3f} at the end").format(
+    perfect=perfect, minimum=min(none.metrics["val_loss"]), best=none.best_epoch, end=none.metrics["val_loss"][-1]))
+at_min = np.array([h.metrics["val_acc"][h.best_epoch] for h, _acc in results["none"]])
+at_end = np.array([h.metrics["val_acc"][-1] for h, _acc in results["none"]])
+print(_("validation accuracy at the loss minimum {at_min}, at the end {at_end}").format(
+    at_min=np.round(at_min, 3), at_end=np.round(at_end, 3)))
 assert none.metrics["train_acc"][-1] == 1.0 and perfect < 20
 assert none.metrics["val_loss"][-1] > 1.2 * min(none.metrics["val_loss"])
 assert np.all(at_end > at_min)
 
 fig, ax = plt.subplots(figsize=(7, 4.5))
-curves = {name: runs[0][0] for name, runs in results.items()}
-curves |= {f"{name}, {lam:g}": sweeps[name][lam][0][0] for name, (_, lams) in GRIDS.items() for lam in lams[1:2]}
+curves = {SHOWN[name]: runs[0][0] for name, runs in results.items()}
+curves |= {SHOWN[name] + _(", {coefficient:g}").format(coefficient=lam): sweeps[name][lam][0][0]
+           for name, (_option, lams) in GRIDS.items() for lam in lams[1:2]}
 for (name, history), style in zip(curves.items(), ["-"] * 5 + ["--"] * 4):
     ax.plot(history.metrics["val_loss"], style, label=name)
-ax.set_xlabel("epoch")
-ax.set_ylabel("validation loss (cross-entropy)")
+ax.set_xlabel(_("epoch"))
+ax.set_ylabel(_("validation loss (cross-entropy)"))
 ax.set_ylim(bottom=0)
-ax.set_title("Validation loss of each regulariser (seed 0)")
+ax.set_title(_("Validation loss of each regulariser (seed 0)"))
 fig.legend(loc="outside right center")
 plt.show()
 
@@ -112,32 +121,32 @@ plt.show()
 # seeds (printed below, with the accuracy of no regulariser for comparison). Too large a
 # coefficient costs accuracy: for each penalty, the largest coefficient tried is the worst. The
 # test set plays no part in this choice.
-print(f"{'penalty':22s} {'coefficient':>11s} {'val. accuracy':>16s}")
-print(f"{'none':22s} {'':>11s} {val_acc(results['none']):9.3f}")
+print(_("penalty                coefficient    val. accuracy"))
+print(f"{SHOWN['none']:22s} {'':>11s} {val_acc(results['none']):9.3f}")
 chosen = {}
 for name, sweep in sweeps.items():
     for lam, runs in sweep.items():
-        print(f"{name:22s} {lam:11.0e} {val_acc(runs):9.3f}")
+        print(f"{SHOWN[name]:22s} {lam:11.0e} {val_acc(runs):9.3f}")
     chosen[name] = max(sweep, key=lambda lam: val_acc(sweep[lam]))  # ties: the smallest coefficient
     results[name] = sweep[chosen[name]]
-    print(f"{'':22s} chosen: {chosen[name]:.0e}")
-for name, (_, lams) in GRIDS.items():
+    print(f"{'':22s} " + _("chosen: {coefficient:.0e}").format(coefficient=chosen[name]))
+for name, (_option, lams) in GRIDS.items():
     assert val_acc(sweeps[name][lams[-1]]) < min(val_acc(sweeps[name][lam]) for lam in lams[:-1]), name
 
 fig, axes = plt.subplots(1, 3, figsize=(9, 3.4), sharey=True)
 for ax, (name, sweep) in zip(axes, sweeps.items()):
     lams = list(sweep)
-    accs = np.array([[h.metrics["val_acc"][-1] for h, _ in sweep[lam]] for lam in lams])
+    accs = np.array([[h.metrics["val_acc"][-1] for h, _acc in sweep[lam]] for lam in lams])
     ax.errorbar(lams, accs.mean(axis=1), yerr=accs.std(axis=1), marker="o", capsize=3)
-    ax.axhline(val_acc(results["none"]), color="k", linestyle=":", linewidth=1, label="no regulariser")
-    ax.plot(chosen[name], val_acc(sweep[chosen[name]]), "o", color=PALETTE[1], markersize=10, label="chosen")
+    ax.axhline(val_acc(results["none"]), color="k", linestyle=":", linewidth=1, label=_("no regulariser"))
+    ax.plot(chosen[name], val_acc(sweep[chosen[name]]), "o", color=PALETTE[1], markersize=10, label=_("chosen"))
     ax.set_xscale("log")
-    ax.set_xlabel("coefficient")
-    ax.set_title(name)
+    ax.set_xlabel(_("coefficient"))
+    ax.set_title(SHOWN[name])
 axes[0].set_ylim(0, 1)
-axes[0].set_ylabel("validation accuracy (mean ± std, 3 seeds)")
+axes[0].set_ylabel(_("validation accuracy (mean ± std, 3 seeds)"))
 axes[0].legend(loc="lower left")
-fig.suptitle("Each penalty's coefficient, chosen on the validation set")
+fig.suptitle(_("Each penalty's coefficient, chosen on the validation set"))
 plt.show()
 
 # %%
@@ -162,23 +171,24 @@ plt.show()
 # seeds: it stops at the minimum of the validation loss, while the validation accuracy was still
 # rising.
 names = list(FIXED)[:1] + list(GRIDS) + list(FIXED)[1:]
-test_acc = {name: np.array([a for _, a in results[name]]) for name in names}
+test_acc = {name: np.array([a for _history, a in results[name]]) for name in names}
 gain = {name: 100 * (test_acc[name] - test_acc["none"]) for name in names}  # points, paired by seed
-print(f"{'regulariser':22s} {'test accuracy':>14s} {'gain (points)':>14s} {'val. loss':>9s} {'epochs':>6s}")
+print(_("regulariser             test accuracy  gain (points) val. loss epochs"))
 for name in names:
-    val_loss = np.mean([h.metrics["val_loss"][h.best_epoch if h.stopped_early else -1] for h, _ in results[name]])
-    print(f"{name:22s} {test_acc[name].mean():7.3f} ± {test_acc[name].std():.3f} {gain[name].mean():+6.1f} ± "
-          f"{gain[name].std():3.1f} {val_loss:9.3f} {np.mean([h.epochs for h, _ in results[name]]):6.0f}")
+    val_loss = np.mean([h.metrics["val_loss"][h.best_epoch if h.stopped_early else -1] for h, _acc in results[name]])
+    print(f"{SHOWN[name]:22s} {test_acc[name].mean():7.3f} ± {test_acc[name].std():.3f} {gain[name].mean():+6.1f} ± "
+          f"{gain[name].std():3.1f} {val_loss:9.3f} {np.mean([h.epochs for h, _acc in results[name]]):6.0f}")
 best = max(names[1:], key=lambda name: gain[name].mean())
 clear = [name for name in names[1:] if gain[name].mean() > 2 * gain[name].std()]
-print(f"largest mean gain: {best}, {gain[best].mean():+.1f} points (spread between seeds {gain[best].std():.1f})")
+print(_("largest mean gain:"), SHOWN[best] + _(", {gain:+.1f} points (spread between seeds {spread:.1f})").format(
+    gain=gain[best].mean(), spread=gain[best].std()))
 within = [name for name in names[1:] if abs(gain[name].mean()) <= 2 * gain[name].std()]
-print("gains larger than twice their spread:", ", ".join(clear) or "none")
-print("changes within twice their spread:", ", ".join(within) or "none")
+print(_("gains larger than twice their spread:"), ", ".join(SHOWN[name] for name in clear) or _("none"))
+print(_("changes within twice their spread:"), ", ".join(SHOWN[name] for name in within) or _("none"))
 largest_penalty_gain = max(abs(gain[name].mean()) for name in GRIDS)
-print(f"largest change from a tuned penalty: {largest_penalty_gain:.1f} points")
+print(_("largest change from a tuned penalty: {points:.1f} points").format(points=largest_penalty_gain))
 assert largest_penalty_gain < 3, "the text says no tuned penalty changes the accuracy by more than a few points"
-final_val_loss = {name: np.mean([h.metrics["val_loss"][-1] for h, _ in results[name]]) for name in ["none", *GRIDS]}
+final_val_loss = {name: np.mean([h.metrics["val_loss"][-1] for h, _acc in results[name]]) for name in ["none", *GRIDS]}
 assert all(final_val_loss[name] < final_val_loss["none"] for name in GRIDS), final_val_loss
 assert gain["early stopping"].mean() < -2 * gain["early stopping"].std()
 assert len(within) > len(names[1:]) / 2 and "batch normalisation" in within, within
@@ -192,12 +202,12 @@ for i, name in enumerate(names):
     ax0.plot(test_acc[name], [i] * len(SEEDS), "k.", markersize=5)
     ax1.plot(gain[name], [i] * len(SEEDS), "k.", markersize=5)
 ax0.set_xlim(0, 1)
-ax0.set_yticks(rows, names)
+ax0.set_yticks(rows, [SHOWN[name] for name in names])
 ax0.invert_yaxis()
-ax0.set_xlabel("test accuracy (bar: mean; dots: seeds)")
+ax0.set_xlabel(_("test accuracy (bar: mean; dots: seeds)"))
 limit = 1.2 * max(np.abs(g).max() for g in gain.values())
 ax1.set_xlim(-limit, limit)
 ax1.axvline(0, color="k", linewidth=1)
-ax1.set_xlabel("gain over no regulariser, same seed\n(points; bar: mean ± std; dots: seeds)")
-fig.suptitle("Test accuracy of the same network, one regulariser at a time (3 seeds)")
+ax1.set_xlabel(_("gain over no regulariser, same seed\n(points; bar: mean ± std; dots: seeds)"))
+fig.suptitle(_("Test accuracy of the same network, one regulariser at a time (3 seeds)"))
 plt.show()

@@ -21,6 +21,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 from sklearn.datasets import load_diabetes
 
+from labkit.i18n import _
 from labkit.plotting import use_style
 from labkit.regularization import lasso_path, ridge_path
 
@@ -35,13 +36,13 @@ w_l1 = lasso_path(X, y, lams_l1)
 w_l2 = ridge_path(X, y, lams_l2)
 
 fig, axes = plt.subplots(1, 2, figsize=(9, 4), sharey=True)
-for ax, path, lams, title in ((axes[0], w_l1, lams_l1, "L1 (lasso)"), (axes[1], w_l2, lams_l2, "L2 (ridge)")):
+for ax, path, lams, title in ((axes[0], w_l1, lams_l1, _("L1 (lasso)")), (axes[1], w_l2, lams_l2, _("L2 (ridge)"))):
     ax.plot(lams, path)
     ax.set_xscale("log")
-    ax.set_xlabel("penalty coefficient lam")
+    ax.set_xlabel(_("penalty coefficient λ"))
     ax.set_title(title)
-axes[0].set_ylabel("weight")
-fig.suptitle("Weights of the 10 inputs as the penalty grows (to the right)")
+axes[0].set_ylabel(_("weight"))
+fig.suptitle(_("Weights of the 10 inputs as the penalty grows (to the right)"))
 plt.show()
 
 # %%
@@ -53,16 +54,16 @@ plt.show()
 nonzero_l1 = (w_l1 != 0).sum(axis=1)
 nonzero_l2 = (w_l2 != 0).sum(axis=1)
 for i in (0, 10, 20, 39):
-    print(f"L1 with lam = {lams_l1[i]:.0e}: {nonzero_l1[i]:2d} non-zero weights; "
-          f"L2 with lam = {lams_l2[i]:.0e}: {nonzero_l2[i]:2d}")
+    print(_("L1 with lam = {lam_l1:.0e}: {n_l1:2d} non-zero weights; L2 with lam = {lam_l2:.0e}: {n_l2:2d}").format(
+        lam_l1=lams_l1[i], n_l1=nonzero_l1[i], lam_l2=lams_l2[i], n_l2=nonzero_l2[i]))
 assert np.all(nonzero_l2 == X.shape[1]) and nonzero_l1[0] == 0 and nonzero_l1[-1] == X.shape[1]
 
 fig, ax = plt.subplots()
 ax.step(lams_l1, nonzero_l1, where="mid", label="L1")
 ax.step(lams_l2, nonzero_l2, where="mid", linestyle="--", label="L2")
 ax.set_xscale("log")
-ax.set_xlabel("penalty coefficient lam")
-ax.set_ylabel("number of non-zero weights")
-ax.set_title("L1 sets weights to exactly 0, L2 never does")
+ax.set_xlabel(_("penalty coefficient λ"))
+ax.set_ylabel(_("number of non-zero weights"))
+ax.set_title(_("L1 sets weights to exactly 0, L2 never does"))
 ax.legend()
 plt.show()

@@ -17,6 +17,7 @@ import numpy as np
 import torch
 
 from labkit.data import load_digits_split
+from labkit.i18n import _
 from labkit.plotting import use_style
 from labkit.regularization import accuracy, make_mlp, penalized_weights, train_classifier
 
@@ -26,10 +27,10 @@ X, X_test, y, y_test = load_digits_split(seed=0)
 X_train, y_train, X_val, y_val = X[:200], y[:200], X[200:500], y[200:500]
 
 PENALTIES = {
-    "no penalty": {},
-    "L2, lam = 3e-2": dict(l2=3e-2),
-    "L1 in the loss, lam = 2e-3": dict(l1=2e-3),
-    "L1 as a proximal step, lam = 2e-3": dict(l1=2e-3, l1_proximal=True),
+    _("no penalty"): {},
+    _("L2, lam = 3e-2"): dict(l2=3e-2),
+    _("L1 in the loss, lam = 2e-3"): dict(l1=2e-3),
+    _("L1 as a proximal step, lam = 2e-3"): dict(l1=2e-3, l1_proximal=True),
 }
 weights = {}
 for name, options in PENALTIES.items():
@@ -37,8 +38,9 @@ for name, options in PENALTIES.items():
     train_classifier(net, X_train, y_train, X_val, y_val, epochs=100, optimizer="sgd", lr=0.1, seed=0,
                      **options)
     weights[name] = penalized_weights(net)
-    print(f"{name:34s} test accuracy {accuracy(net, X_test, y_test):.3f}, "
-          f"weights exactly 0: {np.mean(weights[name] == 0):6.1%}, |w| < 1e-3: {np.mean(np.abs(weights[name]) < 1e-3):6.1%}")
+    line = _("test accuracy {accuracy:.3f}, weights exactly 0: {zero:6.1%}, |w| < 1e-3: {small:6.1%}")
+    print(f"{name:34s} " + line.format(accuracy=accuracy(net, X_test, y_test), zero=np.mean(weights[name] == 0),
+                                       small=np.mean(np.abs(weights[name]) < 1e-3)))
 
 # %%
 # L2 shrinks, L1 concentrates at zero
@@ -59,9 +61,9 @@ for ax, (name, w) in zip(axes.ravel(), weights.items()):
     ax.set_yscale("log")
     ax.set_title(name)
 for ax in axes[1]:
-    ax.set_xlabel("weight")
+    ax.set_xlabel(_("weight"))
 for ax in axes[:, 0]:
-    ax.set_ylabel("number of weights")
+    ax.set_ylabel(_("number of weights"))
 plt.show()
 
 # %%
@@ -74,19 +76,19 @@ plt.show()
 # weights) and is never exactly 0. The proximal step stops at 0: more than half of the weights are
 # exactly 0 (the printed share), and could be removed from the network.
 small = np.abs(w_sub[np.abs(w_sub) < 1e-3])
-print(f"L1 in the loss: median |w| of the weights below 1e-3: {np.median(small):.1e} (lr * lam = {0.1 * 2e-3:.0e}); "
-      f"exactly 0: {np.mean(w_sub == 0):.1%}")
-print(f"L1 as a proximal step: exactly 0: {np.mean(w_prox == 0):.1%}")
+print(_("L1 in the loss: median |w| of the weights below 1e-3: {median:.1e} (lr * lam = {step:.0e}); "
+        "exactly 0: {zero:.1%}").format(median=np.median(small), step=0.1 * 2e-3, zero=np.mean(w_sub == 0)))
+print(_("L1 as a proximal step: exactly 0: {zero:.1%}").format(zero=np.mean(w_prox == 0)))
 assert np.all(w_sub != 0) and 0.2 < np.median(small) / (0.1 * 2e-3) < 5 and np.mean(w_prox == 0) > 0.5
 fig, ax = plt.subplots()
 log_bins = np.linspace(-9, 0, 73)
 for name in list(PENALTIES)[2:]:
     w = np.abs(weights[name])
     ax.hist(np.log10(w[w > 0]), bins=log_bins, histtype="step", linewidth=2,
-            label=f"{name} ({np.mean(w == 0):.0%} exactly 0, not shown)")
+            label=name + " " + _("({share:.0%} exactly 0, not shown)").format(share=np.mean(w == 0)))
 ax.axvline(np.log10(0.1 * 2e-3), color="k", linestyle=":", linewidth=1)
-ax.set_xlabel("log10 |weight| (dotted: lr * lam)")
-ax.set_ylabel("number of weights")
-ax.set_title("The subgradient hovers near 0, the proximal step lands on it")
+ax.set_xlabel(_("log10 |weight| (dotted: lr * lam)"))
+ax.set_ylabel(_("number of weights"))
+ax.set_title(_("The subgradient hovers near 0, the proximal step lands on it"))
 ax.legend(loc="center left", fontsize=8)
 plt.show()
