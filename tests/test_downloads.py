@@ -79,11 +79,16 @@ def test_french_script_has_the_english_code_and_the_catalog_text(example):
 
 
 def test_french_script_runs(example, tmp_path):
+    """A French reader runs the French download and reads French (LABKIT_LANG, as the how-to says)."""
+    from test_output_language import english_pieces
+
     script = downloads(example)["py"]
-    env = {**os.environ, "MPLBACKEND": "Agg", "PYTHONPATH": str(ROOT)}
+    env = {**os.environ, "MPLBACKEND": "Agg", "PYTHONPATH": str(ROOT), "LABKIT_LANG": "fr"}
     result = subprocess.run([sys.executable, str(script)], cwd=tmp_path, env=env, capture_output=True, text=True,
                             timeout=300)
     assert result.returncode == 0, result.stderr[-2000:]
+    left = english_pieces().findall(result.stdout)
+    assert not left, f"English in the French run's output: {left[:5]}"
 
 
 def test_french_notebook_is_valid_with_french_markdown_and_english_code(example):
