@@ -27,6 +27,9 @@ SAME_IN_BOTH = {
     "Lasso", "Zachary", "karate", "Okabe", "Ito", "PSNR", "SSIM", "ELBO", "KL", "BCE", "RMSE", "Jacobian",
     "jacobian", "jvp", "vjp", "grad", "MNIST", "BatchNorm", "Linear", "Sequential", "in_features",
     "out_features", "bias", "True", "False", "None", "tensor", "Data", "edge_index", "num_nodes",
+    "CSR", "GraphConv", "GCNConv",  # library class names and a storage format
+    # French words spelt as in English, checked against the French text of the examples:
+    "code", "augmentation", "coefficient",
 }
 WORD = re.compile(r"[A-Za-zÀ-ÿ]{3,}")
 

@@ -32,8 +32,8 @@ w_free = ridge_path(X, y, [0.0])[0]
 w_l1 = lasso_path(X, y, [0.6])[0]
 w_l2 = ridge_path(X, y, [0.5])[0]
 print(_("no penalty: w = {w}").format(w=np.round(w_free, 3)))
-print(_("L1, lam = 0.6: w = {w}   (a weight is exactly {zero})").format(w=np.round(w_l1, 3), zero=w_l1[1]))
-print(_("L2, lam = 0.5: w = {w}   (both weights shrink, neither is 0)").format(w=np.round(w_l2, 3)))
+print(_("L1, λ = 0.6: w = {w}   (a weight is exactly {zero})").format(w=np.round(w_l1, 3), zero=w_l1[1]))
+print(_("L2, λ = 0.5: w = {w}   (both weights shrink, neither is 0)").format(w=np.round(w_l2, 3)))
 assert np.all(w_free != 0) and w_l1[1] == 0 != w_l1[0] and np.all(w_l2 != 0)
 assert np.linalg.norm(w_l2) < np.linalg.norm(w_free)
 

@@ -54,7 +54,7 @@ plt.show()
 nonzero_l1 = (w_l1 != 0).sum(axis=1)
 nonzero_l2 = (w_l2 != 0).sum(axis=1)
 for i in (0, 10, 20, 39):
-    print(_("L1 with lam = {lam_l1:.0e}: {n_l1:2d} non-zero weights; L2 with lam = {lam_l2:.0e}: {n_l2:2d}").format(
+    print(_("L1 with λ = {lam_l1:.0e}: {n_l1:2d} non-zero weights; L2 with λ = {lam_l2:.0e}: {n_l2:2d}").format(
         lam_l1=lams_l1[i], n_l1=nonzero_l1[i], lam_l2=lams_l2[i], n_l2=nonzero_l2[i]))
 assert np.all(nonzero_l2 == X.shape[1]) and nonzero_l1[0] == 0 and nonzero_l1[-1] == X.shape[1]
 

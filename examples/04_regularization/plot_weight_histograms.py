@@ -28,9 +28,9 @@ X_train, y_train, X_val, y_val = X[:200], y[:200], X[200:500], y[200:500]
 
 PENALTIES = {
     _("no penalty"): {},
-    _("L2, lam = 3e-2"): dict(l2=3e-2),
-    _("L1 in the loss, lam = 2e-3"): dict(l1=2e-3),
-    _("L1 as a proximal step, lam = 2e-3"): dict(l1=2e-3, l1_proximal=True),
+    _("L2, λ = 3e-2"): dict(l2=3e-2),
+    _("L1 in the loss, λ = 2e-3"): dict(l1=2e-3),
+    _("L1 as a proximal step, λ = 2e-3"): dict(l1=2e-3, l1_proximal=True),
 }
 weights = {}
 for name, options in PENALTIES.items():
@@ -76,7 +76,7 @@ plt.show()
 # weights) and is never exactly 0. The proximal step stops at 0: more than half of the weights are
 # exactly 0 (the printed share), and could be removed from the network.
 small = np.abs(w_sub[np.abs(w_sub) < 1e-3])
-print(_("L1 in the loss: median |w| of the weights below 1e-3: {median:.1e} (lr * lam = {step:.0e}); "
+print(_("L1 in the loss: median |w| of the weights below 1e-3: {median:.1e} (lr * λ = {step:.0e}); "
         "exactly 0: {zero:.1%}").format(median=np.median(small), step=0.1 * 2e-3, zero=np.mean(w_sub == 0)))
 print(_("L1 as a proximal step: exactly 0: {zero:.1%}").format(zero=np.mean(w_prox == 0)))
 assert np.all(w_sub != 0) and 0.2 < np.median(small) / (0.1 * 2e-3) < 5 and np.mean(w_prox == 0) > 0.5
@@ -87,7 +87,7 @@ for name in list(PENALTIES)[2:]:
     ax.hist(np.log10(w[w > 0]), bins=log_bins, histtype="step", linewidth=2,
             label=name + " " + _("({share:.0%} exactly 0, not shown)").format(share=np.mean(w == 0)))
 ax.axvline(np.log10(0.1 * 2e-3), color="k", linestyle=":", linewidth=1)
-ax.set_xlabel(_("log10 |weight| (dotted: lr * lam)"))
+ax.set_xlabel(_("log10 |weight| (dotted: lr * λ)"))
 ax.set_ylabel(_("number of weights"))
 ax.set_title(_("The subgradient hovers near 0, the proximal step lands on it"))
 ax.legend(loc="center left", fontsize=8)
