@@ -20,8 +20,8 @@ os.environ.setdefault("OMP_NUM_THREADS", "2")
 os.environ.setdefault("MPLBACKEND", "Agg")
 
 project = "labkit"
-author = "the labkit authors"
-copyright = "2026, the labkit authors"  # noqa: A001
+author = "the labkit authors"  # per language: see docs/_ext/labkit_site.py
+copyright = "2026, the labkit authors"  # noqa: A001  (per language too)
 release = version = "0.1"
 
 extensions = [
@@ -37,6 +37,7 @@ extensions = [
     "sphinxcontrib.bibtex",
     "labkit_site",
     "gallery_i18n",
+    "translations",  # docs/_ext: display math translated, no translation dropped silently
 ]
 
 # Absolute: the HTML builder reads templates_path from this file's folder, autosummary from docs/.
