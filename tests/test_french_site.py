@@ -20,6 +20,8 @@ ALLOWED_RULES = (
     # numpydoc parameter and return-type lines: "name (type)" or a type, the description being elsewhere.
     ("dl.field-list dd p, dl.field-list dd li", r"\*?\*?\w+ \(.*\)|[\w.]+(\[.*\])?( \| [\w.]+(\[.*\])?)*",
      "API signatures: parameter names and Python types"),
+    ("dl.field-list dd p", r"[\w.]+( (of|or|to) [\w.]+)+",
+     "numpydoc type phrases ('list of float', 'int or None'), kept in Python's words as in every French docstring"),
     (".dropdown-download-buttons *", r"\.\w{2,5}", "file suffixes of the download menu"),
     ("button", r"Search Ctrl\+K|Ctrl\+K", "keyboard shortcut (the search label itself is checked elsewhere)"),
     ("*", r"[\d.,\u202f\u00a0 ]+[TGMk]?(FLOP|B|Hz|W)(/s)?", "quantities with SI units"),
@@ -28,7 +30,7 @@ ALLOWED_RULES = (
 #: Proper names: a block made only of these (comma-separated) stays the same in French.
 PROPER_NAMES = {
     "labkit", "Python", "Julia", "JAX", "DGL", "Jraph", "Spektral", "Graph Nets", "PyTorch", "PyTorch Geometric",
-    "TensorFlow", "Keras", "Sonnet", "Flux", "Lux", "Intel Xeon Platinum 8480+ (CPU)", "ReLU", "tanh",
+    "TensorFlow", "Keras", "Sonnet", "Flux", "Lux", "Intel Xeon Platinum 8480+ (CPU)", "ReLU", "tanh", "PyG",
 }
 
 #: Exact strings, each with the reason it is the same in French.
@@ -39,13 +41,15 @@ ALLOWED_STRINGS = {
     "Compression": "the same word in French",
     "Applications": "the same word in French",
     "caches": "the same word in French (processor caches)",
+    "Type:": "Sphinx's field label for an attribute's type, the same word in French",
+    "x (torch.Tensor) – Activations.": "'Activations' is the same word in French",
     "English": "the switcher names the other language in that language",
 }
 
 
 def allowed(tag, text: str) -> bool:
     """Whether a block may read the same in French (a name, a signature, not prose)."""
-    if text in ALLOWED_STRINGS or all(part in PROPER_NAMES for part in text.split(", ")):
+    if text in ALLOWED_STRINGS or all(part in PROPER_NAMES for part in re.split(r", | / ", text)):
         return True
     return any(tag.css.match(css) and re.fullmatch(pattern, text) for css, pattern, _ in ALLOWED_RULES)
 

@@ -70,6 +70,9 @@ def translation_dropped(node: nodes.Element, msg: str, msgstr: str) -> bool:
         return node.get("alt") == msg
     if isinstance(node, (addnodes.translatable, nodes.meta, *LITERAL_TYPE_NODES)):
         return False  # translated in place by Locale, or code (math is handled by TranslateMath)
+    if any(isinstance(n, nodes.paragraph) for n in node.findall(include_self=False)):
+        # A wrapper (autodoc's paragraph around a list of returns): its own paragraphs are translated one by one.
+        return False
     return not node.get("translated", False)
 
 
