@@ -137,7 +137,7 @@ def _own_text(tag, stop: set[int]) -> str:
     """The text of ``tag`` without the subtrees of the tags in ``stop`` (nested blocks, code, formulas)."""
     from bs4 import NavigableString
 
-    def texts(node):
+    def texts(node):  # depth first, so the text keeps the page's order
         for child in node.children:
             if type(child) is NavigableString:
                 yield str(child)

@@ -55,6 +55,7 @@ def allowed(tag, text: str) -> bool:
 
 
 def both(name: str) -> tuple[str, str]:
+    """The HTML of one page in English and in French."""
     return tuple((site_dir(lang) / name).read_text(encoding="utf-8") for lang in ("en", "fr"))
 
 
@@ -91,6 +92,7 @@ def is_gallery_figure(classes: str) -> bool:
 
 
 def english_alts(name: str, gallery: bool) -> list[str]:
+    """The alt texts of one French page left in English: of the gallery's figures, or of every other image."""
     en, fr = (image_alts(html) for html in both(name))
     if len(en) != len(fr):
         return [f"{name}: {len(en)} images in English, {len(fr)} in French"]
@@ -134,6 +136,7 @@ def without_text(tex: str) -> str:
 
 
 def formulas(html: str) -> list[str]:
+    """The TeX of every formula of a page, in order, ``\\text{}`` emptied and spacing normalised."""
     return [" ".join(without_text(m).split()) for m in MATH.findall(html)]
 
 
