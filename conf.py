@@ -20,8 +20,8 @@ os.environ.setdefault("OMP_NUM_THREADS", "2")
 os.environ.setdefault("MPLBACKEND", "Agg")
 
 project = "labkit"
-author = "the labkit authors"
-copyright = "2026, the labkit authors"  # noqa: A001
+author = "the labkit authors"  # per language: see docs/_ext/labkit_site.py
+copyright = "2026, the labkit authors"  # noqa: A001  (per language too)
 release = version = "0.1"
 
 extensions = [
@@ -40,6 +40,7 @@ extensions = [
     "gallery_i18n",
     "output_i18n",
     "page_downloads",
+    "translations",  # docs/_ext: display math translated, no translation dropped silently
 ]
 
 # Absolute: the HTML builder reads templates_path from this file's folder, autosummary from docs/.

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
@@ -97,3 +98,107 @@ def resolve(page: Path, url: str) -> tuple[Path, str]:
     if target.is_dir():
         target = target / "index.html"
     return target, unquote(parts.fragment)
+
+
+# -- Prose blocks, for comparing a page with its translation ------------------------------------
+# A "block" is a piece of prose a reader sees as one unit: its own text, without the text of the
+# blocks nested in it (a list item's nested list is blocks of its own).
+
+#: What counts as a block: prose containers of the content and of the theme (footer, sidebar, buttons).
+BLOCKS = (
+    "p, li, h1, h2, h3, h4, h5, h6, th, td, caption, figcaption, dt, dd, .admonition-title, "
+    ".sd-card-title, .sd-card-footer, button, label, .caption-text"
+)
+#: Never prose: code, formulas, API signatures, bibliography entries (author, title and journal stay in
+#: the language they were published in), headerlinks, the style sheets pandas writes into its tables.
+NOT_PROSE = (
+    "script, style, pre, .highlight, .cell_input, .math, dt.sig, .sig, "
+    "div.citation, aside.footnote[id^='footcite-'], a.headerlink"
+)
+#: What a program printed (gallery outputs, notebook cell outputs): compared apart, since the text is the
+#: program's, translated where the program is.
+OUTPUTS = ".sphx-glr-script-out, .output_subarea, .cell_output"
+#: Inline parts whose words are not prose (inline code, inline formulas): a block with nothing else is
+#: allowed to stay the same.
+NOT_WORDS = "code, .math, .sig"
+WORD = re.compile(r"[^\W\d_]{2,}")
+
+
+def _marked(scope, selector: str) -> set[int]:
+    """The ids of every tag matching ``selector`` under ``scope`` and of all their descendants."""
+    marked = set()
+    for tag in scope.select(selector):
+        marked.add(id(tag))
+        marked.update(id(t) for t in tag.find_all(True))
+    return marked
+
+
+def _own_text(tag, stop: set[int]) -> str:
+    """The text of ``tag`` without the subtrees of the tags in ``stop`` (nested blocks, code, formulas)."""
+    from bs4 import NavigableString
+
+    def texts(node):  # depth first, so the text keeps the page's order
+        for child in node.children:
+            if type(child) is NavigableString:
+                yield str(child)
+            elif getattr(child, "name", None) and id(child) not in stop:
+                yield from texts(child)
+
+    return " ".join("".join(texts(tag)).split())
+
+
+def prose_blocks(html: str, root: str = "body", outputs: bool = False) -> list[tuple[object, str, str]]:
+    """Every prose block under ``root`` in document order, as ``(tag, text, words)``.
+
+    ``text`` is the block's visible text, ``words`` the same text without inline code and formulas
+    (empty when the block has no word of prose).  Blocks of program outputs are left out, or, with
+    ``outputs``, are the only ones kept.
+    """
+    from bs4 import BeautifulSoup
+
+    scope = BeautifulSoup(html, "html.parser").select_one(root)
+    if scope is None:
+        return []
+    not_prose, in_outputs = _marked(scope, NOT_PROSE), _marked(scope, OUTPUTS)
+    blocks = [b for b in scope.select(BLOCKS) if id(b) not in not_prose and outputs == (id(b) in in_outputs)]
+    # A nested block's text is its own, not its parent's: the walk stops at blocks and at what is no prose.
+    stop = {id(b) for b in scope.select(BLOCKS)} | not_prose
+    not_words = stop | {id(t) for t in scope.select(NOT_WORDS)}
+    out = []
+    for block in blocks:
+        text, words = _own_text(block, stop), _own_text(block, not_words)
+        if text:
+            out.append((block, text, words if WORD.search(words) else ""))
+    return out
+
+
+def describe(tag) -> str:
+    """A block's tag and classes, to say where it is."""
+    return tag.name + "".join(f".{c}" for c in tag.get("class", []))
+
+
+def image_alts(html: str, root: str = "body") -> list[tuple[str, str, str]]:
+    """The alt text of every image under ``root`` in document order, as ``(src, alt, classes)``."""
+    from bs4 import BeautifulSoup
+
+    scope = BeautifulSoup(html, "html.parser").select_one(root)
+    images = scope.select("img[alt]") if scope else []
+    return [(img.get("src", ""), img.get("alt", ""), " ".join(img.get("class", []))) for img in images]
+
+
+def untranslated_blocks(english: str, french: str, allowed, root: str = "body", outputs: bool = False) -> list[str]:
+    """The prose blocks of a French page that read exactly as their English twins.
+
+    The blocks of both pages are paired in document order (both builds have the same structure); a
+    different number of blocks is reported as such.  ``allowed(tag, text)`` says which identical blocks
+    may stay (names and the like); blocks without a word of prose always may.  ``outputs``: compare the
+    blocks of program outputs instead of the prose.
+    """
+    en, fr = prose_blocks(english, root, outputs), prose_blocks(french, root, outputs)
+    if len(en) != len(fr):
+        return [f"{len(en)} blocks in English, {len(fr)} in French: the pages differ in structure"]
+    return [
+        f"{describe(tag)}: {text!r}"
+        for (tag, text, words), (_, text_fr, _) in zip(en, fr)
+        if words and text == text_fr and not allowed(tag, text)
+    ]

@@ -279,3 +279,17 @@ def test_language_switch_keeps_the_section(browser, server, language, name):
         assert not visit.errors, visit.errors
     finally:
         visit.close()
+OUTPUT_HEADINGS = """() => Array.from(document.querySelectorAll('.sphx-glr-script-out'))
+  .map(el => getComputedStyle(el, '::before').content)"""
+
+
+@pytest.mark.parametrize("language, expected", [("en", '"Out:"'), ("fr", '"Sortie\u00a0:"')])
+def test_gallery_outputs_are_headed_in_the_pages_language(browser, server, language, expected):
+    """sphinx-gallery heads each output with CSS-generated text, out of the catalogs' reach (labkit.css)."""
+    visit = Visit(browser, server)
+    try:
+        visit.page.goto(f"{server}/{language}/auto_examples/06_backprop/plot_gradient_check.html")
+        headings = visit.page.evaluate(OUTPUT_HEADINGS)
+    finally:
+        visit.close()
+    assert headings and set(headings) == {expected}, headings

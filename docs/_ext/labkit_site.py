@@ -17,8 +17,18 @@ LANGUAGES = {"en": "English", "fr": "Français"}
 
 #: Settings that conf.py cannot set per language: ``-D language=fr`` is applied after conf.py runs.
 PER_LANGUAGE = {
-    "en": {"html_title": "labkit — Deep Learning Lab 1", "search_bar_text": "Search this course…"},
-    "fr": {"html_title": "labkit — TP 1 d'apprentissage profond", "search_bar_text": "Rechercher dans le cours…"},
+    "en": {
+        "html_title": "labkit — Deep Learning Lab 1",
+        "search_bar_text": "Search this course…",
+        "author": "the labkit authors",
+        "copyright": "2026, the labkit authors",
+    },
+    "fr": {
+        "html_title": "labkit — TP 1 d'apprentissage profond",
+        "search_bar_text": "Rechercher dans le cours…",
+        "author": "les auteurs de labkit",
+        "copyright": "2026, les auteurs de labkit",
+    },
 }
 
 
@@ -40,6 +50,9 @@ def switcher_url(pagename: str, language: str) -> str:
 def configure_language(app: Any, config: Any) -> None:
     settings = PER_LANGUAGE.get(config.language or "en", PER_LANGUAGE["en"])
     config.html_title = settings["html_title"]
+    # The theme's footer prints both ("By …", "© Copyright …"): they are prose, in the page's language.
+    config.author = settings["author"]
+    config.copyright = settings["copyright"]
     config.html_theme_options = {**config.html_theme_options, "search_bar_text": settings["search_bar_text"]}
 
 
