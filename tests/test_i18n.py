@@ -199,3 +199,24 @@ def test_a_message_shown_inside_another_is_translated_inside_it(french, monkeypa
         shown = _("{model}: {ms:6.2f} ms").format(model=_("training rows"), ms=1.5)
     table, _missing = output_i18n.translations(notes, "fr")
     assert table[shown] == "  1,50 ms pour lignes d'entraînement"
+
+
+def test_a_page_executed_again_keeps_only_its_new_notes(tmp_path):
+    """A page's kernel appends its notes; when the page runs again, the older notes (perhaps of messages
+    since changed) go, and a page read from the cache keeps its notes."""
+    from types import SimpleNamespace
+
+    import output_i18n
+
+    app = SimpleNamespace(config=SimpleNamespace(nb_execution_cache_path=str(tmp_path)))
+    notes = output_i18n.page_record_file(app, "graphs")
+    notes.parent.mkdir(parents=True)
+    notes.write_text('{"old": 1}\n')
+    output_i18n._notes_before["graphs"] = notes.stat().st_size  # read from the cache: nothing appended
+    output_i18n._keep_last_execution(app, "graphs")
+    assert notes.read_text() == '{"old": 1}\n'
+    output_i18n._notes_before["graphs"] = notes.stat().st_size
+    with notes.open("a") as f:  # executed again
+        f.write('{"new": 2}\n')
+    output_i18n._keep_last_execution(app, "graphs")
+    assert notes.read_text() == '{"new": 2}\n'

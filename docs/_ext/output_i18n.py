@@ -182,14 +182,16 @@ def finish_example(gallery_conf: dict, example: Path | None) -> None:
     used = {n["msgid"]: catalog.get(n["msgid"]) for n in notes}
     data = {"notes": notes, "translations": used, "missing": missing, "figures": list(_figures)}
     record_file(example).write_text(json.dumps(data, ensure_ascii=False, indent=1), encoding="utf-8")
+    from sphinx_gallery import glr_path_static
+    from sphinx_gallery.gen_rst import scale_image
+
     images = example.parent / "images"
     first = images / FRENCH_DIR / f"sphx_glr_{example.stem}_001.png"
-    if first.exists():
-        from sphinx_gallery.gen_rst import scale_image
-
-        thumb = images / "thumb" / FRENCH_DIR / f"sphx_glr_{example.stem}_thumb.png"
-        thumb.parent.mkdir(parents=True, exist_ok=True)
-        scale_image(str(first), str(thumb), *gallery_conf["thumbnail_size"])
+    if not _figures:  # no figure: sphinx-gallery's placeholder, which has no words, as in English
+        first = Path(gallery_conf["default_thumb_file"] or Path(glr_path_static()) / "no_image.png")
+    thumb = images / "thumb" / FRENCH_DIR / f"sphx_glr_{example.stem}_thumb.png"
+    thumb.parent.mkdir(parents=True, exist_ok=True)
+    scale_image(str(first), str(thumb), *gallery_conf["thumbnail_size"])
 
 
 def rerun_examples_whose_french_changed(app: Any) -> None:
@@ -242,6 +244,7 @@ def on_source_read(app: Any, docname: str, source: list[str]) -> None:
         if app.env.doc2path(docname).suffix == ".md":
             target = page_record_file(app, docname)
             target.parent.mkdir(parents=True, exist_ok=True)
+            _notes_before[docname] = target.stat().st_size if target.exists() else 0
             os.environ[i18n.RECORD_FILE] = str(target)  # the kernel started to execute this page inherits it
         return
     source[0] = french_source(app, docname, source[0])
@@ -284,9 +287,22 @@ def on_include_read(app: Any, path: Any, docname: str, content: list[str]) -> No
         content[0] = french_images(app, docname, content[0])
 
 
+_notes_before: dict[str, int] = {}  # size of each page's notes file before the page was read
+
+
+def _keep_last_execution(app: Any, docname: str) -> None:
+    """If the page was just executed, its kernel appended a fresh set of notes: drop the older ones (a
+    cached page leaves the file as it was)."""
+    before = _notes_before.pop(docname, 0)
+    path = page_record_file(app, docname)
+    if before and path.exists() and path.stat().st_size > before:
+        path.write_bytes(path.read_bytes()[before:])
+
+
 def on_doctree_read(app: Any, doctree: Any) -> None:
-    """French build: printed outputs and glued numbers in French."""
+    """French build: printed outputs in French (English build: keep the notes of the last execution)."""
     if not _french(app):
+        _keep_last_execution(app, app.env.docname)
         return
     from docutils import nodes
     from sphinx.util import logging
