@@ -31,6 +31,7 @@ ALLOWED_RULES = (
 PROPER_NAMES = {
     "labkit", "Python", "Julia", "JAX", "DGL", "Jraph", "Spektral", "Graph Nets", "PyTorch", "PyTorch Geometric",
     "TensorFlow", "Keras", "Sonnet", "Flux", "Lux", "Intel Xeon Platinum 8480+ (CPU)", "ReLU", "tanh", "PyG",
+    "PyTorch Geometric (PyG)",
 }
 
 #: Exact strings, each with the reason it is the same in French.

@@ -197,8 +197,11 @@ def test_a_message_shown_inside_another_is_translated_inside_it(french, monkeypa
     monkeypatch.setenv("LABKIT_LANG", "en")
     with i18n.recording() as notes:
         shown = _("{model}: {ms:6.2f} ms").format(model=_("training rows"), ms=1.5)
+        inner = _("{model}: {ms:6.2f} ms").format(model=_("training rows"), ms=2.5)
+        outer = _("{model}: {ms:6.2f} ms").format(model=inner, ms=3.5)  # two levels deep
     table, _missing = output_i18n.translations(notes, "fr")
     assert table[shown] == "  1,50 ms pour lignes d'entraînement"
+    assert table[outer] == "  3,50 ms pour   2,50 ms pour lignes d'entraînement"
 
 
 def test_a_page_executed_again_keeps_only_its_new_notes(tmp_path):

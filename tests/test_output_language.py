@@ -38,6 +38,7 @@ def has_words(text: str) -> bool:
     """Whether ``text`` holds a word a translator should have translated (math and names removed)."""
     text = re.sub(r"\$[^$]*\$", " ", text)  # mathtext
     text = re.sub(r"\b\w+_\w+\b|\b\w+\.\w+\b|\b\w+\(", " ", text)  # identifiers, attributes, calls
+    text = re.sub(r"\b\w+=|'[^']*'|^\s*\(\w+\):", " ", text)  # a repr's keywords, strings, module names
     return any(word not in SAME_IN_BOTH for word in WORD.findall(text))
 
 
@@ -74,7 +75,8 @@ def untranslated(figure: dict, english: re.Pattern | None = None) -> list[str]:
 def test_has_words_sees_english_and_lets_names_and_numbers_through():
     assert has_words("training rows") and has_words("loss of the 4 tasks")
     assert not has_words("0.25") and not has_words("PyTorch") and not has_words(r"$\lambda$ = 0.1")
-    assert not has_words("MLP(in_features=64)")
+    assert not has_words("MLP(in_features=64)") and not has_words("MLP([64, 10], activation='relu')")
+    assert not has_words("  (encoder): Sequential(")
 
 
 def test_a_figure_with_one_message_left_untranslated_is_caught():

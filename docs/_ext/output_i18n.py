@@ -27,6 +27,7 @@ from typing import Any
 
 from labkit import i18n
 
+NESTING = 3  # how deep messages shown inside messages are translated
 FRENCH_DIR = "fr"  # the French figures' folder, inside each gallery's images/ and images/thumb/
 IMAGE = re.compile(r"(auto_examples/(?:[^\s`'\")]+/)?images/(?:thumb/)?)(sphx_glr_[\w.-]+\.png)")
 NUMBER = re.compile(r"(?<![\w.])[-+]?\d[\d,]*\.\d+(?:e[-+]?\d+)?(?![\w.])|(?<![\w.,])\d{1,3}(?:,\d{3})+(?![\w,])")
@@ -56,7 +57,10 @@ def translations(notes: Iterable[dict], lang: str) -> tuple[dict[str, str], list
                 out[note["en"]] = i18n.render(pattern, fields, note["numbers"], lang)
         return out
 
-    return table(Replacer(table(None))), missing
+    translated = table(None)
+    for _depth in range(NESTING - 1):  # a message inside a message inside a message...
+        translated = table(Replacer(translated))
+    return translated, missing
 
 
 class Replacer:
@@ -195,8 +199,9 @@ def finish_example(gallery_conf: dict, example: Path | None) -> None:
 
 
 def rerun_examples_whose_french_changed(app: Any) -> None:
-    """An example whose figures were drawn with other French than today's catalog runs again: drop its
-    md5 so that sphinx-gallery executes it (the French figures are drawn at execution time)."""
+    """An example whose figures were drawn with other French than today's catalog, or whose French
+    figures are missing, runs again: drop its md5 so that sphinx-gallery executes it (the French figures
+    are drawn at execution time)."""
     catalog = i18n.catalog("fr")
     src = Path(app.srcdir)
     for gallery in app.config.sphinx_gallery_conf["gallery_dirs"]:
@@ -205,8 +210,12 @@ def rerun_examples_whose_french_changed(app: Any) -> None:
             record = record_file(example)
             stale = not record.exists()
             if not stale:
-                used = json.loads(record.read_text(encoding="utf-8"))["translations"]
-                stale = any(catalog.get(msgid) != french for msgid, french in used.items())
+                data = json.loads(record.read_text(encoding="utf-8"))
+                images = example.parent / "images"
+                drawn = [images / FRENCH_DIR / fig["image"] for fig in data["figures"]]
+                drawn.append(images / "thumb" / FRENCH_DIR / f"sphx_glr_{example.stem}_thumb.png")
+                stale = (any(catalog.get(msgid) != french for msgid, french in data["translations"].items())
+                         or not all(path.exists() for path in drawn))
             if stale:
                 md5.unlink()
 
@@ -247,7 +256,15 @@ def on_source_read(app: Any, docname: str, source: list[str]) -> None:
             _notes_before[docname] = target.stat().st_size if target.exists() else 0
             os.environ[i18n.RECORD_FILE] = str(target)  # the kernel started to execute this page inherits it
         return
+    _missing_french(app).discard(docname)
     source[0] = french_source(app, docname, source[0])
+
+
+def _missing_french(app: Any) -> set[str]:
+    """The pages shown with an English figure because its French version was missing."""
+    if not hasattr(app.env, "labkit_missing_french"):
+        app.env.labkit_missing_french = set()
+    return app.env.labkit_missing_french
 
 
 def french_images(app: Any, docname: str, text: str) -> str:
@@ -261,6 +278,7 @@ def french_images(app: Any, docname: str, text: str) -> str:
         if not (src / folder / FRENCH_DIR / name).exists():
             logging.getLogger(__name__).warning(
                 "%s: no French version of %s%s (build the English site first)", docname, folder, name)
+            _missing_french(app).add(docname)  # read again once the English build has drawn it
             return m.group(0)
         return f"{folder}{FRENCH_DIR}/{name}"
 
@@ -352,13 +370,16 @@ def _catalog_hash() -> str:
 
 def on_env_get_outdated(app: Any, env: Any, added: set, changed: set, removed: set) -> list[str]:
     """A changed labkit catalog re-reads the pages that show its messages (outputs are translated on
-    reading)."""
+    reading); a page that showed an English figure for want of its French version is read again."""
     current, previous = _catalog_hash(), getattr(env, "labkit_catalog_hash", None)
     env.labkit_catalog_hash = current
-    if not _french(app) or previous in (None, current):
+    if not _french(app):
         return []
-    return [doc for doc in env.found_docs
-            if _gallery_record(app, doc) is not None or page_record_file(app, doc).exists()]
+    again = set(_missing_french(app))  # pages that fell back to an English figure last time
+    if previous not in (None, current):
+        again |= {doc for doc in env.found_docs
+                  if _gallery_record(app, doc) is not None or page_record_file(app, doc).exists()}
+    return sorted(again & env.found_docs)
 
 
 def setup(app: Any) -> dict:

@@ -117,4 +117,5 @@ libraries = pd.DataFrame(
      ["GraphNeuralNetworks.jl", "Julia", _("Flux and Lux"), _("maintained"),
       "propagate(message, g, aggr; xi, xj)"]],
     columns=[library, _("language"), _("backend"), _("status"), _("message passing in one line")]).set_index(library)
+pd.set_option("display.max_colwidth", None)  # whole cells: a cut one would be neither language
 libraries
