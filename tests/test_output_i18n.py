@@ -44,7 +44,9 @@ def test_figures_with_shared_axes_are_translated_and_restored() -> None:
     table, _missing = output_i18n.translations(notes, "fr")
     undo = output_i18n._in_french(fig, table)
     assert [ax.get_xlabel() for ax in axes] == ["lignes d'entraînement"] * 2
+    fig.canvas.draw()
     assert "1,00" in output_i18n._drawn(fig)  # tick labels in French too
     output_i18n._restore(undo)
     assert [ax.get_xlabel() for ax in axes] == ["training rows"] * 2
+    fig.canvas.draw()
     assert "1.00" in output_i18n._drawn(fig)

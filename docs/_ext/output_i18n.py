@@ -103,10 +103,9 @@ _figures: list[dict] = []  # what each figure of the running example draws, in b
 
 
 def _drawn(fig: Any) -> list[str]:
-    """The strings a figure draws, in drawing order (tick labels included), as the renderer sees them."""
+    """The strings a figure drew at its last draw, in drawing order (tick labels included)."""
     from matplotlib.text import Text
 
-    fig.canvas.draw()
     return [t.get_text() for t in fig.findobj(Text) if t.get_visible() and t.get_text().strip()]
 
 
@@ -142,27 +141,32 @@ def _restore(undo: list[tuple[Any, str, Any]]) -> None:
 
 
 def bilingual_scraper(block: Any, block_vars: dict, gallery_conf: dict) -> str:
-    """sphinx-gallery's matplotlib scraper, which also saves each figure in French (``images/fr/``)."""
+    """sphinx-gallery's matplotlib scraper, which also saves each figure in French (``images/fr/``).
+
+    Each figure is drawn twice, once per language: the strings of each language are read right after
+    that language's drawing.
+    """
     import matplotlib.pyplot as plt
     from sphinx_gallery.scrapers import matplotlib_scraper
 
     paths = block_vars["image_path_iterator"]
     table, _ = translations(i18n.notes(), "fr")
+    figures = []
     for index, number in enumerate(plt.get_fignums()):
         fig = plt.figure(number)
         english = Path(paths.image_path.format(len(paths) + 1 + index))
         french = english.parent / FRENCH_DIR / english.name
         french.parent.mkdir(exist_ok=True)
-        drawn_en = _drawn(fig)
         undo = _in_french(fig, table)
         try:
-            kwargs = {k: getattr(fig, f"get_{k}")() for k in ("facecolor", "edgecolor")}
-            fig.savefig(french, **kwargs)
+            fig.savefig(french, **{k: getattr(fig, f"get_{k}")() for k in ("facecolor", "edgecolor")})
             drawn_fr = _drawn(fig)
         finally:
             _restore(undo)
-        _figures.append({"image": english.name, "en": drawn_en, "fr": drawn_fr})
-    return matplotlib_scraper(block, block_vars, gallery_conf)
+        figures.append((fig, english.name, drawn_fr))
+    rst = matplotlib_scraper(block, block_vars, gallery_conf)  # draws and saves each figure in English
+    _figures.extend({"image": name, "en": _drawn(fig), "fr": drawn_fr} for fig, name, drawn_fr in figures)
+    return rst
 
 
 def record_file(example: Path) -> Path:
