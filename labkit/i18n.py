@@ -12,7 +12,7 @@ pattern is what the catalog translates, once for every value. In French, numbers
 and a narrow space between thousands (``0,93``, ``1 797``).
 
 The catalogs are ``labkit/locales/<language>/*.po`` (gettext's format; ``make po`` extracts the messages
-from labkit, the examples and the pages). While the course site executes in English, :func:`recording`
+from labkit, the examples and the pages). While the course site executes in English, ``recording()``
 notes every message shown with its formatted values, so that the French site can show the same outputs
 and figures, in French, without running anything again.
 """
@@ -30,10 +30,7 @@ from numbers import Number
 from pathlib import Path
 from typing import Any
 
-__all__ = [
-    "LANGUAGES", "Message", "_", "catalog", "language", "localize_number", "notes", "recording", "render",
-    "start_recording", "stop_recording",
-]
+__all__ = ["LANGUAGES", "Message", "_", "catalog", "language", "localize_number", "render"]
 
 #: The languages of the course; English is the source language.
 LANGUAGES = ("en", "fr")
@@ -101,11 +98,19 @@ def read_po(path: Path) -> dict[str, str]:
     return table
 
 
-@cache
-def catalog(lang: str) -> Mapping[str, str]:
-    """Every translated message of ``lang``, keyed by its English text (empty for English)."""
+def _check_language(lang: Any) -> None:
     if lang not in LANGUAGES:
         raise ValueError(f"lang must be one of {', '.join(LANGUAGES)}, got {lang!r}")
+
+
+@cache
+def catalog(lang: str) -> Mapping[str, str]:
+    """Every translated message of ``lang``, keyed by its English text (empty for English).
+
+    >>> catalog("fr")["training rows"]
+    "lignes d'entraînement"
+    """
+    _check_language(lang)
     table: dict[str, str] = {}
     for po in sorted((LOCALES / lang).glob("*.po")):
         table.update(read_po(po))
@@ -123,6 +128,9 @@ def localize_number(text: str, lang: str) -> str:
     >>> localize_number("0.93", "en")
     '0.93'
     """
+    if not isinstance(text, str):
+        raise TypeError(f"text must be a str (a formatted number), got {type(text).__name__}")
+    _check_language(lang)
     if lang != "fr":
         return text
     return text.replace(",", "\u202f").replace(".", ",")
@@ -171,6 +179,7 @@ def render(pattern: str, fields: Mapping[str, str], numbers: list[str], lang: st
     >>> render("{0} epochs, loss {1}", {"0": "12", "1": "0.25"}, ["0", "1"], "fr")
     '12 epochs, loss 0,25'
     """
+    _check_language(lang)
     out, auto = [], 0
     for literal, name, _, _ in string.Formatter().parse(pattern):
         out.append(literal)
@@ -179,7 +188,8 @@ def render(pattern: str, fields: Mapping[str, str], numbers: list[str], lang: st
         if name == "" or name[0] in ".[":
             name, auto = f"{auto}{name}", auto + 1
         if name not in fields:
-            raise KeyError(f"message {pattern!r} names the field {name!r}, which its English text lacks")
+            raise ValueError(f"pattern {pattern!r} names the field {name!r}, which fields lacks (the English "
+                             "message must have the same fields)")
         out.append(localize_number(fields[name], lang) if name in numbers else fields[name])
     return "".join(out)
 
@@ -247,12 +257,17 @@ class Message(str):
     lang: str
 
     def __new__(cls, msgid: str, lang: str) -> Message:
+        if not isinstance(msgid, str):
+            raise TypeError(f"msgid must be a str, got {type(msgid).__name__}")
+        _check_language(lang)
         text = catalog(lang).get(msgid, msgid) if lang != "en" else msgid
         self = super().__new__(cls, text)
         self.msgid, self.lang = msgid, lang
         return self
 
     def format(self, *args: Any, **kwargs: Any) -> str:  # noqa: A003 - str.format, translated
+        """The pattern filled in as :meth:`str.format` does, the numbers written as the reader's language
+        writes them."""
         fields, numbers = _fields(self.msgid, args, kwargs)
         english = render(self.msgid, fields, numbers, "en")
         _note(english, self.msgid, fields, numbers)

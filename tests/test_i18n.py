@@ -3,10 +3,38 @@
 from __future__ import annotations
 
 import string
+import os
+
 import pytest
+from badinput import bad_input_tests
 
 from labkit import i18n
 from labkit.i18n import _
+
+
+def language_with(value: str) -> str:
+    """``language()`` with ``LABKIT_LANG`` set to ``value`` (the environment is its only input)."""
+    previous = os.environ.get("LABKIT_LANG")
+    os.environ["LABKIT_LANG"] = value
+    try:
+        return i18n.language()
+    finally:
+        os.environ["LABKIT_LANG"] = previous or "en"
+
+
+BAD_INPUTS = [
+    ("_", _, dict(message=3), TypeError, "message"),
+    ("Message", i18n.Message, dict(msgid=None, lang="fr"), TypeError, "msgid"),
+    ("Message", i18n.Message, dict(msgid="loss", lang="de"), ValueError, "lang"),
+    ("catalog", i18n.catalog, dict(lang="french"), ValueError, "lang"),
+    ("language", language_with, dict(value="french"), ValueError, "LABKIT_LANG"),
+    ("localize_number", i18n.localize_number, dict(text=0.5, lang="fr"), TypeError, "text"),
+    ("localize_number", i18n.localize_number, dict(text="0.5", lang="FR"), ValueError, "lang"),
+    ("render", i18n.render, dict(pattern="{n} rows", fields={}, numbers=[], lang="fr"), ValueError, "fields"),
+    ("render", i18n.render, dict(pattern="rows", fields={}, numbers=[], lang="es"), ValueError, "lang"),
+]
+(test_bad_input_is_rejected_with_a_message_naming_the_argument,
+ test_bad_input_table_covers_every_public_callable) = bad_input_tests(BAD_INPUTS, i18n)
 
 CATALOG = '''msgid ""
 msgstr ""
