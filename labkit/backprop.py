@@ -15,7 +15,11 @@ from typing import Any
 
 import numpy as np
 
-from ._checks import check_array, check_choice, check_int, check_labels, check_matrix, check_positive, check_sizes
+from ._checks import (
+    NEEDS_VALUE, Array, Choice, Function, Instance, Optional, Real, Rule, Seed, Size, Sizes, Variant,
+    check_elements, check_labels,
+)
+from ._contract import contract
 
 __all__ = [
     "Linear", "ReLU", "Tanh", "Sigmoid", "softmax", "softmax_cross_entropy", "MLP", "sgd_step",
@@ -23,10 +27,30 @@ __all__ = [
     "gradient_norms_by_depth",
 ]
 
+_INITS = ("he", "xavier", "normal")
+_POSITIVE = Real(0, low_open=True)
+_BATCH = Array(ndim=2, min_rows=1)  # a batch of examples: finite, one row each
+_LABELS = Array("int", ndim=1, min=0)
+# A layer is the hand-written autodiff engine: like torch, it propagates NaN and inf (a diverging
+# network, a wrong backward) instead of refusing them, so that gradient_check can report the failure.
+_SIGNAL = Array(ndim=2, min_rows=1, finite=False)
+
+
+def _check_columns(name: str, x: np.ndarray, n_cols: int) -> np.ndarray:
+    """Return ``x`` if it has ``n_cols`` columns (a relation with the layer or model it enters)."""
+    if x.shape[1] != n_cols:
+        raise ValueError(f"{name} must be a 2-D array of shape (n, {n_cols}) with n >= 1, got shape {x.shape}")
+    return x
+
 
 # -- layers --------------------------------------------------------------------------------------------
+@contract(in_features=Size(), out_features=Size(), init=Choice(*_INITS), scale=_POSITIVE, seed=Seed(),
+          rng=Optional(Instance(np.random.Generator)))
 class Linear:
     """Affine layer ``Z = X W + b``, with ``W`` of shape ``(in_features, out_features)``.
+
+    ``forward`` and ``backward`` let NaN and inf through, as PyTorch does: a diverging network or a
+    wrong backward pass shows up in the gradients rather than as an error inside the chain.
 
     Parameters
     ----------
@@ -51,28 +75,28 @@ class Linear:
 
     def __init__(self, in_features: int, out_features: int, *, init: str = "he", scale: float = 1.0,
                  seed: int = 0, rng: np.random.Generator | None = None) -> None:
-        n_in, n_out = check_int("in_features", in_features, 1), check_int("out_features", out_features, 1)
-        init, scale = check_choice("init", init, ("he", "xavier", "normal")), check_positive("scale", scale)
+        n_in, n_out = in_features, out_features
+        check_elements("in_features", n_in * n_out, f"a {n_in} x {n_out} weight matrix")
         if rng is None:
-            rng = np.random.default_rng(check_int("seed", seed, 0))
-        elif not isinstance(rng, np.random.Generator):
-            raise TypeError(f"rng must be None or a numpy.random.Generator, got {type(rng).__name__}")
+            rng = np.random.default_rng(seed)
         std = {"he": np.sqrt(2 / n_in), "xavier": np.sqrt(2 / (n_in + n_out)), "normal": 1.0}[init]
         self.W = rng.normal(0.0, std * scale, size=(n_in, n_out))
         self.b = np.zeros(n_out)
         self.grads: dict[str, np.ndarray] = {}  # filled by backward, read by the optimiser
         self._x: np.ndarray | None = None
 
+    @contract(x=_SIGNAL)
     def forward(self, x: np.ndarray) -> np.ndarray:
         """Return ``x @ W + b`` and keep ``x``: the weight gradient needs it."""
-        self._x = check_matrix("x", x, self.W.shape[0])
+        self._x = _check_columns("x", x, self.W.shape[0])
         return self._x @ self.W + self.b
 
+    @contract(grad_out=_SIGNAL)
     def backward(self, grad_out: np.ndarray) -> np.ndarray:
         """Store ``dL/dW = x.T @ grad_out`` and ``dL/db`` in ``grads``; return ``dL/dx``."""
-        if self._x is None:
-            raise RuntimeError("Linear.backward needs the input of a forward pass: call forward first")
-        g = check_matrix("grad_out", grad_out, self.W.shape[1])
+        if self._x is None:  # the caller's mistake is the order of calls: name the argument that came too early
+            raise ValueError("grad_out needs a forward pass first: call forward before backward")
+        g = _check_columns("grad_out", grad_out, self.W.shape[1])
         if g.shape[0] != self._x.shape[0]:
             raise ValueError(f"grad_out must have {self._x.shape[0]} rows like the forward input, got {g.shape[0]}")
         self.grads = {"W": self._x.T @ g, "b": g.sum(axis=0)}  # new arrays: the weights are untouched
@@ -83,32 +107,41 @@ def _upstream(layer: object, grad_out: object) -> np.ndarray:
     # What every activation's backward checks: a forward pass came first, and the shapes agree.
     saved = getattr(layer, "_saved", None)
     if saved is None:
-        raise RuntimeError(f"{type(layer).__name__}.backward needs a forward pass first")
-    g = check_matrix("grad_out", grad_out)
+        raise ValueError(f"grad_out needs a forward pass first: call {type(layer).__name__}.forward before backward")
+    g = grad_out  # checked by the contract of backward
     if g.shape != saved.shape:
         raise ValueError(f"grad_out must have the forward output's shape {saved.shape}, got {g.shape}")
     return g
 
 
+@contract()
 class ReLU:
     """``max(z, 0)``; its derivative is 1 where ``z > 0``, else 0 (also at 0, as in PyTorch).
 
+    NaN goes through, as in PyTorch: ``relu(nan)`` is NaN, and the gradient at a NaN input is the
+    upstream gradient; where ``z <= 0`` the gradient is exactly 0, even for a NaN upstream gradient.
+
     >>> relu = ReLU()
-    >>> relu.forward(np.array([[-1.0, 2.0]])), relu.backward(np.array([[5.0, 5.0]]))
-    (array([[0., 2.]]), array([[0., 5.]]))
+    >>> relu.forward(np.array([[-1.0, 2.0, np.nan]])), relu.backward(np.array([[5.0, 5.0, 5.0]]))
+    (array([[ 0.,  2., nan]]), array([[0., 5., 5.]]))
     """
 
+    def __init__(self) -> None:
+        self._saved: np.ndarray | None = None
+
+    @contract(z=_SIGNAL)
     def forward(self, z: np.ndarray) -> np.ndarray:
-        """Return ``max(z, 0)`` and keep the mask ``z > 0``."""
-        z = check_matrix("z", z)
-        self._saved = z > 0
-        return np.where(self._saved, z, 0.0)
+        """Return ``max(z, 0)`` (NaN stays NaN) and keep the mask of where the gradient goes through."""
+        self._saved = ~(z <= 0)  # True for z > 0 and for NaN, as torch's threshold_backward
+        return np.maximum(z, 0.0)  # np.maximum propagates NaN; np.where(z > 0, z, 0) turned it into 0
 
+    @contract(grad_out=_SIGNAL)
     def backward(self, grad_out: np.ndarray) -> np.ndarray:
-        """Chain rule: ``dL/dz = dL/dh * 1[z > 0]``."""
-        return _upstream(self, grad_out) * self._saved
+        """Chain rule: ``dL/dz = dL/dh`` where ``z > 0`` (or NaN), else 0."""
+        return np.where(self._saved, _upstream(self, grad_out), 0.0)
 
 
+@contract()
 class Tanh:
     """``tanh(z)``; its derivative ``1 - tanh(z)**2`` is computed from the kept output.
 
@@ -117,16 +150,22 @@ class Tanh:
     (array([[0., 0.]]), array([[1., 1.]]))
     """
 
+    def __init__(self) -> None:
+        self._saved: np.ndarray | None = None
+
+    @contract(z=_SIGNAL)
     def forward(self, z: np.ndarray) -> np.ndarray:
         """Return ``h = tanh(z)`` and keep ``h``."""
-        self._saved = np.tanh(check_matrix("z", z))
+        self._saved = np.tanh(z)
         return self._saved
 
+    @contract(grad_out=_SIGNAL)
     def backward(self, grad_out: np.ndarray) -> np.ndarray:
         """Chain rule: ``dL/dz = dL/dh * (1 - h**2)``."""
         return _upstream(self, grad_out) * (1.0 - self._saved**2)
 
 
+@contract()
 class Sigmoid:
     """``1 / (1 + exp(-z))``; its derivative ``s (1 - s)`` is at most 1/4: gradients shrink.
 
@@ -135,12 +174,17 @@ class Sigmoid:
     (array([[0.5]]), array([[0.25]]))
     """
 
+    def __init__(self) -> None:
+        self._saved: np.ndarray | None = None
+
+    @contract(z=_SIGNAL)
     def forward(self, z: np.ndarray) -> np.ndarray:
         """Return ``s = sigmoid(z)`` and keep ``s``."""
         # The same function as 1 / (1 + exp(-z)), without overflow for large negative z.
-        self._saved = 0.5 * (1.0 + np.tanh(0.5 * check_matrix("z", z)))
+        self._saved = 0.5 * (1.0 + np.tanh(0.5 * z))
         return self._saved
 
+    @contract(grad_out=_SIGNAL)
     def backward(self, grad_out: np.ndarray) -> np.ndarray:
         """Chain rule: ``dL/dz = dL/ds * s (1 - s)``."""
         return _upstream(self, grad_out) * self._saved * (1.0 - self._saved)
@@ -150,6 +194,7 @@ _ACTIVATIONS = {"relu": ReLU, "tanh": Tanh, "sigmoid": Sigmoid}
 
 
 # -- loss ----------------------------------------------------------------------------------------------
+@contract(logits=_BATCH)
 def softmax(logits: np.ndarray) -> np.ndarray:
     """Row-wise softmax; subtracting the row maximum first avoids overflow.
 
@@ -157,11 +202,12 @@ def softmax(logits: np.ndarray) -> np.ndarray:
     array([[0.5, 0.5],
            [1. , 0. ]])
     """
-    z = check_matrix("logits", logits)
+    z = logits
     e = np.exp(z - z.max(axis=1, keepdims=True))
     return e / e.sum(axis=1, keepdims=True)
 
 
+@contract(logits=_BATCH, y=_LABELS)
 def softmax_cross_entropy(logits: np.ndarray, y: np.ndarray) -> tuple[float, np.ndarray]:
     """Mean cross-entropy of ``softmax(logits)`` against int labels ``y``, and its gradient.
 
@@ -172,7 +218,7 @@ def softmax_cross_entropy(logits: np.ndarray, y: np.ndarray) -> tuple[float, np.
     >>> round(loss, 6) == round(np.log(4), 6), d.shape, float(abs(d.sum()))
     (True, (2, 4), 0.0)
     """
-    z = check_matrix("logits", logits)
+    z = logits
     y = check_labels("y", y, z.shape[0], z.shape[1])
     shifted = z - z.max(axis=1, keepdims=True)
     log_p = shifted - np.log(np.exp(shifted).sum(axis=1, keepdims=True))
@@ -183,6 +229,8 @@ def softmax_cross_entropy(logits: np.ndarray, y: np.ndarray) -> tuple[float, np.
 
 
 # -- the network ---------------------------------------------------------------------------------------
+@contract(sizes=Sizes(2), activation=Choice("relu", "tanh", "sigmoid"), init=Choice(*_INITS), scale=_POSITIVE,
+          seed=Seed())
 class MLP:
     """Multi-layer perceptron: ``Linear`` layers separated by one activation, logits at the end.
 
@@ -208,9 +256,9 @@ class MLP:
 
     def __init__(self, sizes: Sequence[int], activation: str = "relu", *, init: str = "he",
                  scale: float = 1.0, seed: int = 0) -> None:
-        self.sizes = check_sizes("sizes", sizes, 2)
-        self.activation = check_choice("activation", activation, tuple(_ACTIVATIONS))
-        rng = np.random.default_rng(check_int("seed", seed, 0))  # one generator: layers differ, runs repeat
+        self.sizes, self.activation = sizes, activation
+        check_elements("sizes", sum(a * b for a, b in zip(sizes, sizes[1:])), "weight matrices")
+        rng = np.random.default_rng(seed)  # one generator: layers differ, runs repeat
         self.layers: list[Any] = []
         for n_in, n_out in zip(self.sizes[:-1], self.sizes[1:]):
             self.layers += [Linear(n_in, n_out, init=init, scale=scale, rng=rng), _ACTIVATIONS[self.activation]()]
@@ -221,40 +269,60 @@ class MLP:
         """The linear layers, from input to output."""
         return self.layers[::2]
 
+    @contract()
     def parameters(self) -> list[np.ndarray]:
         """``[W1, b1, W2, b2, ...]``: the arrays themselves, so in-place updates change the model."""
         return [p for layer in self.linears for p in (layer.W, layer.b)]
 
+    @contract()
     def gradients(self) -> list[np.ndarray]:
         """``[dW1, db1, ...]`` from the last backward pass, in the order of :meth:`parameters`."""
         if any(not layer.grads for layer in self.linears):
             raise RuntimeError("no gradients yet: call loss_and_gradients(X, y) or backward(dlogits) first")
         return [layer.grads[k] for layer in self.linears for k in ("W", "b")]
 
+    @contract(X=_BATCH)
     def forward(self, X: np.ndarray) -> np.ndarray:
         """Logits of shape ``(n, sizes[-1])``; each layer keeps what its backward needs."""
-        h = check_matrix("X", X, self.sizes[0])
+        h = _check_columns("X", X, self.sizes[0])
         for layer in self.layers:
             h = layer.forward(h)
         return h
 
+    @contract(dlogits=_BATCH)
     def backward(self, dlogits: np.ndarray) -> np.ndarray:
         """Chain rule from the logits back to the input; fills the gradients, changes no weight."""
-        g = check_matrix("dlogits", dlogits, self.sizes[-1])
+        g = _check_columns("dlogits", dlogits, self.sizes[-1])
+        x = self.linears[0]._x  # checked here, so that the message names dlogits, not a layer's grad_out
+        if x is None:
+            raise ValueError("dlogits needs a forward pass first: call forward (or loss_and_gradients) before backward")
+        if g.shape[0] != x.shape[0]:
+            raise ValueError(f"dlogits must have {x.shape[0]} rows like the forward input, got {g.shape[0]}")
         for layer in reversed(self.layers):
             g = layer.backward(g)
         return g
 
+    @contract(X=_BATCH, y=_LABELS)
     def loss_and_gradients(self, X: np.ndarray, y: np.ndarray) -> tuple[float, list[np.ndarray]]:
-        """Softmax cross-entropy on ``(X, y)`` and its gradient, in the order of :meth:`parameters`."""
-        loss, dlogits = softmax_cross_entropy(self.forward(X), y)
+        """Softmax cross-entropy on ``(X, y)`` and its gradient, in the order of :meth:`parameters`.
+
+        ``X`` so large that the logits overflow float64 (finite weights) is refused, naming ``X``: the
+        loss and gradients would be computed from inf.
+        """
+        logits = self.forward(X)
+        if not np.isfinite(logits).all() and all(np.isfinite(p).all() for p in self.parameters()):
+            raise ValueError(f"X must be small enough for the logits to stay finite in float64, got values up to "
+                             f"{np.abs(X).max():.3g}: scale the data")
+        loss, dlogits = softmax_cross_entropy(logits, y)
         self.backward(dlogits)
         return loss, self.gradients()
 
+    @contract(X=_BATCH)
     def predict(self, X: np.ndarray) -> np.ndarray:
         """Predicted class of each row of ``X``."""
         return self.forward(X).argmax(axis=1)
 
+    @contract()
     def layer_gradient_norms(self) -> np.ndarray:
         """Frobenius norm of ``dL/dW`` of each linear layer, from input to output."""
         return np.array([np.linalg.norm(g) for g in self.gradients()[::2]])
@@ -263,12 +331,10 @@ class MLP:
         return f"MLP({self.sizes}, activation={self.activation!r})"
 
 
-def _check_model(model: object) -> MLP:
-    if not isinstance(model, MLP):
-        raise TypeError(f"model must be a labkit.backprop.MLP, got {type(model).__name__}")
-    return model
+_MODEL = Instance(MLP, what="a labkit.backprop.MLP")
 
 
+@contract(model=_MODEL, lr=_POSITIVE)
 def sgd_step(model: MLP, lr: float) -> None:
     """The optimiser, apart from backpropagation: ``p -= lr * dp`` for every parameter, in place.
 
@@ -279,74 +345,137 @@ def sgd_step(model: MLP, lr: float) -> None:
     >>> np.allclose(model.linears[0].W, W0 - 0.1 * model.linears[0].grads["W"])
     True
     """
-    lr = check_positive("lr", lr)
-    if any(not layer.grads for layer in _check_model(model).linears):
+    if any(not layer.grads for layer in model.linears):
         raise ValueError("model has no gradients yet: call loss_and_gradients(X, y) before sgd_step")
     for p, g in zip(model.parameters(), model.gradients()):
         p -= lr * g
 
 
 # -- checking the gradient -----------------------------------------------------------------------------
+class _InPlace(Rule):
+    """A writeable float64 numpy array of finite numbers: :func:`numerical_gradient` perturbs it in place."""
+
+    expected = "a writeable float64 numpy array of finite numbers (it is perturbed in place)"
+
+    def check(self, name: str, value: Any) -> np.ndarray:
+        if not isinstance(value, np.ndarray) or value.dtype != np.float64:
+            raise self.fail(name, value, TypeError)  # a copy would leave the array f reads unperturbed
+        if not value.flags.writeable or not np.isfinite(value).all():
+            raise self.fail(name, value)
+        return value
+
+    def bad(self) -> list[Variant]:
+        def with_first(v: float) -> Any:
+            def make(valid: Any) -> Any:
+                if valid is None or np.size(valid) == 0:
+                    return NEEDS_VALUE
+                x = np.array(valid, dtype=np.float64)
+                x.flat[0] = v
+                return x
+            return make
+
+        def read_only(valid: Any) -> Any:
+            if valid is None:
+                return NEEDS_VALUE
+            x = np.array(valid, dtype=np.float64)
+            x.flags.writeable = False
+            return x
+
+        return [("list", lambda v: NEEDS_VALUE if v is None else np.asarray(v).tolist(), TypeError),
+                ("int array", lambda v: NEEDS_VALUE if v is None else np.asarray(v).astype(np.int64), TypeError),
+                ("None", lambda v: None, TypeError), ("nan", with_first(np.nan), ValueError),
+                ("inf", with_first(np.inf), ValueError), ("read-only", read_only, ValueError)]
+
+    def unusual(self) -> list[Variant]:
+        return [("0-d array", lambda v: NEEDS_VALUE if v is None else np.array(np.asarray(v).flat[0]), None),
+                ("strided view", lambda v: NEEDS_VALUE if v is None else np.repeat(v, 2)[::2], None)]
+
+
+def _value_of(f: Callable[[np.ndarray], float], x: np.ndarray) -> float:
+    """``f(x)`` as a finite float, or an error naming ``f``: a NaN loss would give a NaN gradient."""
+    value = f(x)
+    try:
+        value = float(value)
+    except (TypeError, ValueError):
+        raise TypeError(f"f must return a float, got {type(value).__name__}") from None
+    if not np.isfinite(value):
+        raise ValueError(f"f must return a finite float, got {value}")
+    return value
+
+
+@contract(f=Function(takes=1), x=_InPlace(), eps=_POSITIVE)
 def numerical_gradient(f: Callable[[np.ndarray], float], x: np.ndarray, eps: float = 1e-6) -> np.ndarray:
     """Central finite differences ``(f(x + eps e_i) - f(x - eps e_i)) / (2 eps)`` for every entry.
 
-    ``x`` is perturbed in place, one entry at a time, and restored exactly, so ``f`` may read ``x``
-    through a model that holds it. Two calls of ``f`` per entry: fine for checking, too slow to train.
+    ``x`` (a writeable float64 numpy array of finite numbers) is perturbed in place, one entry at a
+    time, and restored exactly, so ``f`` may read ``x`` through a model that holds it. ``f`` must
+    return a finite float; ``x ± eps`` must stay finite. Two calls of ``f`` per entry: fine for
+    checking, too slow to train.
 
     >>> numerical_gradient(lambda v: float(np.sum(v ** 2)), np.array([1.0, -2.0])).round(6)
     array([ 2., -4.])
     """
-    if not callable(f):
-        raise TypeError(f"f must be a callable returning a float, got {type(f).__name__}")
-    if not isinstance(x, np.ndarray) or x.dtype != np.float64 or not x.flags.writeable:
-        raise TypeError(f"x must be a writeable float64 numpy array (it is perturbed in place), got {x!r:.60}")
-    eps = check_positive("eps", eps)
     grad = np.zeros_like(x)
     for i in np.ndindex(x.shape):
         old = x[i]
-        x[i] = old + eps
-        up = float(f(x))
-        x[i] = old - eps
-        down = float(f(x))
-        x[i] = old  # restore the exact value, not old + eps - eps
-        grad[i] = (up - down) / (2 * eps)
+        if not (np.isfinite(old + eps) and np.isfinite(old - eps)):
+            raise ValueError(f"eps must keep x ± eps finite, got {eps:g} for the entry {old:g} of x at {i}")
+        try:
+            x[i] = old + eps
+            up = _value_of(f, x)
+            x[i] = old - eps
+            down = _value_of(f, x)
+        finally:
+            x[i] = old  # restore the exact value, not old + eps - eps, even when f fails
+        grad[i] = (up / 2 - down / 2) / eps  # halved first: up - down and 2 * eps may overflow (eps = 1e308)
     return grad
 
 
+@contract(a=Array(), b=Array())
 def relative_error(a: np.ndarray, b: np.ndarray) -> float:
     """``|a - b| / (|a| + |b|)`` in Frobenius norm: 0 for equal arrays, 1 for opposite ones.
 
     Norm-wise rather than entry-wise, because an entry-wise ratio blows up on entries that are zero,
-    or nearly zero, in both arrays. Two zero arrays have a relative error of 0.
+    or nearly zero, in both arrays. Two zero arrays have a relative error of 0. ``a`` and ``b`` must
+    be finite: a NaN would make every comparison false, and the error look like 0.
 
     >>> a = np.array([3.0, 4.0])
     >>> relative_error(a, a), relative_error(a, -a), relative_error(a, 1.1 * a) < 0.05
     (0.0, 1.0, True)
     """
-    a, b = check_array("a", a), check_array("b", b)
     if a.shape != b.shape:
         raise ValueError(f"a and b must have the same shape, got {a.shape} and {b.shape}")
-    scale = np.linalg.norm(a) + np.linalg.norm(b)
-    return float(np.linalg.norm(a - b) / scale) if scale > 0 else 0.0
+    largest = max(np.abs(a).max(initial=0.0), np.abs(b).max(initial=0.0))
+    if largest == 0:
+        return 0.0
+    if not 1e-150 < largest < 1e150:  # a - b and the norms would overflow (inf / inf = NaN) or underflow
+        a, b = a / largest, b / largest
+    return float(np.linalg.norm(a - b) / (np.linalg.norm(a) + np.linalg.norm(b)))
 
 
+@contract(model=_MODEL, X=_BATCH, y=_LABELS, eps=Real(0, 1, low_open=True, meaning="a finite-difference step"))
 def gradient_check(model: MLP, X: np.ndarray, y: np.ndarray, eps: float = 1e-6) -> float:
     """Largest relative error between the hand-written gradient and finite differences.
 
     For each parameter, the error is :func:`relative_error` between ``g``, from backpropagation, and
-    ``n``, from :func:`numerical_gradient`. Below about 1e-6, the backward pass is right.
+    ``n``, from :func:`numerical_gradient`. Below about 1e-6, the backward pass is right. A
+    hand-written gradient holding NaN or inf gives ``inf``: a broken backward pass never passes.
+    ``eps`` is at most 1: the weights are of order 1, and a wider step measures no derivative at all.
 
     >>> model = MLP([3, 4, 2], activation="sigmoid", seed=0)
     >>> X = np.random.default_rng(0).normal(size=(5, 3))
     >>> gradient_check(model, X, np.array([0, 1, 1, 0, 1])) < 1e-6
     True
     """
-    eps = check_positive("eps", eps)
-    _, grads = _check_model(model).loss_and_gradients(X, y)
+    _check_columns("X", X, model.sizes[0])
+    _, grads = model.loss_and_gradients(X, y)
+    if not all(np.isfinite(g).all() for g in grads):
+        return float("inf")
     loss = lambda _: softmax_cross_entropy(model.forward(X), y)[0]  # noqa: E731  reads the perturbed weights
     return max(relative_error(g, numerical_gradient(loss, p, eps)) for p, g in zip(model.parameters(), grads))
 
 
+@contract(model=_MODEL)
 def to_torch(model: MLP) -> Any:
     """The same network in PyTorch: a float64 ``torch.nn.Sequential`` holding copies of the weights.
 
@@ -358,7 +487,6 @@ def to_torch(model: MLP) -> Any:
     >>> np.allclose(net(torch.from_numpy(X)).detach().numpy(), model.forward(X), rtol=1e-12)
     True
     """
-    _check_model(model)
     import torch  # here, so that `import labkit.backprop` does not import PyTorch
 
     act = {"relu": torch.nn.ReLU, "tanh": torch.nn.Tanh, "sigmoid": torch.nn.Sigmoid}[model.activation]
@@ -371,6 +499,7 @@ def to_torch(model: MLP) -> Any:
     return torch.nn.Sequential(*layers)
 
 
+@contract(model=_MODEL, X=_BATCH, y=_LABELS)
 def torch_gradients(model: MLP, X: np.ndarray, y: np.ndarray) -> list[np.ndarray]:
     """The gradient of the same loss by ``torch.autograd`` (float64), in the order of ``parameters()``.
 
@@ -380,7 +509,7 @@ def torch_gradients(model: MLP, X: np.ndarray, y: np.ndarray) -> list[np.ndarray
     >>> all(np.allclose(a, b, rtol=1e-10, atol=1e-12) for a, b in zip(mine, torch_gradients(model, X, y)))
     True
     """
-    X = check_matrix("X", X, _check_model(model).sizes[0])
+    X = _check_columns("X", X, model.sizes[0])
     y = check_labels("y", y, X.shape[0], model.sizes[-1])
     import torch
 
@@ -390,24 +519,31 @@ def torch_gradients(model: MLP, X: np.ndarray, y: np.ndarray) -> list[np.ndarray
     return [p.grad.numpy().T.copy() for p in net.parameters()]
 
 
+@contract(depth=Size(2), width=Size(), activation=Choice("relu", "tanh", "sigmoid"), X=_BATCH, y=_LABELS,
+          init=Choice(*_INITS), scale=_POSITIVE, seed=Seed(), n_classes=Optional(Size(2)))
 def gradient_norms_by_depth(depth: int, width: int, activation: str, X: np.ndarray, y: np.ndarray, *,
                             init: str = "he", scale: float = 1.0, seed: int = 0,
                             n_classes: int | None = None) -> np.ndarray:
     """Norm of ``dL/dW`` of each of the ``depth`` linear layers of a deep network, input first.
 
     The network is ``MLP([X.shape[1]] + [width] * (depth - 1) + [n_classes], activation, init=init,
-    scale=scale, seed=seed)``, on the batch ``(X, y)``; ``n_classes`` defaults to ``y.max() + 1``.
-    A first-to-last ratio far below 1 shows vanishing gradients, far above 1 exploding ones.
+    scale=scale, seed=seed)``, on the batch ``(X, y)``; ``n_classes`` defaults to ``y.max() + 1`` (at
+    least 2: one class gives a zero gradient everywhere) and must be above every label. A
+    first-to-last ratio far below 1 shows vanishing gradients, far above 1 exploding ones.
 
     >>> X, y = np.random.default_rng(0).normal(size=(32, 8)), np.arange(32) % 4
     >>> norms = gradient_norms_by_depth(8, 16, "sigmoid", X, y, init="xavier")
     >>> norms.shape, bool(norms[0] < norms[-1] / 100)
     ((8,), True)
     """
-    depth, width = check_int("depth", depth, 2), check_int("width", width, 1)
-    X = check_matrix("X", X)
     y = check_labels("y", y, X.shape[0], np.iinfo(np.intp).max)
-    n_classes = int(y.max()) + 1 if n_classes is None else check_int("n_classes", n_classes, 1)
+    if n_classes is None:
+        n_classes = max(2, int(y.max()) + 1)
+    elif n_classes <= y.max():
+        raise ValueError(f"n_classes must be above every label of y (up to {y.max()}), got {n_classes}")
+    # Checked before the list of sizes is built: depth=10**12 must not reach the allocator.
+    weights = X.shape[1] * width + (depth - 2) * width * width + width * n_classes
+    check_elements("depth" if depth > width else "width", weights, f"{depth} layers of width {width}")
     model = MLP([X.shape[1]] + [width] * (depth - 1) + [n_classes], activation, init=init, scale=scale, seed=seed)
     model.loss_and_gradients(X, y)
     return model.layer_gradient_norms()

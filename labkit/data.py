@@ -11,11 +11,12 @@ each digit, and two views of the same object.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from numbers import Real
+from typing import Any
 
 import numpy as np
 
-from ._checks import check_array, check_int, check_matrix, check_nonnegative
+from ._checks import NEEDS_VALUE, Array, Bool, Int, Real, Rule, Seed, Size, Variant, check_elements
+from ._contract import contract
 
 __all__ = [
     "load_digits_split", "one_hot", "make_multitask_data", "make_multimodal_digits", "digit_views",
@@ -23,6 +24,50 @@ __all__ = [
 ]
 
 
+#: The largest standard deviation of added noise. The signals have unit scale: beyond 1e15 they are below
+#: float64's rounding of the noise (2.2e-16 x 1e15), and noise=1e308 would not even fit in the float32 of
+#: the models the data feed (inf).
+_MAX_NOISE = 1e15
+_NOISE = Real(0, _MAX_NOISE)
+
+
+class _Labels(Array):
+    """A 1-D array of int labels >= 0; an empty list (which numpy reads as floats) is no labels."""
+
+    def __init__(self) -> None:
+        super().__init__("int", ndim=1, min=0)
+
+    def check(self, name: str, value: Any) -> np.ndarray:
+        if isinstance(value, (list, tuple)) and len(value) == 0:
+            return np.empty(0, dtype=np.intp)
+        return super().check(name, value)
+
+    def unusual(self) -> list[Variant]:
+        return super().unusual() + [("empty list", lambda _valid: [], None)]
+
+
+class _Dims(Rule):
+    """A pair of ints >= 1 (numpy ints too): the number of features of each view."""
+
+    expected = "a pair of ints >= 1"
+
+    def check(self, name: str, value: Any) -> tuple[int, int]:
+        if isinstance(value, (str, bytes)) or not isinstance(value, Sequence) or len(value) != 2:
+            raise self.fail(name, value, TypeError)
+        da, db = (Size().check(f"{name}[{i}]", d) for i, d in enumerate(value))
+        return da, db
+
+    def bad(self) -> list[Variant]:
+        return [("three ints", lambda _v: (3, 3, 3), TypeError), ("string", lambda _v: "33", TypeError),
+                ("zero", lambda _v: (0, 3), ValueError), ("float", lambda _v: (1.5, 3), TypeError),
+                ("None", lambda _v: None, TypeError)]
+
+    def unusual(self) -> list[Variant]:
+        return [("list", lambda v: NEEDS_VALUE if v is None else list(v), None),
+                ("numpy ints", lambda v: NEEDS_VALUE if v is None else tuple(np.int64(d) for d in v), None)]
+
+
+@contract(test_size=Real(0, 1, low_open=True, high_open=True), seed=Seed(), scale=Bool())
 def load_digits_split(
     test_size: float = 0.25, seed: int = 0, scale: bool = True
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
@@ -59,13 +104,6 @@ def load_digits_split(
     >>> sorted(set(y_test.tolist())) == list(range(10))
     True
     """
-    if not isinstance(test_size, Real) or isinstance(test_size, bool):
-        raise TypeError(f"test_size must be a float, got {type(test_size).__name__}")
-    if not 0 < test_size < 1:
-        raise ValueError(f"test_size must be a float strictly between 0 and 1, got {test_size!r}")
-    seed = check_int("seed", seed, 0)
-    if not isinstance(scale, (bool, np.bool_)):
-        raise TypeError(f"scale must be a bool, got {type(scale).__name__}")
     # Imported here so that `import labkit.data` stays cheap.
     from sklearn.datasets import load_digits
     from sklearn.model_selection import train_test_split
@@ -74,20 +112,21 @@ def load_digits_split(
     X = digits.data.astype(np.float64) / (16.0 if scale else 1.0)
     y = digits.target.astype(np.int64)
     X_train, X_test, y_train, y_test = train_test_split(
-        X, y, test_size=float(test_size), random_state=seed, stratify=y
+        X, y, test_size=test_size, random_state=seed, stratify=y
     )
     return X_train, X_test, y_train, y_test
 
 
+@contract(y=_Labels(), n_classes=Size())
 def one_hot(y: np.ndarray, n_classes: int) -> np.ndarray:
     """Encode integer labels as one-hot rows.
 
     Parameters
     ----------
     y : array_like of int
-        Labels of shape ``(n,)``, each from 0 to ``n_classes - 1``.
+        Labels of shape ``(n,)``, each from 0 to ``n_classes - 1`` (an empty list gives no row).
     n_classes : int
-        Number of classes, at least 1.
+        Number of classes, at least 1; ``n * n_classes`` must stay within labkit's size limit.
 
     Returns
     -------
@@ -100,19 +139,18 @@ def one_hot(y: np.ndarray, n_classes: int) -> np.ndarray:
     array([[0., 0., 1.],
            [1., 0., 0.]])
     """
-    n_classes = check_int("n_classes", n_classes, 1)
-    y = np.asarray(y)
-    if y.ndim != 1 or not (np.issubdtype(y.dtype, np.integer) or y.size == 0):
-        raise TypeError(f"y must be a 1-D array of int labels, got dtype {y.dtype} and shape {y.shape}")
-    if y.size and (y.min() < 0 or y.max() >= n_classes):
+    check_elements("n_classes", y.size * n_classes, f"a one-hot array of shape ({y.size}, {n_classes})")
+    if y.size and y.max() >= n_classes:
         raise ValueError(f"y must hold labels from 0 to n_classes - 1 = {n_classes - 1}, "
                          f"got values from {y.min()} to {y.max()}")
     out = np.zeros((y.size, n_classes))
-    out[np.arange(y.size), y.astype(np.intp)] = 1.0
+    out[np.arange(y.size), y] = 1.0
     return out
 
 
 # -- synthetic data for question 1: several tasks, modalities and views --------------------------------
+@contract(n_samples=Size(), n_tasks=Size(), related=Bool(), noise=Array(min=0, max=_MAX_NOISE), n_features=Size(),
+          n_latent=Size(), seed=Seed())
 def make_multitask_data(
     n_samples: int, n_tasks: int = 2, *, related: bool = True, noise: Sequence[float] | float = 0.1,
     n_features: int = 20, n_latent: int = 2, seed: int = 0,
@@ -129,9 +167,10 @@ def make_multitask_data(
     related : bool
         Whether the tasks share their hidden directions.
     noise : float or sequence of float
-        Standard deviation of the noise of each task (one value for all, or one per task).
+        Standard deviation of the noise of each task (one value for all, or one per task), from 0 to
+        1e15 (beyond, the noise drowns the unit-scale signal in float64 rounding).
     n_features, n_latent : int
-        Size of the inputs and number of hidden directions per task.
+        Size of the inputs and number of hidden directions per task (at most ``n_features``).
     seed : int
         Seed of the task weights, the inputs and the noise.
 
@@ -148,15 +187,16 @@ def make_multitask_data(
     >>> X.shape, Y.shape
     ((100, 20), (100, 3))
     """
-    n_samples, n_tasks = check_int("n_samples", n_samples, 1), check_int("n_tasks", n_tasks, 1)
-    n_features, n_latent = check_int("n_features", n_features, 1), check_int("n_latent", n_latent, 1)
-    if not isinstance(related, (bool, np.bool_)):
-        raise TypeError(f"related must be a bool, got {type(related).__name__}")
-    sigma = check_array("noise", noise)
+    check_elements("n_samples", n_samples * max(n_features, n_tasks),
+                   f"{n_samples} rows of {max(n_features, n_tasks)} numbers")
+    if n_latent > n_features:  # more directions than the inputs have: they cannot be independent
+        raise ValueError(f"n_latent must be at most n_features ({n_features}), got {n_latent}")
+    check_elements("n_latent", n_features * n_latent, f"a {n_features} x {n_latent} matrix of directions")
+    sigma = np.asarray(noise, dtype=np.float64)  # the default, 0.1, comes unchecked as a float
     sigma = np.full(n_tasks, float(sigma)) if sigma.ndim == 0 else sigma
-    if sigma.shape != (n_tasks,) or not np.all((sigma >= 0) & np.isfinite(sigma)):
-        raise ValueError(f"noise must be one float >= 0 or {n_tasks} of them (one per task), got {noise!r}")
-    rng = np.random.default_rng(check_int("seed", seed, 0))
+    if sigma.shape != (n_tasks,):
+        raise ValueError(f"noise must be one float >= 0 or {n_tasks} of them (one per task), got shape {sigma.shape}")
+    rng = np.random.default_rng(seed)
     shared = rng.normal(size=(n_features, n_latent)) / np.sqrt(n_features)
     X = rng.normal(size=(n_samples, n_features))
     Y = np.empty((n_samples, n_tasks))
@@ -168,6 +208,7 @@ def make_multitask_data(
     return X, Y
 
 
+@contract(image_noise=_NOISE, signal_noise=_NOISE, signal_length=Size(8), seed=Seed())
 def make_multimodal_digits(
     image_noise: float = 0.5, signal_noise: float = 0.5, *, signal_length: int = 32, seed: int = 0
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -180,7 +221,8 @@ def make_multimodal_digits(
     Parameters
     ----------
     image_noise, signal_noise : float
-        Standard deviation of the noise added to each modality, at least 0.
+        Standard deviation of the noise added to each modality, from 0 to 1e15 (beyond, the noise
+        drowns the signal in float64 rounding).
     signal_length : int
         Number of samples of the signal, at least 8.
     seed : int
@@ -201,10 +243,9 @@ def make_multimodal_digits(
     >>> image.shape, signal.shape, y.shape
     ((1797, 64), (1797, 32), (1797,))
     """
-    image_noise = check_nonnegative("image_noise", image_noise)
-    signal_noise = check_nonnegative("signal_noise", signal_noise)
-    length = check_int("signal_length", signal_length, 8)
-    rng = np.random.default_rng(check_int("seed", seed, 0))
+    length = signal_length
+    check_elements("signal_length", 1797 * length, f"1797 signals of {length} samples")
+    rng = np.random.default_rng(seed)
     from sklearn.datasets import load_digits
 
     digits = load_digits()
@@ -216,6 +257,7 @@ def make_multimodal_digits(
     return image, signal, y
 
 
+@contract(X=Array(ndim=2, min_rows=1), noise=_NOISE, seed=Seed())
 def digit_views(X: np.ndarray, noise: float = 0.0, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
     """Two views of each digit: its left half and its right half, each seen by its own noisy camera.
 
@@ -225,9 +267,9 @@ def digit_views(X: np.ndarray, noise: float = 0.0, seed: int = 0) -> tuple[np.nd
     Parameters
     ----------
     X : array_like
-        Flattened 8x8 images, shape ``(n, 64)``.
+        Flattened 8x8 images of finite numbers, shape ``(n, 64)`` with n >= 1.
     noise : float
-        Standard deviation of each camera's independent Gaussian noise, at least 0.
+        Standard deviation of each camera's independent Gaussian noise, from 0 to 1e15.
     seed : int
         Seed of the noise.
 
@@ -242,13 +284,15 @@ def digit_views(X: np.ndarray, noise: float = 0.0, seed: int = 0) -> tuple[np.nd
     >>> left.shape, left[0, :5].tolist()
     ((2, 32), [0.0, 1.0, 2.0, 3.0, 8.0])
     """
-    images = check_matrix("X", X, 64).reshape(-1, 8, 8)
-    noise = check_nonnegative("noise", noise)
-    rng = np.random.default_rng(check_int("seed", seed, 0))
+    if X.shape[1] != 64:
+        raise ValueError(f"X must be a 2-D array of shape (n, 64) with n >= 1, got shape {X.shape}")
+    images = X.reshape(-1, 8, 8)
+    rng = np.random.default_rng(seed)
     left, right = images[:, :, :4].reshape(-1, 32), images[:, :, 4:].reshape(-1, 32)
     return left + noise * rng.normal(size=left.shape), right + noise * rng.normal(size=right.shape)
 
 
+@contract(n_samples=Size(2), correlations=Array(ndim=1, min=0), dims=_Dims(), seed=Seed())
 def make_planted_views(
     n_samples: int, correlations: Sequence[float], dims: tuple[int, int] = (6, 5), seed: int = 0
 ) -> tuple[np.ndarray, np.ndarray]:
@@ -264,8 +308,8 @@ def make_planted_views(
         Number of rows, at least 2.
     correlations : sequence of float
         Planted correlations, each in [0, 1), at most ``min(dims)`` of them.
-    dims : tuple of int
-        Number of features of each view.
+    dims : pair of int
+        Number of features of each view, each at least 1.
     seed : int
         Seed of the latents and of the mixing.
 
@@ -280,14 +324,12 @@ def make_planted_views(
     >>> Xa.shape, Xb.shape
     ((2000, 3), (2000, 2))
     """
-    n = check_int("n_samples", n_samples, 2)
-    if not isinstance(dims, tuple) or len(dims) != 2:
-        raise TypeError(f"dims must be a tuple of two ints, got {dims!r}")
-    da, db = check_int("dims", dims[0], 1), check_int("dims", dims[1], 1)
-    rho = check_array("correlations", correlations)
-    if rho.ndim != 1 or len(rho) > min(da, db) or np.any((rho < 0) | (rho >= 1)):
+    n, (da, db), rho = n_samples, dims, correlations
+    check_elements("dims", max(da, db) ** 2, f"a {max(da, db)} x {max(da, db)} mixing matrix")
+    check_elements("n_samples", n * max(da, db), f"a view of shape ({n}, {max(da, db)})")
+    if len(rho) > min(da, db) or np.any(rho >= 1):
         raise ValueError(f"correlations must be at most {min(da, db)} values in [0, 1), got {rho.tolist()}")
-    rng = np.random.default_rng(check_int("seed", seed, 0))
+    rng = np.random.default_rng(seed)
     a, b = rng.normal(size=(n, da)), rng.normal(size=(n, db))
     k = len(rho)
     # b_i = rho_i a_i + sqrt(1 - rho_i^2) e_i has unit variance and correlation rho_i with a_i.
@@ -295,6 +337,7 @@ def make_planted_views(
     return a @ rng.normal(size=(da, da)), b @ rng.normal(size=(db, db))
 
 
+@contract(labelled_per_class=Int(1, 16), seed=Seed())
 def load_karate_club(labelled_per_class: int = 1, seed: int = 0) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Zachary's karate club: 34 members, 78 friendships, and the faction each member joined.
 
@@ -321,10 +364,8 @@ def load_karate_club(labelled_per_class: int = 1, seed: int = 0) -> tuple[np.nda
     >>> edge_index.shape, int(y.sum()), train_nodes.tolist()
     ((2, 156), 17, [0, 33])
     """
-    k = check_int("labelled_per_class", labelled_per_class, 1)
-    if k > 16:
-        raise ValueError(f"labelled_per_class must be at most 16 (the smaller faction has 17 members), got {k}")
-    rng = np.random.default_rng(check_int("seed", seed, 0))
+    k = labelled_per_class  # at most 16: each faction has 17 members, its leader among them
+    rng = np.random.default_rng(seed)
     import networkx as nx  # here, so that `import labkit.data` stays cheap
 
     g = nx.karate_club_graph()
@@ -338,6 +379,7 @@ def load_karate_club(labelled_per_class: int = 1, seed: int = 0) -> tuple[np.nda
     return edge_index, y, np.array(sorted(train), dtype=np.int64)
 
 
+@contract(n_per_class=Size(), seed=Seed(), num_types=Size())
 def make_graph_classification(n_per_class: int = 50, seed: int = 0, num_types: int = 4
                               ) -> tuple[list[np.ndarray], list[np.ndarray], np.ndarray]:
     """Small graphs of three classes that only their structure tells apart.
@@ -370,9 +412,9 @@ def make_graph_classification(n_per_class: int = 50, seed: int = 0, num_types: i
     >>> len(edges), features[0].shape[1], y.tolist()
     (6, 4, [0, 1, 2, 0, 1, 2])
     """
-    n_per_class = check_int("n_per_class", n_per_class, 1)
-    num_types = check_int("num_types", num_types, 1)
-    rng = np.random.default_rng(check_int("seed", seed, 0))
+    check_elements("num_types", 20 * num_types, f"20 nodes of {num_types} types")
+    check_elements("n_per_class", 3 * n_per_class * 20 * num_types, f"{3 * n_per_class} graphs of up to 20 nodes")
+    rng = np.random.default_rng(seed)
     import networkx as nx
 
     edge_indices, features = [], []

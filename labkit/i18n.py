@@ -28,7 +28,11 @@ from contextlib import contextmanager
 from functools import cache
 from numbers import Number
 from pathlib import Path
+from types import MappingProxyType
 from typing import Any
+
+from ._checks import Choice, Each, Instance, Rule, Said, Text, Variant, _const, _needs
+from ._contract import contract
 
 __all__ = ["LANGUAGES", "Message", "_", "catalog", "language", "localize_number", "render"]
 
@@ -37,8 +41,11 @@ LANGUAGES = ("en", "fr")
 LOCALES = Path(__file__).resolve().parent / "locales"
 #: Environment variable naming a file where a separate process (a Jupyter kernel) appends its records.
 RECORD_FILE = "LABKIT_I18N_RECORD"
+_LANG = Choice(*LANGUAGES)
+_TEXT = Text(empty=True)  # "" is a message too (gettext keeps its header there; it translates to "")
 
 
+@contract()
 def language() -> str:
     """The reader's language: ``LABKIT_LANG`` if set, else the locale's language if the course has it,
     else English.
@@ -98,27 +105,30 @@ def read_po(path: Path) -> dict[str, str]:
     return table
 
 
-def _check_language(lang: Any) -> None:
-    if lang not in LANGUAGES:
-        raise ValueError(f"lang must be one of {', '.join(LANGUAGES)}, got {lang!r}")
-
-
 @cache
-def catalog(lang: str) -> Mapping[str, str]:
-    """Every translated message of ``lang``, keyed by its English text (empty for English).
-
-    >>> catalog("fr")["training rows"]
-    "lignes d'entraînement"
-    """
-    _check_language(lang)
+def _catalog(lang: str) -> Mapping[str, str]:
     table: dict[str, str] = {}
     for po in sorted((LOCALES / lang).glob("*.po")):
         table.update(read_po(po))
     return table
 
 
+@contract(lang=_LANG)
+def catalog(lang: str) -> Mapping[str, str]:
+    """Every translated message of ``lang``, keyed by its English text (empty for English); read once.
+
+    >>> catalog("fr")["training rows"]
+    "lignes d'entraînement"
+    """
+    return _catalog(lang)  # checked first: an unhashable lang would fail inside the cache, unnamed
+
+
+catalog.cache_clear = _catalog.cache_clear  # type: ignore[attr-defined]  # tests swap the catalogs
+
+
 # -- Formatting -------------------------------------------------------------------------------------
 
+@contract(text=_TEXT, lang=_LANG)
 def localize_number(text: str, lang: str) -> str:
     """Write a formatted number as ``lang`` writes it: French uses a decimal comma and a narrow
     no-break space between thousands.
@@ -128,9 +138,6 @@ def localize_number(text: str, lang: str) -> str:
     >>> localize_number("0.93", "en")
     '0.93'
     """
-    if not isinstance(text, str):
-        raise TypeError(f"text must be a str (a formatted number), got {type(text).__name__}")
-    _check_language(lang)
     if lang != "fr":
         return text
     return text.replace(",", "\u202f").replace(".", ",")
@@ -151,27 +158,72 @@ def _is_number(value: Any) -> bool:
     return False
 
 
+def _parsed(name: str, pattern: str) -> list[tuple]:
+    """The parts of a format pattern, or a ValueError naming the argument that holds the pattern."""
+    try:
+        return list(string.Formatter().parse(pattern))
+    except ValueError as error:  # "{0" or "}" alone: str.format's message names no argument
+        raise ValueError(f"{name} must be a valid format pattern, got {pattern!r}: {error}") from None
+
+
+def _field_value(formatter: string.Formatter, pattern: str, name: str, args: tuple, kwargs: dict) -> Any:
+    """The value of the field ``name`` among the arguments of format, or an error naming the field."""
+    try:
+        return formatter.get_field(name, args, kwargs)[0]
+    except (KeyError, IndexError):  # str.format's bare KeyError('n') / IndexError say neither what nor where
+        head = name.split(".")[0].split("[")[0]
+        given = f"args[{head}]" if head.isdigit() else f"the keyword argument {head}=..."
+        raise TypeError(f"format of {pattern!r} needs the field {name}: {given} was not given") from None
+    except AttributeError as error:
+        raise ValueError(f"format of {pattern!r} cannot read the field {name}: {error}") from None
+
+
 def _fields(pattern: str, args: tuple, kwargs: dict) -> tuple[dict[str, str], list[str]]:
     """Each replacement field of ``pattern`` formatted as the English pattern says, and which are numbers."""
     formatter = string.Formatter()
     fields: dict[str, str] = {}
     numbers: list[str] = []
     auto = 0
-    for _, name, spec, conversion in formatter.parse(pattern):
+    for _, name, spec, conversion in _parsed("msgid", pattern):
         if name is None:
             continue
         if name == "" or name[0] in ".[":  # "{}" and "{.attr}" number themselves, as str.format does
             name, auto = f"{auto}{name}", auto + 1
         if "{" in (spec or ""):
             raise ValueError(f"message {pattern!r}: nested replacement fields are not supported")
-        value, _ = formatter.get_field(name, args, kwargs)
-        value = formatter.convert_field(value, conversion)
-        fields[name] = formatter.format_field(value, spec or "")
+        value = formatter.convert_field(_field_value(formatter, pattern, name, args, kwargs), conversion)
+        try:
+            fields[name] = formatter.format_field(value, spec or "")
+        except (TypeError, ValueError) as error:  # e.g. "{x:.2f}" given a string
+            raise type(error)(f"field {name} of {pattern!r} cannot be formatted as {spec!r}: {error}") from None
         if conversion is None and _is_number(value):
             numbers.append(name)
     return fields, numbers
 
 
+class _FormattedFields(Rule):
+    """A mapping of field names to their formatted values, all strings (what :meth:`Message.format` records)."""
+
+    expected = "a mapping of field names to formatted values (strings)"
+    _mapping = Instance(Mapping, what="a mapping of field names to formatted values")
+
+    def check(self, name: str, value: Any) -> Mapping[str, str]:
+        self._mapping.check(name, value)
+        for key, text in value.items():
+            if not isinstance(key, str):
+                raise self.fail(name, Said(f"the key {key!r}"), TypeError, "keyed by field names (strings)")
+            if not isinstance(text, str):  # localize_number would name its own argument, text
+                raise self.fail(f"{name}[{key!r}]", text, TypeError, "a formatted value (a string)")
+        return value
+
+    def bad(self) -> list[Variant]:
+        return self._mapping.bad() + [("a value not formatted", _const({"0": 12}), TypeError)]
+
+    def unusual(self) -> list[Variant]:
+        return [("read-only mapping", _needs(lambda v: MappingProxyType(dict(v))), None)]
+
+
+@contract(pattern=_TEXT, fields=_FormattedFields(), numbers=Each(_TEXT, min_len=0), lang=_LANG)
 def render(pattern: str, fields: Mapping[str, str], numbers: list[str], lang: str) -> str:
     """``pattern`` with its fields replaced by the formatted values in ``fields``, numbers written as in
     ``lang``. A translated pattern names the same fields as the English one (it may reorder them).
@@ -179,9 +231,8 @@ def render(pattern: str, fields: Mapping[str, str], numbers: list[str], lang: st
     >>> render("{0} epochs, loss {1}", {"0": "12", "1": "0.25"}, ["0", "1"], "fr")
     '12 epochs, loss 0,25'
     """
-    _check_language(lang)
     out, auto = [], 0
-    for literal, name, _, _ in string.Formatter().parse(pattern):
+    for literal, name, _, _ in _parsed("pattern", pattern):
         out.append(literal)
         if name is None:
             continue
@@ -246,6 +297,7 @@ def _note(english: str, msgid: str, fields: dict[str, str], numbers: list[str]) 
             f.write(json.dumps(note, ensure_ascii=False) + "\n")
 
 
+@contract(msgid=_TEXT, lang=_LANG)
 class Message(str):
     """A message in the reader's language that remembers its English text (its msgid).
 
@@ -257,14 +309,12 @@ class Message(str):
     lang: str
 
     def __new__(cls, msgid: str, lang: str) -> Message:
-        if not isinstance(msgid, str):
-            raise TypeError(f"msgid must be a str, got {type(msgid).__name__}")
-        _check_language(lang)
         text = catalog(lang).get(msgid, msgid) if lang != "en" else msgid
         self = super().__new__(cls, text)
         self.msgid, self.lang = msgid, lang
         return self
 
+    @contract()
     def format(self, *args: Any, **kwargs: Any) -> str:  # noqa: A003 - str.format, translated
         """The pattern filled in as :meth:`str.format` does, the numbers written as the reader's language
         writes them."""
@@ -274,6 +324,7 @@ class Message(str):
         return english if self.lang == "en" else render(str(self), fields, numbers, self.lang)
 
 
+@contract(message=_TEXT)
 def _(message: str) -> Message:
     """``message`` in the reader's language (see :func:`language`); English when it has no translation.
 
@@ -282,8 +333,6 @@ def _(message: str) -> Message:
     >>> _("{acc:.1%} of the nodes").format(acc=0.8236)
     '82.4% of the nodes'
     """
-    if not isinstance(message, str):
-        raise TypeError(f"message must be a str, got {type(message).__name__}")
     text = Message(message, language())
     if "{" not in message:
         _note(message, message, {}, [])

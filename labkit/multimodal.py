@@ -10,13 +10,17 @@ a network only copes with that if it met missing modalities in training, which
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 import torch
 from torch import nn
 
 from ._checks import (
-    check_choice, check_int, check_labels, check_matrix, check_positive, check_probability, check_same_rows,
+    Array, Choice, Count, Instance, Optional, Probability, Real, Seed, Size, TorchTensor, check_elements,
+    check_labels, check_same_rows,
 )
+from ._contract import contract
 from ._torch import optimizer_step, seeded
 from .training import History, fit
 
@@ -30,13 +34,32 @@ def _mlp(n_in: int, hidden: int, n_out: int) -> nn.Sequential:
     return nn.Sequential(nn.Linear(n_in, hidden), nn.ReLU(), nn.Linear(hidden, n_out))
 
 
+def _n_weights(fusion: str, da: int, ds: int, hidden: int, k: int) -> int:
+    """The number of weights (biases included) of the network that :class:`FusionNet` builds."""
+    def mlp(n_in: int) -> int:
+        return (n_in + 1) * hidden + (hidden + 1) * k
+
+    return {"image_only": mlp(da), "signal_only": mlp(ds), "early": mlp(da + ds),
+            "intermediate": (da + 1) * hidden + (ds + 1) * hidden + mlp(2 * hidden),
+            "late": mlp(da) + mlp(ds)}[fusion]
+
+
+def _check_modalities(model: FusionNet, image: Any, signal: Any) -> None:
+    """Refuse modalities (arrays or tensors) whose columns or rows do not match ``model``, naming both sizes."""
+    for name, x, size, n in (("image", image, "image_dim", model.image_dim),
+                             ("signal", signal, "signal_dim", model.signal_dim)):
+        if x.shape[1] != n:
+            raise ValueError(f"{name} must have {n} columns ({size}), got {x.shape[1]}")
+    check_same_rows("signal", signal, "image", len(image))
+
+
 class FusionNet(nn.Module):
     """A classifier of (image, signal) pairs, with the fusion chosen by name.
 
     Parameters
     ----------
     image_dim, signal_dim : int
-        Number of features of each modality.
+        Number of features of each modality, at least 1.
     n_classes : int
         Number of classes, at least 2.
     fusion : str
@@ -45,7 +68,8 @@ class FusionNet(nn.Module):
         modality, then classifies the concatenated embeddings; ``"late"`` adds the logits of
         one classifier per modality.
     hidden : int
-        Width of the hidden layers.
+        Width of the hidden layers, at least 1. The network may hold at most
+        ``2**28`` weights (a larger one is refused before any memory is asked for).
     seed : int
         Seed of the initial weights (the global torch generator is left as it was).
 
@@ -56,12 +80,16 @@ class FusionNet(nn.Module):
     torch.Size([5, 10])
     """
 
+    @contract(image_dim=Size(), signal_dim=Size(), n_classes=Size(2), fusion=Choice(*FUSIONS), hidden=Size(),
+              seed=Seed())
     def __init__(self, image_dim: int, signal_dim: int, n_classes: int, *, fusion: str = "early",
                  hidden: int = 32, seed: int = 0) -> None:
         super().__init__()
-        self.image_dim, self.signal_dim = check_int("image_dim", image_dim, 1), check_int("signal_dim", signal_dim, 1)
-        self.n_classes, hidden = check_int("n_classes", n_classes, 2), check_int("hidden", hidden, 1)
-        self.fusion = check_choice("fusion", fusion, FUSIONS)
+        # Refused before torch asks the allocator for terabytes.
+        check_elements(f"FusionNet(image_dim={image_dim}, signal_dim={signal_dim}, n_classes={n_classes}, "
+                       f"fusion={fusion!r}, hidden={hidden})",
+                       _n_weights(fusion, image_dim, signal_dim, hidden, n_classes), "a network")
+        self.image_dim, self.signal_dim, self.n_classes, self.fusion = image_dim, signal_dim, n_classes, fusion
         k, da, ds = self.n_classes, self.image_dim, self.signal_dim
         with seeded(seed):
             if fusion == "image_only":
@@ -77,8 +105,17 @@ class FusionNet(nn.Module):
             else:
                 self.branches = nn.ModuleList([_mlp(da, hidden, k), _mlp(ds, hidden, k)])
 
+    @contract(image=TorchTensor(ndim=2), signal=TorchTensor(ndim=2))
     def forward(self, image: torch.Tensor, signal: torch.Tensor) -> torch.Tensor:
-        """Return the logits, shape ``(n, n_classes)``."""
+        """Return the logits, shape ``(n, n_classes)``.
+
+        ``image`` and ``signal`` are 2-D tensors (or arrays) of finite numbers, shapes ``(n, image_dim)``
+        and ``(n, signal_dim)``, cast to the dtype of the weights. Both are checked, even when the
+        fusion ignores one of them.
+        """
+        _check_modalities(self, image, signal)
+        dtype = next(self.parameters()).dtype  # a float64 tensor from numpy would not meet float32 weights
+        image, signal = image.to(dtype), signal.to(dtype)
         if self.fusion == "image_only":
             return self.net(image)
         if self.fusion == "signal_only":
@@ -90,17 +127,21 @@ class FusionNet(nn.Module):
         return self.branches[0](image) + self.branches[1](signal)  # fuse the predictions
 
 
-def _inputs(model: object, image: object, signal: object, y: object) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
-    # What training and scoring both check: two modalities and labels for the same examples.
-    if not isinstance(model, FusionNet):
-        raise TypeError(f"model must be a FusionNet, got {type(model).__name__}")
-    image = check_matrix("image", image, model.image_dim)
-    signal = check_matrix("signal", signal, model.signal_dim)
-    check_same_rows("signal", signal, "image", len(image))
+def _inputs(model: FusionNet, image: np.ndarray, signal: np.ndarray,
+            y: np.ndarray) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
+    # The relations training and scoring both check: two modalities of the model's sizes and labels
+    # for the same examples.
+    _check_modalities(model, image, signal)
     y = check_labels("y", y, len(image), model.n_classes)
     return torch.from_numpy(image).float(), torch.from_numpy(signal).float(), torch.from_numpy(y).long()
 
 
+#: Data for the float32 network: a value beyond float32's range is refused naming the caller's argument.
+MATRIX = Array("float32", ndim=2, min_rows=1)
+
+
+@contract(model=Instance(FusionNet), image=MATRIX, signal=MATRIX, y=Array("int", ndim=1),
+          modality_dropout=Probability(), epochs=Count(), batch_size=Size(), lr=Real(0, low_open=True), seed=Seed())
 def train_fusion(
     model: FusionNet, image: np.ndarray, signal: np.ndarray, y: np.ndarray, *, modality_dropout: float = 0.0,
     epochs: int = 30, batch_size: int = 64, lr: float = 0.005, seed: int = 0,
@@ -112,18 +153,19 @@ def train_fusion(
     model : FusionNet
         The network, trained in place.
     image, signal : array_like
-        The two modalities, shapes ``(n, image_dim)`` and ``(n, signal_dim)``.
+        The two modalities, finite and within float32's range, shapes ``(n, image_dim)`` and
+        ``(n, signal_dim)`` with ``n >= 1``.
     y : array_like of int
-        Labels of shape ``(n,)``.
+        Labels of shape ``(n,)``, from 0 to ``n_classes - 1``.
     modality_dropout : float
         Probability, in [0, 1), that a training example loses one of its two modalities (chosen
         at random, replaced by zeros), so that the network learns to predict from either alone.
     epochs, batch_size : int
-        Passes over the data and examples per batch, for :func:`labkit.training.fit`.
+        Passes over the data and examples per batch, at least 1, for :func:`labkit.training.fit`.
     lr : float
-        Learning rate of Adam.
+        Learning rate of Adam, positive.
     seed : int
-        Seed of the batch order and of the dropped modalities.
+        Seed of the batch order and of the dropped modalities, >= 0.
 
     Returns
     -------
@@ -139,9 +181,8 @@ def train_fusion(
     2
     """
     image_t, signal_t, y_t = _inputs(model, image, signal, y)
-    modality_dropout = check_probability("modality_dropout", modality_dropout)
-    opt = torch.optim.Adam(model.parameters(), lr=check_positive("lr", lr))
-    gen = torch.Generator().manual_seed(check_int("seed", seed, 0))
+    opt = torch.optim.Adam(model.parameters(), lr=lr)
+    gen = torch.Generator().manual_seed(seed)
     both = torch.cat([image_t, signal_t], dim=1)  # fit slices one array: the two modalities side by side
 
     def loss(xb: torch.Tensor, yb: torch.Tensor) -> torch.Tensor:
@@ -156,6 +197,8 @@ def train_fusion(
     return fit(optimizer_step(opt, loss), both, y_t, epochs=epochs, batch_size=batch_size, seed=seed)
 
 
+@contract(model=Instance(FusionNet), image=MATRIX, signal=MATRIX, y=Array("int", ndim=1),
+          missing=Optional(Choice("image", "signal")))
 def fusion_accuracy(model: FusionNet, image: np.ndarray, signal: np.ndarray, y: np.ndarray, *,
                     missing: str | None = None) -> float:
     """Accuracy of ``model``, with both modalities or with one of them missing (fed as zeros).
@@ -176,8 +219,6 @@ def fusion_accuracy(model: FusionNet, image: np.ndarray, signal: np.ndarray, y: 
     True
     """
     image_t, signal_t, y_t = _inputs(model, image, signal, y)
-    if missing not in (None, "image", "signal"):
-        raise ValueError(f"missing must be None, 'image' or 'signal', got {missing!r}")
     if missing == "image":
         image_t = torch.zeros_like(image_t)
     elif missing == "signal":

@@ -16,7 +16,10 @@ import numpy as np
 import torch
 from torch import nn
 
-from ._checks import check_array, check_choice, check_int, check_matrix, check_positive, check_same_rows
+from ._checks import (
+    Array, Bool, Choice, Count, Instance, Optional, Real, Seed, Size, TorchTensor, check_elements, check_same_rows,
+)
+from ._contract import contract
 from ._torch import optimizer_step, seeded
 from .training import History, fit
 
@@ -31,7 +34,8 @@ class MultiTaskNet(nn.Module):
     n_inputs, n_tasks : int
         Number of input features and of tasks (one regression output each), at least 1.
     hidden : int
-        Width of the trunk's hidden layer.
+        Width of the trunk's hidden layer, at least 1. The network may hold at most
+        ``2**28`` weights (a larger one is refused before any memory is asked for).
     shared : bool
         True: hard parameter sharing, one trunk for all tasks. False: one trunk per task, i.e.
         ``n_tasks`` independent single-task networks.
@@ -47,21 +51,28 @@ class MultiTaskNet(nn.Module):
     3
     """
 
+    @contract(n_inputs=Size(), n_tasks=Size(), hidden=Size(), shared=Bool(), seed=Seed())
     def __init__(self, n_inputs: int, n_tasks: int, *, hidden: int = 16, shared: bool = True,
                  seed: int = 0) -> None:
         super().__init__()
-        n_inputs, n_tasks = check_int("n_inputs", n_inputs, 1), check_int("n_tasks", n_tasks, 1)
-        hidden = check_int("hidden", hidden, 1)
-        if not isinstance(shared, (bool, np.bool_)):
-            raise TypeError(f"shared must be a bool, got {type(shared).__name__}")
-        self.n_inputs, self.n_tasks, self.shared = n_inputs, n_tasks, bool(shared)
+        n_trunks = 1 if shared else n_tasks
+        # Refused before torch asks the allocator for terabytes: trunks, then one head per task.
+        check_elements(f"MultiTaskNet(n_inputs={n_inputs}, n_tasks={n_tasks}, hidden={hidden}, shared={shared})",
+                       n_trunks * (n_inputs + 1) * hidden + n_tasks * (hidden + 1), "a network")
+        self.n_inputs, self.n_tasks, self.shared = n_inputs, n_tasks, shared
         with seeded(seed):
-            n_trunks = 1 if shared else n_tasks
             self.trunks = nn.ModuleList(nn.Sequential(nn.Linear(n_inputs, hidden), nn.Tanh()) for _ in range(n_trunks))
             self.heads = nn.ModuleList(nn.Linear(hidden, 1) for _ in range(n_tasks))
 
+    @contract(x=TorchTensor(ndim=2))
     def forward(self, x: torch.Tensor) -> torch.Tensor:
-        """Return the predictions of every task, shape ``(n, n_tasks)``."""
+        """Return the predictions of every task, shape ``(n, n_tasks)``, for inputs ``x`` of shape ``(n, n_inputs)``.
+
+        ``x`` is a 2-D tensor (or array) of finite numbers, cast to the dtype of the weights.
+        """
+        if x.shape[1] != self.n_inputs:
+            raise ValueError(f"x must have {self.n_inputs} columns (n_inputs), got {x.shape[1]}")
+        x = x.to(self.heads[0].weight.dtype)  # a float64 tensor from numpy would not meet float32 weights
         features = [trunk(x) for trunk in self.trunks]  # one shared feature map, or one per task
         return torch.cat([head(features[0 if self.shared else t]) for t, head in enumerate(self.heads)], dim=1)
 
@@ -86,14 +97,19 @@ class UncertaintyWeighting(nn.Module):
     (2.0, [1.0, 1.0])
     """
 
+    @contract(n_tasks=Size())
     def __init__(self, n_tasks: int) -> None:
         super().__init__()
-        self.log_vars = nn.Parameter(torch.zeros(check_int("n_tasks", n_tasks, 1)))
+        self.log_vars = nn.Parameter(torch.zeros(n_tasks))
 
+    @contract(losses=TorchTensor(ndim=1))
     def forward(self, losses: torch.Tensor) -> torch.Tensor:
-        """Combine the per-task ``losses`` (shape ``(n_tasks,)``) into one loss."""
-        if not isinstance(losses, torch.Tensor) or losses.shape != self.log_vars.shape:
-            raise ValueError(f"losses must be a tensor of shape {tuple(self.log_vars.shape)}, got {losses!r:.60}")
+        """Combine the per-task ``losses`` (finite, shape ``(n_tasks,)``) into one loss.
+
+        A loss may be negative (a Gaussian negative log-likelihood is): it is weighted all the same.
+        """
+        if losses.shape != self.log_vars.shape:
+            raise ValueError(f"losses must hold n_tasks ({len(self.log_vars)}) values, got {len(losses)}")
         return torch.sum(0.5 * torch.exp(-self.log_vars) * losses + 0.5 * self.log_vars)
 
     @property
@@ -102,16 +118,37 @@ class UncertaintyWeighting(nn.Module):
         return torch.exp(-self.log_vars).detach().numpy().astype(np.float64)
 
 
-def _targets(model: object, X: object, Y: object) -> tuple[torch.Tensor, torch.Tensor]:
-    # The checks shared by training and scoring: a MultiTaskNet and data of matching shapes.
-    if not isinstance(model, MultiTaskNet):
-        raise TypeError(f"model must be a MultiTaskNet, got {type(model).__name__}")
-    X = check_matrix("X", X, model.n_inputs)
-    Y = check_matrix("Y", Y, model.n_tasks)
+def _check_columns(name: str, x: np.ndarray, size: str, n: int) -> None:
+    if x.shape[1] != n:
+        raise ValueError(f"{name} must have {n} columns ({size}), got {x.shape[1]}")
+
+
+def _targets(model: MultiTaskNet, X: np.ndarray, Y: np.ndarray) -> tuple[torch.Tensor, torch.Tensor]:
+    # The relations shared by training and scoring: data of the model's shapes, one target row per input row.
+    _check_columns("X", X, "n_inputs", model.n_inputs)
+    _check_columns("Y", Y, "n_tasks", model.n_tasks)
     check_same_rows("Y", Y, "X", len(X))
     return torch.from_numpy(X).float(), torch.from_numpy(Y).float()
 
 
+#: Data for the float32 network: a value beyond float32's range is refused naming the caller's argument.
+MATRIX = Array("float32", ndim=2, min_rows=1)
+
+
+def _check_r2_targets(name: str, Y: np.ndarray) -> None:
+    """Refuse targets whose R² is undefined: fewer than 2 rows, or a task whose target never varies."""
+    if len(Y) < 2:
+        raise ValueError(f"{name} must have at least 2 rows for R² (it divides by the targets' variance), "
+                         f"got {len(Y)}")
+    constant = np.flatnonzero(np.ptp(Y, axis=0) == 0)
+    if len(constant):
+        raise ValueError(f"{name} must vary in every task for R² (it divides by the targets' variance), got "
+                         f"constant targets in task {int(constant[0])}")
+
+
+@contract(model=Instance(MultiTaskNet), X=MATRIX, Y=MATRIX, weighting=Choice("fixed", "uncertainty"),
+          task_weights=Optional(Array(ndim=1, min=0)), epochs=Count(), batch_size=Size(), lr=Real(0, low_open=True),
+          seed=Seed())
 def train_multitask(
     model: MultiTaskNet, X: np.ndarray, Y: np.ndarray, *, weighting: str = "fixed",
     task_weights: Sequence[float] | None = None, epochs: int = 200, batch_size: int = 32,
@@ -124,17 +161,18 @@ def train_multitask(
     model : MultiTaskNet
         The network, trained in place.
     X, Y : array_like
-        Inputs ``(n, n_inputs)`` and targets ``(n, n_tasks)``.
+        Inputs ``(n, n_inputs)`` and targets ``(n, n_tasks)``, finite and within float32's range,
+        with ``n >= 1``.
     weighting : {"fixed", "uncertainty"}
         Fixed ``task_weights`` (all 1 by default), or weights learned by :class:`UncertaintyWeighting`.
     task_weights : sequence of float, optional
-        The fixed weights, one per task; only with ``weighting="fixed"``.
+        The fixed weights, one per task, each >= 0; only with ``weighting="fixed"``.
     epochs, batch_size : int
-        Passes over the data and rows per batch, for :func:`labkit.training.fit`.
+        Passes over the data and rows per batch, at least 1, for :func:`labkit.training.fit`.
     lr : float
-        Learning rate of Adam.
+        Learning rate of Adam, positive.
     seed : int
-        Seed of the batch order.
+        Seed of the batch order, >= 0.
 
     Returns
     -------
@@ -152,7 +190,6 @@ def train_multitask(
     True
     """
     Xt, Yt = _targets(model, X, Y)
-    check_choice("weighting", weighting, ("fixed", "uncertainty"))
     if weighting == "uncertainty":
         if task_weights is not None:
             raise ValueError("task_weights must be None with weighting='uncertainty': the weights are learned")
@@ -160,11 +197,11 @@ def train_multitask(
         fixed = None
     else:
         combine = None
-        fixed = np.ones(model.n_tasks) if task_weights is None else check_array("task_weights", task_weights)
-        if fixed.shape != (model.n_tasks,) or not np.all(fixed >= 0):
-            raise ValueError(f"task_weights must be {model.n_tasks} floats >= 0, got {task_weights!r}")
+        fixed = np.ones(model.n_tasks) if task_weights is None else task_weights
+        if len(fixed) != model.n_tasks:
+            raise ValueError(f"task_weights must hold n_tasks ({model.n_tasks}) weights, got {len(fixed)}")
     parameters = list(model.parameters()) + ([] if combine is None else list(combine.parameters()))
-    opt = torch.optim.Adam(parameters, lr=check_positive("lr", lr))
+    opt = torch.optim.Adam(parameters, lr=lr)
     fixed_t = None if fixed is None else torch.from_numpy(fixed).float()
 
     def loss(xb: torch.Tensor, yb: torch.Tensor) -> torch.Tensor:
@@ -176,8 +213,12 @@ def train_multitask(
     return history, (combine.weights if combine is not None else fixed.astype(np.float64))
 
 
+@contract(model=Instance(MultiTaskNet), X=MATRIX, Y=MATRIX)
 def r2_per_task(model: MultiTaskNet, X: np.ndarray, Y: np.ndarray) -> np.ndarray:
     """Coefficient of determination R² of each task: 1 is perfect, 0 is predicting the mean.
+
+    ``X`` and ``Y`` are finite inputs ``(n, n_inputs)`` and targets ``(n, n_tasks)``, within
+    float32's range; R² needs at least 2 rows and targets that vary in every task.
 
     Examples
     --------
@@ -186,12 +227,16 @@ def r2_per_task(model: MultiTaskNet, X: np.ndarray, Y: np.ndarray) -> np.ndarray
     (1,)
     """
     Xt, Yt = _targets(model, X, Y)
+    _check_r2_targets("Y", Y)
     with torch.no_grad():
         residual = ((model(Xt) - Yt) ** 2).sum(dim=0).double().numpy()
-    total = ((Yt - Yt.mean(dim=0)) ** 2).sum(dim=0).double().numpy()
-    return 1.0 - residual / np.maximum(total, 1e-12)
+    Y64 = Y.astype(np.float64)  # in float64: the squares of tiny deviations do not underflow to 0
+    total = ((Y64 - Y64.mean(axis=0)) ** 2).sum(axis=0)  # > 0: every task's targets vary
+    return 1.0 - residual / total
 
 
+@contract(X=MATRIX, Y=MATRIX, X_test=MATRIX, Y_test=MATRIX, shared=Bool(), hidden=Size(), epochs=Count(),
+          lr=Real(0, low_open=True), seed=Seed())
 def mean_test_r2(
     X: np.ndarray, Y: np.ndarray, X_test: np.ndarray, Y_test: np.ndarray, *, shared: bool = True,
     hidden: int = 2, epochs: int = 300, lr: float = 0.03, seed: int = 0,
@@ -205,9 +250,10 @@ def mean_test_r2(
     Parameters
     ----------
     X, Y : array_like
-        Training inputs ``(n, n_inputs)`` and targets ``(n, n_tasks)``.
+        Training inputs ``(n, n_inputs)`` and targets ``(n, n_tasks)``, finite, with ``n >= 1``.
     X_test, Y_test : array_like
-        Test inputs and targets, with the same columns.
+        Test inputs and targets, with the same columns; at least 2 rows, and targets that vary in
+        every task (R² divides by their variance).
     shared : bool
         Hard parameter sharing, or separate networks.
     hidden : int
@@ -226,7 +272,11 @@ def mean_test_r2(
     >>> bool(mean_test_r2(X[:200], Y[:200], X[200:], Y[200:], epochs=200) > 0.5)
     True
     """
-    X, Y = check_matrix("X", X), check_matrix("Y", Y)
+    check_same_rows("Y", Y, "X", len(X))
+    _check_columns("X_test", X_test, "those of X", X.shape[1])  # checked now, not after the training
+    _check_columns("Y_test", Y_test, "those of Y", Y.shape[1])
+    check_same_rows("Y_test", Y_test, "X_test", len(X_test))
+    _check_r2_targets("Y_test", Y_test)  # checked now, not after the training
     net = MultiTaskNet(X.shape[1], Y.shape[1], hidden=hidden, shared=shared, seed=seed)
     train_multitask(net, X, Y, epochs=epochs, batch_size=len(X), lr=lr)
     return float(r2_per_task(net, X_test, Y_test).mean())

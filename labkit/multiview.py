@@ -14,22 +14,43 @@ encoder to make them agree.)
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 
 import numpy as np
 import torch
 from torch import nn
 
-from ._checks import check_array, check_int, check_labels, check_matrix, check_positive, check_same_rows
+from ._checks import Array, Count, Instance, Real, Seed, Size, check_elements, check_labels, check_same_rows
+from ._contract import contract
 from ._torch import optimizer_step, seeded
 from .training import fit
 
 __all__ = ["CCA", "softmax_regression", "co_training", "co_predict", "rotated_copies"]
 
 
-def _paired(Xa: object, Xb: object, a: str = "Xa", b: str = "Xb") -> tuple[np.ndarray, np.ndarray]:
-    Xa = check_matrix(a, Xa)
-    return Xa, check_same_rows(b, check_matrix(b, Xb), a, len(Xa))
+MATRIX = Array(ndim=2, min_rows=1)
+#: Data for a float32 torch classifier: a value beyond float32's range is refused naming the caller's argument.
+DATA32 = Array("float32", ndim=2, min_rows=1)
+#: The bound on the ridge of CCA: beyond it, the whitened cross-covariance (scaled by 1 / reg) underflows float64.
+MAX_REG = 1e100
+
+
+def _check_columns(name: str, x: np.ndarray, size: str, n: int) -> None:
+    if x.shape[1] != n:
+        raise ValueError(f"{name} must have {n} columns ({size}), got {x.shape[1]}")
+
+
+def _centred_covariance(name: str, X: np.ndarray, reg: float) -> tuple[np.ndarray, np.ndarray]:
+    """The column means of ``X`` and its covariance plus ``reg`` on the diagonal, refused if they overflow."""
+    with np.errstate(over="ignore", invalid="ignore"):  # an overflow is refused below, naming the view
+        mean = X.mean(axis=0)
+        A = X - mean
+        C = A.T @ A / (len(X) - 1) + reg * np.eye(X.shape[1])
+    if not (np.isfinite(mean).all() and np.isfinite(C).all()):
+        raise ValueError(f"{name} must have a covariance that fits in float64 (entries below about 1e150 in size), "
+                         f"got values up to {np.abs(X).max():.4g}")
+    return mean, C
 
 
 def _inverse_sqrt(C: np.ndarray) -> np.ndarray:
@@ -47,9 +68,10 @@ class CCA:
     Parameters
     ----------
     n_components : int
-        Number of pairs of directions to keep, at least 1.
+        Number of pairs of directions to keep, at least 1 (and at most the features of each view).
     reg : float
-        Ridge added to each covariance, for stability when features are collinear.
+        Ridge added to each covariance, positive, for stability when features are collinear; below
+        1e100 (a larger one would only shrink the whitened covariances into float64's underflow).
 
     Attributes
     ----------
@@ -66,42 +88,61 @@ class CCA:
     [0.9, 0.5]
     """
 
+    @contract(n_components=Size(), reg=Real(0, MAX_REG, low_open=True, high_open=True))
     def __init__(self, n_components: int = 2, *, reg: float = 1e-6) -> None:
-        self.n_components = check_int("n_components", n_components, 1)
-        self.reg = check_positive("reg", reg)
+        self.n_components, self.reg = n_components, reg
 
+    @contract(Xa=Array(ndim=2, min_rows=2), Xb=Array(ndim=2, min_rows=2))
     def fit(self, Xa: np.ndarray, Xb: np.ndarray) -> CCA:
-        """Learn the directions from paired rows of the two views; return ``self``."""
-        Xa, Xb = _paired(Xa, Xb)
+        """Learn the directions from paired rows of the two views; return ``self``.
+
+        ``Xa`` and ``Xb`` are finite 2-D arrays with the same number of rows, at least 2, whose
+        covariances fit in float64 (entries below about 1e150 in size).
+        """
+        check_same_rows("Xb", Xb, "Xa", len(Xa))
+        for name, x in (("Xa", Xa), ("Xb", Xb)):  # each view's covariance is features x features
+            check_elements(name, x.shape[1] ** 2, f"a {x.shape[1]} x {x.shape[1]} covariance matrix")
         k = self.n_components
-        if k > min(Xa.shape[1], Xb.shape[1]) or len(Xa) < 2:
+        if k > min(Xa.shape[1], Xb.shape[1]):
             raise ValueError(f"n_components must be at most the features of each view "
-                             f"({min(Xa.shape[1], Xb.shape[1])}) with at least 2 rows, got {k}")
-        self.mean_a_, self.mean_b_ = Xa.mean(axis=0), Xb.mean(axis=0)
-        A, B = Xa - self.mean_a_, Xb - self.mean_b_
-        n = len(A) - 1
-        Ka = _inverse_sqrt(A.T @ A / n + self.reg * np.eye(A.shape[1]))
-        Kb = _inverse_sqrt(B.T @ B / n + self.reg * np.eye(B.shape[1]))
-        U, s, Vt = np.linalg.svd(Ka @ (A.T @ B / n) @ Kb)
+                             f"({min(Xa.shape[1], Xb.shape[1])}), got {k}")
+        mean_a, C_aa = _centred_covariance("Xa", Xa, self.reg)
+        mean_b, C_bb = _centred_covariance("Xb", Xb, self.reg)
+        A, B, n = Xa - mean_a, Xb - mean_b, len(Xa) - 1
+        try:
+            Ka, Kb = _inverse_sqrt(C_aa), _inverse_sqrt(C_bb)
+            U, s, Vt = np.linalg.svd(Ka @ (A.T @ B / n) @ Kb)
+        except np.linalg.LinAlgError as error:  # numpy's words name no argument
+            raise ValueError(f"Xa and Xb must give well-conditioned covariances for CCA (raise reg?), got "
+                             f"numpy's LinAlgError: {error}") from None
+        self.mean_a_, self.mean_b_ = mean_a, mean_b
         self.weights_a_, self.weights_b_ = Ka @ U[:, :k], Kb @ Vt.T[:, :k]
         self.correlations_ = s[:k]
         return self
 
+    @contract(Xa=MATRIX, Xb=MATRIX)
     def transform(self, Xa: np.ndarray, Xb: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """Project each view on its canonical directions: unit variance, paired columns correlated."""
-        if not hasattr(self, "weights_a_"):
-            raise RuntimeError("CCA.transform needs a fitted CCA: call fit first")
-        Xa, Xb = _paired(Xa, Xb)
-        Xa, Xb = check_matrix("Xa", Xa, len(self.mean_a_)), check_matrix("Xb", Xb, len(self.mean_b_))
+        """Project each view on its canonical directions: unit variance, paired columns correlated.
+
+        ``Xa`` and ``Xb`` are finite 2-D arrays with the same rows, and the columns seen by ``fit``.
+        """
+        if not hasattr(self, "weights_a_"):  # a ValueError, like scikit-learn's NotFittedError
+            raise ValueError("CCA.transform needs a fitted CCA: call fit(Xa, Xb) first, got an unfitted one")
+        check_same_rows("Xb", Xb, "Xa", len(Xa))
+        _check_columns("Xa", Xa, "as in fit", len(self.mean_a_))
+        _check_columns("Xb", Xb, "as in fit", len(self.mean_b_))
         return (Xa - self.mean_a_) @ self.weights_a_, (Xb - self.mean_b_) @ self.weights_b_
 
 
+@contract(X=DATA32, y=Array("int", ndim=1), n_classes=Size(2), epochs=Count(), weight_decay=Real(0), seed=Seed())
 def softmax_regression(X: np.ndarray, y: np.ndarray, n_classes: int, *, epochs: int = 100,
                        weight_decay: float = 1e-3, seed: int = 0) -> nn.Linear:
     """Train a linear softmax classifier in PyTorch (full-batch Adam, cross-entropy, L2 penalty).
 
     The base classifier of this module: the same learner for every view, so that accuracies
-    compare views, not learners.
+    compare views, not learners. ``X`` is a finite 2-D array, ``y`` its int labels from 0 to
+    ``n_classes - 1`` (``n_classes >= 2``); ``epochs >= 1`` full-batch steps; ``weight_decay >= 0``
+    (0: no penalty); ``seed >= 0`` seeds the initial weights.
 
     Examples
     --------
@@ -110,11 +151,11 @@ def softmax_regression(X: np.ndarray, y: np.ndarray, n_classes: int, *, epochs: 
     >>> model(torch.tensor([[0.0, 1.0]])).argmax().item()
     0
     """
-    X = check_matrix("X", X)
-    y = check_labels("y", y, len(X), check_int("n_classes", n_classes, 2))
+    y = check_labels("y", y, len(X), n_classes)
+    check_elements("n_classes", X.shape[1] * n_classes, f"a {X.shape[1]} x {n_classes} weight matrix")
     with seeded(seed):
         model = nn.Linear(X.shape[1], n_classes)
-    opt = torch.optim.Adam(model.parameters(), lr=0.05, weight_decay=check_positive("weight_decay", weight_decay))
+    opt = torch.optim.Adam(model.parameters(), lr=0.05, weight_decay=weight_decay)
     step = optimizer_step(opt, lambda xb, yb: nn.functional.cross_entropy(model(xb), yb))
     fit(step, torch.from_numpy(X).float(), torch.from_numpy(y).long(), epochs=epochs, batch_size=len(X), seed=seed)
     return model
@@ -125,9 +166,12 @@ def _log_proba(model: nn.Linear, X: np.ndarray) -> np.ndarray:
         return torch.log_softmax(model(torch.from_numpy(X).float()), dim=1).numpy()
 
 
+@contract(Xa=DATA32, Xb=DATA32, y=Array("int", ndim=1), Xa_unlabeled=Array("float32", ndim=2),
+          Xb_unlabeled=Array("float32", ndim=2), n_classes=Size(2), rounds=Count(0), per_class=Size(),
+          epochs=Count(), seed=Seed())
 def co_training(
     Xa: np.ndarray, Xb: np.ndarray, y: np.ndarray, Xa_unlabeled: np.ndarray, Xb_unlabeled: np.ndarray, *,
-    n_classes: int, rounds: int = 10, per_class: int = 2, seed: int = 0,
+    n_classes: int, rounds: int = 10, per_class: int = 2, epochs: int = 100, seed: int = 0,
 ) -> tuple[nn.Linear, nn.Linear]:
     """Co-training (Blum and Mitchell, 1998): each view's classifier labels examples for the other.
 
@@ -138,15 +182,19 @@ def co_training(
     Parameters
     ----------
     Xa, Xb : array_like
-        The two views of the labeled examples, one row per example.
+        The two views of the labeled examples, finite, one row per example (at least one).
     y : array_like of int
-        Their labels.
+        Their labels, from 0 to ``n_classes - 1``.
     Xa_unlabeled, Xb_unlabeled : array_like
-        The two views of the unlabeled examples.
+        The two views of the unlabeled examples, with the columns of ``Xa`` and ``Xb`` (possibly
+        no rows: co-training is then supervised training).
     n_classes, rounds, per_class : int
-        Number of classes, of rounds, and of examples added per class, view and round.
+        Number of classes (at least 2), of rounds (0 or more), and of examples added per class,
+        view and round (at least 1).
+    epochs : int
+        Full-batch training steps of each :func:`softmax_regression`, at least 1.
     seed : int
-        Seed of the classifiers.
+        Seed of the classifiers, >= 0.
 
     Returns
     -------
@@ -162,17 +210,16 @@ def co_training(
     >>> co_predict(model_a, model_b, a[:3], b[:3]).shape
     (3,)
     """
-    Xa, Xb = _paired(Xa, Xb)
-    Ua, Ub = _paired(Xa_unlabeled, Xb_unlabeled, "Xa_unlabeled", "Xb_unlabeled")
-    if Ua.shape[1] != Xa.shape[1] or Ub.shape[1] != Xb.shape[1]:
-        raise ValueError("Xa_unlabeled and Xb_unlabeled must have the features of Xa and Xb")
-    k = check_int("n_classes", n_classes, 2)
+    check_same_rows("Xb", Xb, "Xa", len(Xa))
+    Ua, Ub = Xa_unlabeled, check_same_rows("Xb_unlabeled", Xb_unlabeled, "Xa_unlabeled", len(Xa_unlabeled))
+    _check_columns("Xa_unlabeled", Ua, "those of Xa", Xa.shape[1])
+    _check_columns("Xb_unlabeled", Ub, "those of Xb", Xb.shape[1])
+    k = n_classes
     y = check_labels("y", y, len(Xa), k)
-    rounds, per_class = check_int("rounds", rounds, 0), check_int("per_class", per_class, 1)
-    seed = check_int("seed", seed, 0)
     pool = np.arange(len(Ua))  # indices of the examples still unlabeled
     for _ in range(rounds):
-        models = [softmax_regression(Xa, y, k, seed=seed), softmax_regression(Xb, y, k, seed=seed)]
+        models = [softmax_regression(Xa, y, k, epochs=epochs, seed=seed),
+                  softmax_regression(Xb, y, k, epochs=epochs, seed=seed)]
         picked: dict[int, int] = {}
         for model, U in zip(models, (Ua, Ub)):
             log_p = _log_proba(model, U[pool])
@@ -187,11 +234,17 @@ def co_training(
         Xa, Xb = np.vstack([Xa, Ua[new]]), np.vstack([Xb, Ub[new]])
         y = np.concatenate([y, np.fromiter(picked.values(), dtype=np.intp)])
         pool = np.setdiff1d(pool, new)
-    return softmax_regression(Xa, y, k, seed=seed), softmax_regression(Xb, y, k, seed=seed)
+    return (softmax_regression(Xa, y, k, epochs=epochs, seed=seed),
+            softmax_regression(Xb, y, k, epochs=epochs, seed=seed))
 
 
+@contract(model_a=Instance(nn.Linear, what="a torch.nn.Linear from co_training"),
+          model_b=Instance(nn.Linear, what="a torch.nn.Linear from co_training"), Xa=DATA32, Xb=DATA32)
 def co_predict(model_a: nn.Linear, model_b: nn.Linear, Xa: np.ndarray, Xb: np.ndarray) -> np.ndarray:
     """Predict from both views: the class with the largest product of the two views' probabilities.
+
+    ``model_a`` and ``model_b`` are the classifiers of :func:`co_training` (the same classes);
+    ``Xa`` and ``Xb`` finite 2-D arrays of the same rows, with each model's input features.
 
     Examples
     --------
@@ -199,23 +252,25 @@ def co_predict(model_a: nn.Linear, model_b: nn.Linear, Xa: np.ndarray, Xb: np.nd
     >>> co_predict(m, m, np.eye(2), np.eye(2)).tolist()
     [0, 1]
     """
-    for name, model in (("model_a", model_a), ("model_b", model_b)):
-        if not isinstance(model, nn.Linear):
-            raise TypeError(f"{name} must be a torch.nn.Linear from co_training, got {type(model).__name__}")
-    Xa, Xb = _paired(Xa, Xb)
-    Xa, Xb = check_matrix("Xa", Xa, model_a.in_features), check_matrix("Xb", Xb, model_b.in_features)
+    if model_b.out_features != model_a.out_features:
+        raise ValueError(f"model_b must predict the classes of model_a ({model_a.out_features}), "
+                         f"got {model_b.out_features}")
+    check_same_rows("Xb", Xb, "Xa", len(Xa))
+    _check_columns("Xa", Xa, "model_a's in_features", model_a.in_features)
+    _check_columns("Xb", Xb, "model_b's in_features", model_b.in_features)
     return (_log_proba(model_a, Xa) + _log_proba(model_b, Xb)).argmax(axis=1)
 
 
+@contract(X=MATRIX, angles=Array(ndim=1, min_rows=1))
 def rotated_copies(X: np.ndarray, angles: Sequence[float]) -> np.ndarray:
     """Data augmentation: rotated copies of 8x8 images, as extra training examples.
 
     Parameters
     ----------
     X : array_like
-        Flattened 8x8 images, shape ``(n, 64)``.
+        Flattened 8x8 images, finite, shape ``(n, 64)`` with ``n >= 1``.
     angles : sequence of float
-        Rotation angles in degrees; include 0 to keep the originals.
+        Rotation angles in degrees, finite, at least one; include 0 to keep the originals.
 
     Returns
     -------
@@ -230,11 +285,13 @@ def rotated_copies(X: np.ndarray, angles: Sequence[float]) -> np.ndarray:
     >>> out.shape, bool(np.allclose(out[:2], X))
     ((4, 64), True)
     """
-    images = check_matrix("X", X, 64).reshape(-1, 8, 8)
-    angles = check_array("angles", angles)
-    if angles.ndim != 1 or len(angles) == 0 or not np.all(np.isfinite(angles)):
-        raise ValueError(f"angles must be a non-empty sequence of finite floats (degrees), got {angles!r}")
+    _check_columns("X", X, "8x8 pixels", 64)
+    check_elements("angles", X.size * len(angles), f"{len(angles)} rotated copies of {len(X)} images")
+    images = X.reshape(-1, 8, 8)
     from scipy.ndimage import rotate
 
-    # Rotate in the plane of each image (axes 1, 2), keeping the 8x8 frame.
-    return np.concatenate([rotate(images, a, axes=(1, 2), reshape=False, order=1).reshape(-1, 64) for a in angles])
+    # Rotate in the plane of each image (axes 1, 2), keeping the 8x8 frame. fmod is exact, and leaves
+    # angles within a turn as they are: a huge angle (1e308 degrees) becomes its exact remainder,
+    # instead of a radian value whose sine has lost every digit.
+    return np.concatenate([rotate(images, math.fmod(a, 360.0), axes=(1, 2), reshape=False, order=1).reshape(-1, 64)
+                           for a in angles])

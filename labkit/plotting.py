@@ -8,7 +8,8 @@ the common forms of colour blindness. Importing this module changes nothing: onl
 
 from __future__ import annotations
 
-from numbers import Integral
+from ._checks import Int
+from ._contract import contract
 
 __all__ = ["PALETTE", "use_style"]
 
@@ -26,6 +27,7 @@ PALETTE: tuple[str, ...] = (
 )
 
 
+@contract(dpi=Int(50, 600))
 def use_style(*, dpi: int = 100) -> None:
     """Set matplotlib's settings to the course's figure style.
 
@@ -46,10 +48,6 @@ def use_style(*, dpi: int = 100) -> None:
     >>> bool(mpl.rcParams["axes.grid"])
     True
     """
-    if not isinstance(dpi, Integral) or isinstance(dpi, bool):
-        raise TypeError(f"dpi must be an int, got {type(dpi).__name__}")
-    if not 50 <= dpi <= 600:
-        raise ValueError(f"dpi must be an int from 50 to 600, got {dpi}")
     # Imported here so that `import labkit.plotting` does not import matplotlib.
     import matplotlib as mpl
     from cycler import cycler
@@ -72,8 +70,8 @@ def use_style(*, dpi: int = 100) -> None:
             "xtick.labelsize": 10,
             "ytick.labelsize": 10,
             "figure.figsize": (6.4, 4.0),
-            "figure.dpi": int(dpi),
-            "savefig.dpi": int(dpi),
+            "figure.dpi": dpi,
+            "savefig.dpi": dpi,
             "figure.constrained_layout.use": True,  # titles and labels never overlap
         }
     )

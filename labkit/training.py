@@ -17,12 +17,15 @@ from typing import Any
 
 import numpy as np
 
-from ._checks import check_int
+from ._checks import Count, Each, Function, Instance, Optional, Real, Samples, Seed, Size
+from ._contract import contract
 from .i18n import _
 
 __all__ = ["History", "minibatches", "fit"]
 
 
+@contract(train_loss=Each(Real(), min_len=0), metrics=Instance(dict, what="a dict of lists"),
+          best_epoch=Optional(Count(0)), stopped_early=Instance(bool, what="a bool"))
 @dataclass
 class History:
     """What :func:`fit` records, one entry per epoch.
@@ -30,7 +33,8 @@ class History:
     Attributes
     ----------
     train_loss : list of float
-        Mean of the batch losses returned by ``step`` during each epoch.
+        Mean of the batch losses returned by ``step`` during each epoch: finite floats (any sequence
+        of them is stored as a list; NaN or inf is refused, as :func:`fit` stops on such a loss).
     metrics : dict of str to list of float
         One list per key of the dictionary returned by ``evaluate``.
     best_epoch : int or None
@@ -50,18 +54,13 @@ class History:
     best_epoch: int | None = None
     stopped_early: bool = False
 
-    def __post_init__(self) -> None:
-        if not isinstance(self.train_loss, list):
-            raise TypeError(f"train_loss must be a list of floats, got {type(self.train_loss).__name__}")
-        if not isinstance(self.metrics, dict):
-            raise TypeError(f"metrics must be a dict of lists, got {type(self.metrics).__name__}")
-
     @property
     def epochs(self) -> int:
         """Number of epochs run."""
         return len(self.train_loss)
 
 
+@contract(n=Size(), batch_size=Size(), rng=Instance(np.random.Generator, what="a numpy.random.Generator"))
 def minibatches(n: int, batch_size: int, rng: np.random.Generator) -> Iterator[np.ndarray]:
     """Return an iterator over the indices of the mini-batches of one epoch, in a random order.
 
@@ -72,9 +71,9 @@ def minibatches(n: int, batch_size: int, rng: np.random.Generator) -> Iterator[n
     Parameters
     ----------
     n : int
-        Number of examples, at least 1.
+        Number of examples, from 1 to 2**28.
     batch_size : int
-        Number of examples per batch, at least 1.
+        Number of examples per batch, from 1 to 2**28.
     rng : numpy.random.Generator
         Source of the shuffling.
 
@@ -91,10 +90,6 @@ def minibatches(n: int, batch_size: int, rng: np.random.Generator) -> Iterator[n
     >>> sorted(np.concatenate(batches).tolist())
     [0, 1, 2, 3, 4]
     """
-    n = check_int("n", n, 1)
-    batch_size = check_int("batch_size", batch_size, 1)
-    if not isinstance(rng, np.random.Generator):
-        raise TypeError(f"rng must be a numpy.random.Generator, got {type(rng).__name__}")
     order = rng.permutation(n)  # drawn now, at the call, not when the first batch is asked for
     return (order[start : start + batch_size] for start in range(0, n, batch_size))
 
@@ -110,6 +105,9 @@ def _progress(epochs: int) -> Any:
     return tqdm(total=epochs, unit=_("epoch"), leave=False, file=sys.stdout)
 
 
+@contract(step=Function(takes=2), X=Samples(), y=Samples(), epochs=Count(), batch_size=Size(), seed=Seed(),
+          evaluate=Optional(Function(takes=0)), patience=Optional(Count()), get_state=Optional(Function(takes=0)),
+          set_state=Optional(Function(takes=1)))
 def fit(
     step: Callable[[Any, Any], float],
     X: Any,
@@ -134,11 +132,13 @@ def fit(
     X, y : array or tensor
         Inputs and targets, with the same length along the first axis.
     epochs : int
-        Maximum number of passes over the data, at least 1.
+        Maximum number of passes over the data, from 1 to 10**6.
     batch_size : int
-        Number of examples per batch, at least 1.
+        Number of examples per batch, from 1 to 2**28; larger than the data, one batch per epoch
+        (as PyTorch's ``DataLoader``).
     seed : int
-        Seed of the batch order; it depends on nothing else, not even on the framework.
+        Seed of the batch order, from 0 to 2**32 - 1; it depends on nothing else, not even on the
+        framework.
     evaluate : callable, optional
         ``evaluate() -> dict``, called after each epoch, for instance to measure the validation
         loss and accuracy. Each key gets a list in ``History.metrics``.
@@ -172,27 +172,13 @@ def fit(
     >>> round(w[0], 6), history.epochs, history.train_loss[-1] < 1e-9
     (2.0, 30, True)
     """
-    if not callable(step):
-        raise TypeError(f"step must be a callable step(xb, yb) -> float, got {type(step).__name__}")
-    for name, arr in (("X", X), ("y", y)):
-        if not hasattr(arr, "__len__") or not hasattr(arr, "__getitem__"):
-            raise TypeError(f"{name} must be an array or a tensor, got {type(arr).__name__}")
-    if len(X) == 0 or len(X) != len(y):
-        raise ValueError(f"X and y must have the same non-zero length, got {len(X)} and {len(y)}")
-    epochs = check_int("epochs", epochs, 1)
-    batch_size = check_int("batch_size", batch_size, 1)
-    seed = check_int("seed", seed, 0)
-    if evaluate is not None and not callable(evaluate):
-        raise TypeError(f"evaluate must be None or a callable returning a dict, got {evaluate!r:.60}")
-    if patience is not None:
-        patience = check_int("patience", patience, 1)
-        if evaluate is None:
-            raise ValueError("patience needs evaluate: early stopping watches evaluate()['val_loss']")
+    if len(X) != len(y):
+        raise ValueError(f"y must have one row per row of X ({len(X)}), got {len(y)}")
+    if patience is not None and evaluate is None:
+        raise ValueError("patience needs evaluate: early stopping watches evaluate()['val_loss']")
     if (get_state is None) != (set_state is None):
         raise ValueError("get_state and set_state must be given together, or neither")
     if get_state is not None:
-        if not callable(get_state) or not callable(set_state):
-            raise TypeError("get_state and set_state must be callables")
         if patience is None:
             raise ValueError("get_state and set_state need patience: they restore the weights of the best epoch")
 
@@ -208,6 +194,9 @@ def fit(
                 losses.append(float(loss))
             except (TypeError, ValueError):
                 raise TypeError(f"step must return a float loss, got {type(loss).__name__}") from None
+            if not np.isfinite(losses[-1]):  # nothing after a NaN loss is worth recording
+                raise ValueError(f"step returned a loss of {losses[-1]} at epoch {epoch}: the training diverged "
+                                 "(a learning rate too high?) or the data hold NaN")
         history.train_loss.append(float(np.mean(losses)))
 
         if evaluate is not None:

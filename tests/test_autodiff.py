@@ -4,6 +4,9 @@ with reverse mode's gradient; the tensor engine trains an MLP on digits along to
 
 from __future__ import annotations
 
+import functools
+import os
+
 import numpy as np
 import pytest
 import torch
@@ -19,7 +22,7 @@ from labkit._torch import optimizer_step
 from labkit.backprop import MLP, numerical_gradient, to_torch
 from labkit.data import load_digits_split
 from labkit.training import fit
-from badinput import bad_input_tests
+from contracts import contract_tests, relation_tests
 
 # -- random scalar programs: the same code runs on Value, Dual, torch tensors and floats ----------------
 # Each op is written with operators and methods that all four types share; the compositions keep
@@ -418,61 +421,161 @@ def test_measurement_helpers_return_positive_times() -> None:
     assert mine > 0 and theirs > 0 and torch.get_num_threads() == threads  # the pool size is restored
 
 
-# -- bad input ---------------------------------------------------------------------------------------------
-def _backward(seed):
-    return (Tensor(np.ones((2, 2))) * 2.0).backward(seed)
-
-
-P2 = [Tensor(np.ones((3, 2))), Tensor(np.zeros(2))]
-BAD_INPUTS = [
-    ("Dual", Dual, dict(value="abc"), TypeError, "value"),
-    ("Dual", Dual, dict(value=np.ones(3), tangent=np.ones(2)), ValueError, "tangent"),
-    ("Dual", Dual, dict(value=True), TypeError, "value"),
-    ("Dual", lambda k: Dual(2.0) ** k, dict(k="2"), TypeError, "k"),
-    ("jvp", jvp, dict(f=None, x=1.0, v=1.0), TypeError, "f"),
-    ("jvp", jvp, dict(f=lambda d: d, x=np.ones(3), v=np.ones(2)), ValueError, "v"),
-    ("jvp", jvp, dict(f=lambda d: d, x=[["a"]], v=1.0), TypeError, "x"),
-    ("Value", Value, dict(data="1.0"), TypeError, "data"),
-    ("Value", Value, dict(data=np.ones(2)), TypeError, "data"),
-    ("Value", Value, dict(data=1.0, label=3), TypeError, "label"),
-    ("Value", lambda k: Value(2.0) ** k, dict(k=Value(2.0)), TypeError, "k"),
-    ("Value", lambda accumulate: (Value(1.0) * 2.0).backward(accumulate), dict(accumulate="yes"), TypeError, "accumulate"),
-    ("graph_of", graph_of, dict(output=1.0), TypeError, "output"),
-    ("Tensor", Tensor, dict(data="abc"), TypeError, "data"),
-    ("Tensor", Tensor, dict(data=Tensor(1.0)), TypeError, "data"),
-    ("Tensor", Tensor, dict(data=1.0, requires_grad="yes"), TypeError, "requires_grad"),
-    ("Tensor", lambda other: Tensor(np.ones((2, 3))) @ other, dict(other=np.ones((2, 3))), ValueError, "operands"),
-    ("Tensor", lambda other: Tensor(np.ones((2, 3))) + other, dict(other=np.ones((2, 2))), ValueError, "operands"),
-    ("Tensor", _backward, dict(seed=None), ValueError, "seed"),
-    ("Tensor", _backward, dict(seed=np.ones(3)), ValueError, "seed"),
-    ("Tensor", lambda accumulate: Tensor(1.0).backward(accumulate=accumulate), dict(accumulate=1), TypeError, "accumulate"),
-    ("softmax_cross_entropy", softmax_cross_entropy, dict(logits=np.zeros((2, 3)), y=np.array([0, 1])), TypeError, "logits"),
-    ("softmax_cross_entropy", softmax_cross_entropy, dict(logits=Tensor(np.zeros((2, 3))), y=np.array([0, 3])), ValueError, "y"),
-    ("softmax_cross_entropy", softmax_cross_entropy, dict(logits=Tensor(np.zeros(3)), y=np.array([0])), ValueError, "logits"),
-    ("grad", grad, dict(f="sum"), TypeError, "f"),
-    ("grad", lambda f: grad(f)(np.ones(3)), dict(f=lambda x: x * 2.0), ValueError, "f"),
-    ("vjp", vjp, dict(f=lambda x: x * 2.0, x=np.ones(3), v=np.ones(2)), ValueError, "v"),
-    ("vjp", vjp, dict(f=lambda x: 2.0, x=np.ones(3), v=np.ones(3)), TypeError, "f"),
-    ("vjp", vjp, dict(f=None, x=np.ones(3), v=np.ones(3)), TypeError, "f"),
-    ("mlp_logits", mlp_logits, dict(params=[np.ones((3, 2)), np.zeros(2)], X=np.ones((4, 3))), TypeError, "params"),
-    ("mlp_logits", mlp_logits, dict(params=P2[:1], X=np.ones((4, 3))), TypeError, "params"),
-    ("mlp_logits", mlp_logits, dict(params=P2, X=np.ones((4, 5))), ValueError, "X"),
-    ("mlp_loss", mlp_loss, dict(params=P2, X=np.ones((4, 3)), y=np.array([0, 1, 2, 0])), ValueError, "y"),
-    ("mlp_loss", mlp_loss, dict(params=P2, X=np.ones((4, 3)), y=np.ones(4)), TypeError, "y"),
-    ("jacobian", jacobian, dict(f=lambda x: x, x=np.ones((2, 2))), ValueError, "x"),
-    ("jacobian", jacobian, dict(f=lambda x: x, x=np.ones(2), mode="central"), ValueError, "mode"),
-    ("jacobian", jacobian, dict(f=1, x=np.ones(2)), TypeError, "f"),
-    ("expression_swell", expression_swell, dict(depth=0), ValueError, "depth"),
-    ("expression_swell", expression_swell, dict(depth=13), ValueError, "depth"),
-    ("expression_swell", expression_swell, dict(depth=2.0), TypeError, "depth"),
-    ("median_time", median_time, dict(fn=None), TypeError, "fn"),
-    ("median_time", median_time, dict(fn=lambda: None, repeats=0), ValueError, "repeats"),
-    ("training_step_times", training_step_times, dict(batch_size=0), ValueError, "batch_size"),
-    ("training_step_times", training_step_times, dict(batch_size=5000, hidden=2, repeats=1), ValueError, "batch_size"),
-    ("training_step_times", training_step_times, dict(batch_size=8, hidden=1.5), TypeError, "hidden"),
-    ("training_step_times", training_step_times, dict(batch_size=8, threads=0), ValueError, "threads"),
+# -- edge values: the three engines follow IEEE arithmetic like torch ----------------------------------
+INF, NAN = float("inf"), float("nan")
+EDGES = [  # (what, f, x): f uses only what Value, Dual, Tensor and torch tensors share
+    ("log(0)", lambda x: x.log(), 0.0), ("log(-0)", lambda x: x.log(), -0.0), ("log(-1)", lambda x: x.log(), -1.0),
+    ("log(inf)", lambda x: x.log(), INF), ("2/x at 0", lambda x: 2.0 / x, 0.0), ("2/x at -0", lambda x: 2.0 / x, -0.0),
+    ("2/x at inf", lambda x: 2.0 / x, INF), ("x/0 at 2", lambda x: x / 0.0, 2.0), ("x/0 at 0", lambda x: x / 0.0, 0.0),
+    ("x/x at 0", lambda x: x / x, 0.0), ("exp(1000)", lambda x: x.exp(), 1000.0),
+    ("exp(-inf)", lambda x: x.exp(), -INF), ("exp(nan)", lambda x: x.exp(), NAN),
+    ("x**0 at 0", lambda x: x**0, 0.0), ("x**0 at 2", lambda x: x**0, 2.0), ("x**0 at nan", lambda x: x**0, NAN),
+    ("x**1 at 0", lambda x: x**1, 0.0), ("x**2 at 0", lambda x: x**2, 0.0), ("sqrt: x**0.5 at 0", lambda x: x**0.5, 0.0),
+    ("x**0.5 at -1", lambda x: x**0.5, -1.0), ("x**-1 at 0", lambda x: x**-1, 0.0),
+    ("x**3 at 1e200", lambda x: x**3, 1e200), ("tanh(nan)", lambda x: x.tanh(), NAN),
+    ("tanh(inf)", lambda x: x.tanh(), INF), ("relu(nan)", lambda x: x.relu(), NAN), ("relu(0)", lambda x: x.relu(), 0.0),
+    ("relu(inf)", lambda x: x.relu(), INF), ("relu(-inf)", lambda x: x.relu(), -INF),
+    ("sigmoid(nan)", lambda x: x.sigmoid(), NAN), ("sigmoid(-1000)", lambda x: x.sigmoid(), -1000.0),
+    ("sigmoid(inf)", lambda x: x.sigmoid(), INF), ("sin(inf)", lambda x: x.sin(), INF),
+    ("cos(inf)", lambda x: x.cos(), INF), ("x*inf at 0", lambda x: x * INF, 0.0), ("x*0 at inf", lambda x: x * 0.0, INF),
+    ("x-x at inf", lambda x: x - x, INF), ("nan+x", lambda x: NAN + x, 1.0),
 ]
 
 
-(test_bad_input_is_rejected_with_a_message_naming_the_argument,
- test_bad_input_table_covers_every_public_callable) = bad_input_tests(BAD_INPUTS, autodiff)
+def engines_at(f, x: float):
+    """(engine, value, gradient) of f at x: reverse mode on Value and Tensor, forward mode on a scalar
+    Dual and on an array Dual, which must all agree."""
+    leaf = Value(x)
+    out = f(leaf)
+    out.backward()
+    yield "Value", out.data, leaf.grad
+    d = f(Dual(x, 1.0))
+    yield "Dual", d.value, d.tangent
+    d = f(Dual(np.array([x, x]), 1.0))
+    yield "Dual of an array", d.value[0], d.tangent[0]
+    t = Tensor(np.array([x, x]))
+    out = f(t)
+    out.sum().backward()
+    yield "Tensor", out.data[0], t.grad[0]
+
+
+@pytest.mark.parametrize("what, f, x", EDGES, ids=[row[0] for row in EDGES])
+def test_engines_follow_ieee_arithmetic_like_torch_at_edge_values(what, f, x) -> None:
+    xt = torch.tensor(x, dtype=torch.float64, requires_grad=True)
+    out = f(xt)
+    out.backward()
+    expected = (out.item(), xt.grad.item())
+    for engine, value, slope in engines_at(f, x):
+        # NaN == NaN here; inf must be inf of the same sign.
+        assert np.isclose([value, slope], expected, rtol=1e-12, atol=0, equal_nan=True).all(), (
+            f"{engine}: {what} gives (value, gradient) {(float(value), float(slope))}, torch {expected}")
+
+
+def test_pow_gradient_is_zero_for_exponent_zero_and_equals_torch_at_base_zero() -> None:
+    # The named defect: the formula k x**(k-1) gives 0 * 0**-1 = NaN for k = 0 at x = 0.
+    for k in (0, 0.0, 1, 2, 3, 0.5, -1, -2):
+        xt = torch.zeros(3, dtype=torch.float64, requires_grad=True)
+        (xt**k).sum().backward()
+        t = Tensor(np.zeros(3))
+        (t**k).sum().backward()
+        np.testing.assert_array_equal(t.grad, xt.grad.numpy(), err_msg=f"k = {k}")
+
+
+def test_value_and_jvp_accept_zero_d_arrays_and_constant_outputs() -> None:
+    # Value(np.float64-array) was refused (round 2 of the probe); a constant f keeps jvp's shapes.
+    assert Value(np.array(0.5)).exp().data == pytest.approx(np.exp(0.5))
+    value, slope = jvp(lambda d: np.ones(2), np.ones(2), np.ones(2))
+    assert value.tolist() == [1.0, 1.0] and slope.tolist() == [0.0, 0.0]
+    assert jvp(lambda d: 3.0, 1.0, 1.0) == (3.0, 0.0)
+
+
+def test_nan_propagates_through_a_whole_network() -> None:
+    # A NaN input is a value like any other for the engines: it reaches the loss and the gradients.
+    params = [Tensor(np.ones((2, 3))), Tensor(np.zeros(3))]
+    loss = mlp_loss(params, np.array([[np.nan, 1.0]]), np.array([1]))
+    loss.backward()
+    assert np.isnan(loss.data) and np.isnan(params[0].grad[0]).all()
+
+
+# -- bad input: declared contracts, and the relations checked inline ------------------------------------
+def _pair() -> list[Tensor]:
+    return [Tensor(np.eye(2)), Tensor(np.zeros(2))]
+
+
+VALID_CALLS = {
+    "Dual": lambda: (Dual, dict(value=np.array([1.0, 2.0]), tangent=1.0)),
+    "jvp": lambda: (jvp, dict(f=lambda d: d * d, x=np.array([1.0, 2.0]), v=np.array([1.0, 0.0]))),
+    "Value": lambda: (Value, dict(data=0.5, label="w")),
+    "Value.topological_order": lambda: ((Value(1.0) * 2.0).topological_order, {}),
+    "Value.backward": lambda: ((Value(1.0) * 2.0).backward, dict(accumulate=False)),
+    "Value.zero_grad": lambda: ((Value(1.0) * 2.0).zero_grad, {}),
+    "graph_of": lambda: (graph_of, dict(output=Value(2.0) * 3.0)),
+    "Tensor": lambda: (Tensor, dict(data=np.ones((2, 2)), requires_grad=False)),
+    "Tensor.sum": lambda: (Tensor(np.ones((2, 3))).sum, dict(axis=1, keepdims=True)),
+    "Tensor.mean": lambda: (Tensor(np.ones((2, 3))).mean, dict(axis=0, keepdims=False)),
+    "Tensor.reshape": lambda: (functools.partial(Tensor(np.ones(6)).reshape, 2, 3), {}),
+    "Tensor.backward": lambda: ((Tensor(np.ones(3)) * 2.0).backward, dict(seed=np.ones(3), accumulate=False)),
+    "Tensor.zero_grad": lambda: ((Tensor(np.ones(3)) * 2.0).zero_grad, {}),
+    "softmax_cross_entropy": lambda: (softmax_cross_entropy, dict(logits=Tensor(np.zeros((2, 3))), y=np.array([0, 2]))),
+    "grad": lambda: (grad, dict(f=lambda x: (x * x).sum())),
+    "vjp": lambda: (vjp, dict(f=lambda x: x * x, x=np.array([1.0, 2.0]), v=np.array([1.0, 0.0]))),
+    "mlp_logits": lambda: (mlp_logits, dict(params=_pair(), X=np.ones((3, 2)))),
+    "mlp_loss": lambda: (mlp_loss, dict(params=_pair(), X=np.ones((3, 2)), y=np.array([0, 1, 1]))),
+    "jacobian": lambda: (jacobian, dict(f=lambda x: x * x, x=np.array([1.0, 2.0]), mode="forward")),
+    "expression_swell": lambda: (expression_swell, dict(depth=2)),
+    "median_time": lambda: (median_time, dict(fn=lambda: None, repeats=2)),
+    "training_step_times": lambda: (training_step_times, dict(batch_size=4, hidden=2, repeats=1, seed=0, threads=1)),
+}
+for _method in ("exp", "log", "sin", "cos", "tanh", "sigmoid", "relu"):  # elementary functions: no argument
+    VALID_CALLS[f"Value.{_method}"] = lambda m=_method: (getattr(Value(0.5), m), {})
+    VALID_CALLS[f"Dual.{_method}"] = lambda m=_method: (getattr(Dual(np.array([0.5, 2.0]), 1.0), m), {})
+    VALID_CALLS[f"Tensor.{_method}"] = lambda m=_method: (getattr(Tensor(np.array([0.5, 2.0])), m), {})
+VALID_CALLS["Dual.sum"] = lambda: (Dual(np.array([0.5, 2.0]), 1.0).sum, {})
+
+(test_every_public_callable_declares_a_contract_and_a_valid_call, test_the_valid_call_succeeds,
+ test_bad_values_of_a_declared_argument_are_refused_naming_it,
+ test_unusual_values_of_a_declared_argument_are_accepted) = contract_tests(autodiff, VALID_CALLS)
+
+# Relations between arguments, exponents of ** and what a callable returns stay checked inline.
+BAD_INPUTS = [
+    ("Dual", Dual, dict(value=np.ones(3), tangent=np.ones(2)), ValueError, "tangent"),
+    ("Dual", lambda k: Dual(2.0) ** k, dict(k="2"), TypeError, "k"),
+    ("jvp", jvp, dict(f=lambda d: d, x=np.ones(3), v=np.ones(2)), ValueError, "v"),
+    ("Value", lambda k: Value(2.0) ** k, dict(k=Value(2.0)), TypeError, "k"),
+    ("Tensor", lambda other: Tensor(np.ones((2, 3))) @ other, dict(other=np.ones((2, 3))), ValueError, "operands"),
+    ("Tensor", lambda other: Tensor(np.ones((2, 3))) + other, dict(other=np.ones((2, 2))), ValueError, "operands"),
+    ("Tensor", lambda k: Tensor(2.0) ** k, dict(k=np.ones(2)), TypeError, "k"),
+    ("Tensor.backward", (Tensor(np.ones((2, 2))) * 2.0).backward, dict(seed=None), ValueError, "seed"),
+    ("Tensor.backward", (Tensor(np.ones((2, 2))) * 2.0).backward, dict(seed=np.ones(3)), ValueError, "seed"),
+    ("Tensor.sum", Tensor(np.ones((2, 2))).sum, dict(axis=2), ValueError, "axis"),
+    ("Tensor.mean", Tensor(np.ones((2, 2))).mean, dict(axis=-3), ValueError, "axis"),
+    ("Tensor.reshape", lambda shape: Tensor(np.ones(6)).reshape(*shape), dict(shape=(4,)), ValueError, "shape"),
+    ("Tensor.reshape", lambda shape: Tensor(np.ones(6)).reshape(*shape), dict(shape=("a",)), TypeError, "shape"),
+    ("softmax_cross_entropy", softmax_cross_entropy, dict(logits=Tensor(np.zeros((2, 3))), y=np.array([0, 3])), ValueError, "y"),
+    ("softmax_cross_entropy", softmax_cross_entropy, dict(logits=Tensor(np.zeros((2, 3))), y=np.array([0])), ValueError, "y"),
+    ("softmax_cross_entropy", softmax_cross_entropy, dict(logits=Tensor(np.zeros(3)), y=np.array([0])), ValueError, "logits"),
+    ("grad", lambda f: grad(f)(np.ones(3)), dict(f=lambda x: x * 2.0), ValueError, "f"),
+    ("grad", lambda x: grad(lambda x: x.sum())(x), dict(x="abc"), TypeError, "args"),
+    # Round 2 of the probe (issue 15): each row below failed before its fix.
+    ("grad", lambda x: grad(lambda x: x.sum())(x), dict(x=np.ones(2) * 1j), TypeError, "args"),
+    ("jvp", jvp, dict(f=lambda d: "abc", x=np.ones(2), v=np.ones(2)), TypeError, "f"),
+    ("Value", Value, dict(data=10**400), ValueError, "data"),
+    ("mlp_logits", mlp_logits, dict(params=[Tensor(np.ones((3, 2))), Tensor(np.zeros(5))], X=np.ones((4, 3))),
+     ValueError, "params"),
+    ("mlp_logits", mlp_logits, dict(params=_pair() + [Tensor(np.ones((3, 2))), Tensor(np.zeros(2))],
+                                    X=np.ones((4, 2))), ValueError, "params"),
+    ("median_time", median_time, dict(fn=lambda x: x, repeats=1), TypeError, "fn"),
+    ("training_step_times", training_step_times, dict(batch_size=4, hidden=2**28, repeats=1), ValueError, "hidden"),
+    ("training_step_times", training_step_times, dict(batch_size=4, hidden=2, repeats=1, threads=os.cpu_count() + 1),
+     ValueError, "threads"),
+    ("vjp", vjp, dict(f=lambda x: x * 2.0, x=np.ones(3), v=np.ones(2)), ValueError, "v"),
+    ("vjp", vjp, dict(f=lambda x: 2.0, x=np.ones(3), v=np.ones(3)), TypeError, "f"),
+    ("mlp_logits", mlp_logits, dict(params=_pair() + _pair()[:1], X=np.ones((4, 2))), ValueError, "params"),
+    ("mlp_logits", mlp_logits, dict(params=_pair(), X=np.ones((4, 5))), ValueError, "X"),
+    ("mlp_loss", mlp_loss, dict(params=_pair(), X=np.ones((4, 2)), y=np.array([0, 1, 2, 0])), ValueError, "y"),
+    ("jacobian", jacobian, dict(f=lambda x: x.reshape(1, 2), x=np.ones(2), mode="reverse"), ValueError, "f"),
+    ("training_step_times", training_step_times, dict(batch_size=5000, hidden=2, repeats=1), ValueError, "batch_size"),
+]
+
+
+test_a_broken_relation_is_refused_naming_the_argument = relation_tests(BAD_INPUTS)

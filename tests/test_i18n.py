@@ -6,7 +6,7 @@ import string
 import os
 
 import pytest
-from badinput import bad_input_tests
+from contracts import contract_tests, relation_tests
 
 from labkit import i18n
 from labkit.i18n import _
@@ -22,19 +22,47 @@ def language_with(value: str) -> str:
         os.environ["LABKIT_LANG"] = previous or "en"
 
 
+VALID_CALLS = {
+    "Message": lambda: (i18n.Message, dict(msgid="training rows", lang="fr")),
+    "Message.format": lambda: (i18n.Message("{n} rows", "fr").format, dict(n=1797)),
+    "_": lambda: (_, dict(message="training rows")),
+    "catalog": lambda: (i18n.catalog, dict(lang="fr")),
+    "language": lambda: (i18n.language, {}),
+    "localize_number": lambda: (i18n.localize_number, dict(text="1,797.25", lang="fr")),
+    "render": lambda: (i18n.render, dict(pattern="{0} rows", fields={"0": "12"}, numbers=["0"], lang="fr")),
+}
+
+(test_every_public_callable_declares_a_contract_and_a_valid_call, test_the_valid_call_succeeds,
+ test_bad_values_of_a_declared_argument_are_refused_naming_it,
+ test_unusual_values_of_a_declared_argument_are_accepted) = contract_tests(i18n, VALID_CALLS)
+
+# Relations (a pattern's fields against the fields given) and the environment stay checked inline.
 BAD_INPUTS = [
-    ("_", _, dict(message=3), TypeError, "message"),
-    ("Message", i18n.Message, dict(msgid=None, lang="fr"), TypeError, "msgid"),
-    ("Message", i18n.Message, dict(msgid="loss", lang="de"), ValueError, "lang"),
-    ("catalog", i18n.catalog, dict(lang="french"), ValueError, "lang"),
-    ("language", language_with, dict(value="french"), ValueError, "LABKIT_LANG"),
-    ("localize_number", i18n.localize_number, dict(text=0.5, lang="fr"), TypeError, "text"),
-    ("localize_number", i18n.localize_number, dict(text="0.5", lang="FR"), ValueError, "lang"),
-    ("render", i18n.render, dict(pattern="{n} rows", fields={}, numbers=[], lang="fr"), ValueError, "fields"),
-    ("render", i18n.render, dict(pattern="rows", fields={}, numbers=[], lang="es"), ValueError, "lang"),
+    ("language", lambda: language_with("french"), ValueError, "LABKIT_LANG"),
+    ("render", lambda: i18n.render("{n} rows", {}, [], "fr"), ValueError, "fields"),
+    # Round 2 of the probe (issue 15): each row below failed before its fix (KeyError, IndexError, a message
+    # naming localize_number's text, str.format's message naming nothing).
+    ("Message.format", lambda: i18n.Message("{n} rows", "fr").format(), TypeError, "n"),
+    ("Message.format", lambda: i18n.Message("{0} rows", "fr").format(), TypeError, "args"),
+    ("Message.format", lambda: i18n.Message("{x:.2f}", "fr").format(x="a"), ValueError, "x"),
+    ("render", lambda: i18n.render("{0}", {"0": 12}, ["0"], "fr"), TypeError, "fields"),
+    ("render", lambda: i18n.render("{0", {"0": "1"}, [], "fr"), ValueError, "pattern"),
 ]
-(test_bad_input_is_rejected_with_a_message_naming_the_argument,
- test_bad_input_table_covers_every_public_callable) = bad_input_tests(BAD_INPUTS, i18n)
+
+
+test_a_broken_relation_is_refused_naming_the_argument = relation_tests(BAD_INPUTS)
+
+
+def test_an_unhashable_language_is_refused_naming_it() -> None:
+    with pytest.raises(TypeError, match="^lang must be one of"):
+        i18n.catalog(["fr"])
+
+
+def test_numpy_numbers_are_localized_like_python_numbers(monkeypatch) -> None:
+    import numpy as np
+
+    monkeypatch.setenv("LABKIT_LANG", "fr")
+    assert _("{x:.2f} and {n:,}").format(x=np.float32(0.25), n=np.int64(1797)) == "0,25 and 1\u202f797"
 
 CATALOG = '''msgid ""
 msgstr ""
@@ -114,7 +142,7 @@ def test_a_bad_language_is_a_clear_error(monkeypatch):
     monkeypatch.setenv("LABKIT_LANG", "french")
     with pytest.raises(ValueError, match="LABKIT_LANG must be one of en, fr, got 'french'"):
         i18n.language()
-    with pytest.raises(TypeError, match="message must be a str, got int"):
+    with pytest.raises(TypeError, match="^message must be a string, got 3"):
         _(3)
 
 

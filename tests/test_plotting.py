@@ -13,7 +13,7 @@ import pytest
 
 from labkit import plotting
 from labkit.plotting import PALETTE, use_style
-from badinput import bad_input_tests
+from contracts import contract_tests
 
 OKABE_ITO = {"#000000", "#E69F00", "#56B4E9", "#009E73", "#F0E442", "#0072B2", "#D55E00", "#CC79A7"}
 ROOT = Path(__file__).resolve().parents[1]
@@ -68,12 +68,8 @@ def test_importing_labkit_has_no_side_effects() -> None:
     assert out.stdout.split() == ["0.1.0", "False", "False"]
 
 
-BAD_INPUTS = [
-    ("use_style", use_style, dict(dpi=10), ValueError, "dpi"),
-    ("use_style", use_style, dict(dpi="high"), TypeError, "dpi"),
-    ("use_style", use_style, dict(dpi=100.0), TypeError, "dpi"),
-]
+VALID_CALLS = {"use_style": lambda: (use_style, dict(dpi=150))}
 
-
-(test_bad_input_is_rejected_with_a_message_naming_the_argument,
- test_bad_input_table_covers_every_public_callable) = bad_input_tests(BAD_INPUTS, plotting)
+(test_every_public_callable_declares_a_contract_and_a_valid_call, test_the_valid_call_succeeds,
+ test_bad_values_of_a_declared_argument_are_refused_naming_it,
+ test_unusual_values_of_a_declared_argument_are_accepted) = contract_tests(plotting, VALID_CALLS)

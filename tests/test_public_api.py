@@ -11,13 +11,18 @@ PUBLIC_MODULES = [m.name for m in pkgutil.iter_modules(labkit.__path__) if not m
 
 
 @pytest.mark.parametrize("name", PUBLIC_MODULES)
-def test_every_public_module_has_a_bad_input_table(name):
+def test_every_public_module_has_contract_tests_over_every_public_callable(name):
+    """tests/test_<module>.py gives a valid call of every public callable (methods and forward
+    included) and turns its declared contracts into tests with tests/contracts.py."""
+    from labkit._contract import public_callables
+
     module = importlib.import_module(f"labkit.{name}")
     assert module.__all__, f"labkit.{name} must list its public names in __all__"
     tests = importlib.import_module(f"test_{name}")
-    table = getattr(tests, "BAD_INPUTS", None)
-    assert table, f"tests/test_{name}.py must define BAD_INPUTS"
-    assert {row[0] for row in table} == {n for n in module.__all__ if callable(getattr(module, n))}
+    valid_calls = getattr(tests, "VALID_CALLS", None)
+    assert valid_calls, f"tests/test_{name}.py must define VALID_CALLS"
+    assert set(valid_calls) == set(public_callables(module))
+    assert hasattr(tests, "test_bad_values_of_a_declared_argument_are_refused_naming_it")
 
 
 @pytest.mark.parametrize("name", PUBLIC_MODULES)

@@ -12,7 +12,9 @@ from typing import Any
 
 import numpy as np
 
-from .._checks import check_array, check_choice, check_int
+from .._checks import Choice, Count, Function, Int, Seed, Size, Threads, check_elements
+from .._contract import contract
+from ._ieee import any_array
 from ..hardware.harness import time_call
 from .forward import jvp
 from .scalar import Value
@@ -21,6 +23,7 @@ from .tensor import Tensor, mlp_loss, vjp
 __all__ = ["jacobian", "expression_swell", "median_time", "training_step_times"]
 
 
+@contract(f=Function(takes=1), x=any_array(ndim=1, min_rows=1), mode=Choice("forward", "reverse"))
 def jacobian(f: Callable[[Any], Any], x: Any, mode: str = "reverse") -> np.ndarray:
     """The Jacobian of ``f: Rⁿ → Rᵐ`` at the 1-D array ``x``, of shape ``(m, n)``.
 
@@ -37,12 +40,6 @@ def jacobian(f: Callable[[Any], Any], x: Any, mode: str = "reverse") -> np.ndarr
     >>> np.array_equal(jacobian(f, x, "forward"), jacobian(f, x, "reverse"))
     True
     """
-    if not callable(f):
-        raise TypeError(f"f must be a callable, got {type(f).__name__}")
-    x = check_array("x", x)
-    if x.ndim != 1 or x.size == 0:
-        raise ValueError(f"x must be a non-empty 1-D array, got shape {x.shape}")
-    mode = check_choice("mode", mode, ("forward", "reverse"))
     eye_n = np.eye(x.size)
     if mode == "forward":  # one column per pass: cost grows with the number of inputs
         return np.column_stack([np.atleast_1d(jvp(f, x, e)[1]) for e in eye_n])
@@ -53,21 +50,20 @@ def jacobian(f: Callable[[Any], Any], x: Any, mode: str = "reverse") -> np.ndarr
     return np.vstack([vjp(f, x, e.reshape(out.shape))[1] for e in np.eye(out.data.size)])
 
 
+@contract(depth=Int(1, 12))
 def expression_swell(depth: int) -> tuple[int, int]:
     """Size of the derivative of ``depth`` steps of the logistic map ``l ← 4 l (1 - l)``, two ways.
 
     Returns ``(symbolic, trace)``: the number of operations in sympy's derivative of the nested
     expression (a tree that repeats every shared subexpression), and the number of operations in the
     evaluation trace that reverse mode walks (a graph that shares them; the backward pass applies one
-    local rule per operation). The first grows exponentially with ``depth``, the second linearly
+    local rule per operation). ``depth`` goes from 1 to 12 (beyond, the symbolic derivative explodes).
+    The first grows exponentially with ``depth``, the second linearly
     (Baydin et al., 2018, table 1).
 
     >>> [expression_swell(d) for d in (1, 2, 3)]
     [(2, 4), (21, 8), (82, 12)]
     """
-    depth = check_int("depth", depth, 1)
-    if depth > 12:
-        raise ValueError(f"depth must be at most 12 (the symbolic derivative explodes), got {depth}")
     import sympy  # here: only this function needs it
 
     x, l = sympy.Symbol("x"), Value(0.3)
@@ -77,6 +73,7 @@ def expression_swell(depth: int) -> tuple[int, int]:
     return int(sympy.count_ops(sympy.diff(expr, x))), sum(1 for n in node.topological_order() if n._parents)
 
 
+@contract(fn=Function(takes=0), repeats=Count())
 def median_time(fn: Callable[[], Any], repeats: int = 7) -> float:
     """Median wall-clock time of ``fn()`` over ``repeats`` calls, in seconds, after one warm-up call.
 
@@ -88,6 +85,7 @@ def median_time(fn: Callable[[], Any], repeats: int = 7) -> float:
     return time_call(fn, repeats=repeats, warmup=1, min_time=1e-9).median_s
 
 
+@contract(batch_size=Size(), hidden=Size(), repeats=Count(), seed=Seed(), threads=Threads())
 def training_step_times(batch_size: int, hidden: int = 128, repeats: int = 21, seed: int = 0,
                         threads: int = 1) -> tuple[float, float]:
     """Median time of one SGD step (forward, backward, update) of a 64-``hidden``-10 ReLU MLP on digits.
@@ -101,9 +99,7 @@ def training_step_times(batch_size: int, hidden: int = 128, repeats: int = 21, s
     >>> mine > 0 and theirs > 0
     True
     """
-    batch_size = check_int("batch_size", batch_size, 1)
-    hidden, repeats = check_int("hidden", hidden, 1), check_int("repeats", repeats, 1)
-    threads = check_int("threads", threads, 1)
+    check_elements("hidden", 64 * hidden, f"a 64 x {hidden} weight matrix")
     import torch
     from threadpoolctl import threadpool_limits
 

@@ -13,6 +13,12 @@ import math
 from numbers import Real
 from typing import Any
 
+import numpy as np
+
+from .._checks import Bool, Instance, Text
+from .._contract import contract
+from ._ieee import AnyReal, ieee, pow_slope
+
 __all__ = ["Value", "graph_of"]
 
 
@@ -34,8 +40,6 @@ def _topological_order(output: Any) -> list[Any]:
 
 def _start_backward(output: Any, accumulate: bool, zero: Any) -> list[Any]:
     # Shared by Value and Tensor: refuse a silent second pass, then reset the intermediate gradients.
-    if not isinstance(accumulate, bool):
-        raise TypeError(f"accumulate must be a bool, got {type(accumulate).__name__}")
     if output._walked and not accumulate:
         raise RuntimeError("backward() was already called on this output: a second call would add the same "
                            "gradient to the leaves again. Call zero_grad() first, or backward(accumulate=True) "
@@ -48,18 +52,24 @@ def _start_backward(output: Any, accumulate: bool, zero: Any) -> list[Any]:
     return order
 
 
+@contract(data=AnyReal(), label=Text(empty=True))
 class Value:
     """A scalar node of a computational graph, with its gradient ``grad``.
 
     Parameters
     ----------
     data : float
-        The value of the node.
+        The value of the node: a real number (numpy's too, or a 0-d array), NaN and inf included; an
+        int beyond float64's range (``10**400``) is refused.
     label : str
         A name, shown by :func:`graph_of`.
 
     Notes
     -----
+    Edge values follow IEEE arithmetic, as in torch: ``Value(0.0).log()`` is ``-inf``,
+    ``Value(2.0) / 0`` is ``inf``, ``Value(1000.0).exp()`` is ``inf``, NaN propagates, and the
+    gradient of ``x**0`` is 0 (also at ``x = 0``). Their gradients likewise (``inf`` for ``log`` at 0).
+
     Gradients of the *inputs* (nodes without parents, the leaves) accumulate, as in PyTorch: two
     losses sharing inputs add up. A second :meth:`backward` from the same output would count its
     gradient twice, so it raises a ``RuntimeError``, unless :meth:`zero_grad` was called in between
@@ -81,14 +91,18 @@ class Value:
 
     __slots__ = ("data", "grad", "label", "_parents", "_op", "_backward", "_walked")
 
-    def __init__(self, data: float, label: str = "", _parents: tuple[Value, ...] = (), _op: str = "") -> None:
-        if not isinstance(data, Real) or isinstance(data, bool):
-            raise TypeError(f"data must be a real number, got {type(data).__name__}")
-        if not isinstance(label, str):
-            raise TypeError(f"label must be a str, got {type(label).__name__}")
-        self.data, self.grad, self.label = float(data), 0.0, label
-        self._parents, self._op, self._walked = _parents, _op, False
+    def __init__(self, data: float, label: str = "") -> None:
+        self.data, self.grad, self.label = data, 0.0, label
+        self._parents, self._op, self._walked = (), "", False
         self._backward = lambda: None  # a leaf has no parents to pass its gradient to
+
+    @staticmethod
+    def _node(data: float, parents: tuple[Value, ...], op: str) -> Value:
+        # An operation's output: skips the constructor's check, data is already a float.
+        out = Value.__new__(Value)
+        out.data, out.grad, out.label, out._walked = data, 0.0, "", False
+        out._parents, out._op, out._backward = parents, op, lambda: None
+        return out
 
     @staticmethod
     def _lift(other: Any) -> Value:
@@ -96,7 +110,7 @@ class Value:
 
     def __add__(self, other: Any) -> Value:
         other = self._lift(other)
-        out = Value(self.data + other.data, _parents=(self, other), _op="+")
+        out = Value._node(self.data + other.data, (self, other), "+")
 
         def _backward() -> None:
             self.grad += out.grad
@@ -106,7 +120,7 @@ class Value:
 
     def __mul__(self, other: Any) -> Value:
         other = self._lift(other)
-        out = Value(self.data * other.data, _parents=(self, other), _op="×")
+        out = Value._node(self.data * other.data, (self, other), "×")
 
         def _backward() -> None:
             self.grad += other.data * out.grad
@@ -117,45 +131,58 @@ class Value:
     def __pow__(self, k: Real) -> Value:
         if not isinstance(k, Real) or isinstance(k, bool):
             raise TypeError(f"exponent k must be a real number, got {type(k).__name__}")
-        out = Value(self.data**k, _parents=(self,), _op=f"^{k:g}")
+        k = float(k)  # a numpy k would turn the data into numpy scalars
+        out = Value._node(ieee(pow, np.power, self.data, k), (self,), f"^{k:g}")
 
         def _backward() -> None:
-            self.grad += k * self.data ** (k - 1) * out.grad
+            self.grad += pow_slope(self.data, k) * out.grad
         out._backward = _backward
         return out
 
     def _unary(self, value: float, slope: float, op: str) -> Value:
         # Every elementary function: its value and its local derivative at self.data.
-        out = Value(value, _parents=(self,), _op=op)
+        out = Value._node(value, (self,), op)
 
         def _backward() -> None:
             self.grad += slope * out.grad
         out._backward = _backward
         return out
 
+    @contract()
     def exp(self) -> Value:
-        e = math.exp(self.data)
+        e = ieee(math.exp, np.exp, self.data)
         return self._unary(e, e, "exp")
 
+    @contract()
     def log(self) -> Value:
-        return self._unary(math.log(self.data), 1.0 / self.data, "log")
+        x = self.data
+        return self._unary(ieee(math.log, np.log, x), ieee(float.__truediv__, np.divide, 1.0, x), "log")
 
+    @contract()
     def sin(self) -> Value:
-        return self._unary(math.sin(self.data), math.cos(self.data), "sin")
+        x = self.data
+        return self._unary(ieee(math.sin, np.sin, x), ieee(math.cos, np.cos, x), "sin")
 
+    @contract()
     def cos(self) -> Value:
-        return self._unary(math.cos(self.data), -math.sin(self.data), "cos")
+        x = self.data
+        return self._unary(ieee(math.cos, np.cos, x), -ieee(math.sin, np.sin, x), "cos")
 
+    @contract()
     def tanh(self) -> Value:
         t = math.tanh(self.data)
         return self._unary(t, 1.0 - t * t, "tanh")
 
+    @contract()
     def sigmoid(self) -> Value:
         s = 0.5 * (1.0 + math.tanh(0.5 * self.data))
         return self._unary(s, s * (1.0 - s), "σ")
 
+    @contract()
     def relu(self) -> Value:
-        return self._unary(max(self.data, 0.0), float(self.data > 0), "relu")
+        x = self.data
+        # As torch: NaN stays NaN, and the slope is 0 only where x <= 0 (so 1 at NaN).
+        return self._unary(x if x > 0 or x != x else 0.0, float(not x <= 0), "relu")
 
     def __neg__(self) -> Value:
         return self * -1.0
@@ -174,10 +201,12 @@ class Value:
 
     __radd__, __rmul__ = __add__, __mul__
 
+    @contract()
     def topological_order(self) -> list[Value]:
         """Every node this one depends on, each after its parents (inputs first, self last)."""
         return _topological_order(self)
 
+    @contract(accumulate=Bool())
     def backward(self, accumulate: bool = False) -> None:
         """Add ``d self / d leaf`` to the ``grad`` of every leaf; intermediate gradients start at 0.
 
@@ -188,6 +217,7 @@ class Value:
         for node in reversed(order):
             node._backward()
 
+    @contract()
     def zero_grad(self) -> None:
         """Set the gradient of this node and of every node it depends on to 0."""
         for node in self.topological_order():
@@ -197,6 +227,7 @@ class Value:
         return f"Value(data={self.data:.6g}, grad={self.grad:.6g})"
 
 
+@contract(output=Instance(Value, what="a labkit.autodiff.Value"))
 def graph_of(output: Value) -> Any:
     """The computational graph behind ``output`` as a ``networkx.DiGraph``, edges from parent to child.
 
@@ -208,8 +239,6 @@ def graph_of(output: Value) -> Any:
     >>> g.number_of_nodes(), sorted(op for _, op in g.nodes(data="op"))
     (4, ['', '', '+', '×'])
     """
-    if not isinstance(output, Value):
-        raise TypeError(f"output must be a labkit.autodiff.Value, got {type(output).__name__}")
     import networkx as nx  # here, so that importing labkit.autodiff stays light
 
     order = output.topological_order()

@@ -14,7 +14,9 @@ from typing import Any
 
 import numpy as np
 
-from .._checks import check_array, check_labels, check_matrix
+from .._checks import Array, Bool, Each, Function, Instance, Int, Optional, Rule, Variant, _const, _needs, check_labels
+from .._contract import contract
+from ._ieee import any_array, pow_slope, quiet
 from .scalar import _start_backward, _topological_order
 
 __all__ = ["Tensor", "softmax_cross_entropy", "grad", "vjp", "mlp_logits", "mlp_loss"]
@@ -30,6 +32,24 @@ def _unbroadcast(g: np.ndarray, shape: tuple[int, ...]) -> np.ndarray:
     return g
 
 
+class _TensorData(Array):
+    # Tensor's data: an array-like of numbers, NaN and inf included; a Tensor is refused with a hint.
+    def __init__(self) -> None:
+        super().__init__(finite=False)
+
+    def check(self, name: str, value: Any) -> np.ndarray:
+        if isinstance(value, Tensor):
+            raise TypeError(f"{name} must be an array of numbers, got a Tensor: use it directly")
+        return super().check(name, value)
+
+    def bad(self) -> list[Variant]:
+        return super().bad() + [("a Tensor", _const(Tensor.__new__(Tensor)), TypeError)]
+
+    def unusual(self) -> list[Variant]:
+        return super().unusual() + [("nan", _const(float("nan")), None), ("inf", _const([1.0, np.inf]), None)]
+
+
+@contract(data=_TensorData(), requires_grad=Bool())
 class Tensor:
     """A float64 array that records the operations applied to it, for :meth:`backward`.
 
@@ -38,6 +58,8 @@ class Tensor:
     ``reshape``, ``T``, and ``exp log sin cos tanh sigmoid relu``. As in :class:`~labkit.autodiff.Value`, the
     gradients of leaves accumulate, those of intermediate nodes are reset by each :meth:`backward`, and
     a second :meth:`backward` from the same output needs :meth:`zero_grad` or ``accumulate=True``.
+    ``data`` may hold NaN and inf: edge values follow IEEE arithmetic, as in torch (``log(0) = -inf``,
+    ``1/0 = inf``, NaN propagates, the gradient of ``x**0`` is 0 also at 0).
 
     Examples
     --------
@@ -56,13 +78,9 @@ class Tensor:
     __slots__ = ("data", "grad", "requires_grad", "_parents", "_backward", "_walked")
 
     def __init__(self, data: Any, requires_grad: bool = True) -> None:
-        if isinstance(data, Tensor):
-            raise TypeError("data must be an array of numbers, got a Tensor: use it directly")
-        if not isinstance(requires_grad, (bool, np.bool_)):
-            raise TypeError(f"requires_grad must be a bool, got {type(requires_grad).__name__}")
-        self.data = check_array("data", data)
+        self.data = data
         self.grad: np.ndarray | None = None
-        self.requires_grad = bool(requires_grad)  # False for data: no gradient is computed for it
+        self.requires_grad = requires_grad  # False for data: no gradient is computed for it
         self._parents: tuple[Tensor, ...] = ()
         self._backward: Callable[[np.ndarray], None] = lambda g: None
         self._walked = False  # set by backward: a second call must be asked for
@@ -114,14 +132,15 @@ class Tensor:
         self._check_broadcast(other)
 
         def _backward(g: np.ndarray) -> None:
-            self._accumulate(g / other.data)
-            other._accumulate(-g * self.data / other.data**2)
-        return self._node(self.data / other.data, (self, other), _backward)
+            with np.errstate(all="ignore"):  # g / 0 is inf, as in torch
+                self._accumulate(g / other.data)
+                other._accumulate(-g * self.data / other.data**2)
+        return self._node(quiet(np.divide, self.data, other.data), (self, other), _backward)
 
     def __pow__(self, k: Real) -> Tensor:
         if not isinstance(k, Real) or isinstance(k, bool):
             raise TypeError(f"exponent k must be a real number, got {type(k).__name__}")
-        return self._node(self.data**k, (self,), lambda g: self._accumulate(g * k * self.data ** (k - 1)))
+        return self._node(quiet(np.power, self.data, k), (self,), lambda g: self._accumulate(g * pow_slope(self.data, k)))
 
     def __matmul__(self, other: Any) -> Tensor:
         other = self._lift(other)
@@ -156,8 +175,10 @@ class Tensor:
 
     __radd__, __rmul__ = __add__, __mul__
 
+    @contract(axis=Optional(Int()), keepdims=Bool())
     def sum(self, axis: int | None = None, keepdims: bool = False) -> Tensor:
         """Sum over ``axis`` (all entries if None); the gradient is copied back along that axis."""
+        self._check_axis(axis)
         out = self.data.sum(axis=axis, keepdims=keepdims)
 
         def _backward(g: np.ndarray) -> None:
@@ -166,45 +187,66 @@ class Tensor:
             self._accumulate(np.broadcast_to(g, self.shape))
         return self._node(np.asarray(out, dtype=np.float64), (self,), _backward)
 
+    @contract(axis=Optional(Int()), keepdims=Bool())
     def mean(self, axis: int | None = None, keepdims: bool = False) -> Tensor:
         """Mean over ``axis`` (all entries if None)."""
+        self._check_axis(axis)
         n = self.data.size if axis is None else self.shape[axis]
         return self.sum(axis, keepdims) * (1.0 / n)
 
+    def _check_axis(self, axis: int | None) -> None:
+        if axis is not None and not -self.data.ndim <= axis < self.data.ndim:
+            raise ValueError(f"axis must be None or an axis of the Tensor's {self.data.ndim} dimensions, got {axis}")
+
+    @contract()
     def reshape(self, *shape: int) -> Tensor:
-        """The same entries in a new shape; the gradient takes the old shape back."""
-        return self._node(self.data.reshape(*shape), (self,), lambda g: self._accumulate(g.reshape(self.shape)))
+        """The same entries in a new shape (ints, one of them may be -1); the gradient takes the old shape back."""
+        try:
+            data = self.data.reshape(*shape)
+        except (TypeError, ValueError) as error:  # numpy's message does not name the argument
+            raise type(error)(f"shape must be ints whose product is the Tensor's size {self.data.size} "
+                              f"(one may be -1), got {shape}") from None
+        return self._node(data, (self,), lambda g: self._accumulate(g.reshape(self.shape)))
 
     @property
     def T(self) -> Tensor:
         """Transpose (axes reversed); the gradient is transposed back."""
         return self._node(self.data.T, (self,), lambda g: self._accumulate(g.T))
 
+    @contract()
     def exp(self) -> Tensor:
-        e = np.exp(self.data)
+        e = quiet(np.exp, self.data)
         return self._node(e, (self,), lambda g: self._accumulate(g * e))
 
+    @contract()
     def log(self) -> Tensor:
-        return self._node(np.log(self.data), (self,), lambda g: self._accumulate(g / self.data))
+        return self._node(quiet(np.log, self.data), (self,), lambda g: self._accumulate(quiet(np.divide, g, self.data)))
 
+    @contract()
     def sin(self) -> Tensor:
-        return self._node(np.sin(self.data), (self,), lambda g: self._accumulate(g * np.cos(self.data)))
+        return self._node(quiet(np.sin, self.data), (self,), lambda g: self._accumulate(g * quiet(np.cos, self.data)))
 
+    @contract()
     def cos(self) -> Tensor:
-        return self._node(np.cos(self.data), (self,), lambda g: self._accumulate(-g * np.sin(self.data)))
+        return self._node(quiet(np.cos, self.data), (self,), lambda g: self._accumulate(-g * quiet(np.sin, self.data)))
 
+    @contract()
     def tanh(self) -> Tensor:
         t = np.tanh(self.data)
         return self._node(t, (self,), lambda g: self._accumulate(g * (1.0 - t * t)))
 
+    @contract()
     def sigmoid(self) -> Tensor:
         s = 0.5 * (1.0 + np.tanh(0.5 * self.data))
         return self._node(s, (self,), lambda g: self._accumulate(g * s * (1.0 - s)))
 
+    @contract()
     def relu(self) -> Tensor:
-        mask = self.data > 0
-        return self._node(self.data * mask, (self,), lambda g: self._accumulate(g * mask))
+        # As torch: NaN stays NaN and -inf gives 0 (not -inf * 0), the slope is 0 where data <= 0.
+        mask = ~(self.data <= 0)
+        return self._node(np.maximum(self.data, 0.0), (self,), lambda g: self._accumulate(g * mask))
 
+    @contract(seed=Optional(any_array()), accumulate=Bool())
     def backward(self, seed: Any = None, accumulate: bool = False) -> None:
         """Add ``seedᵀ d self / d leaf`` to the ``grad`` of every leaf of the graph.
 
@@ -217,16 +259,16 @@ class Tensor:
                 raise ValueError(f"backward of a non-scalar Tensor of shape {self.shape} needs a seed "
                                  "of that shape (the gradient of a scalar with respect to it)")
             seed = np.ones_like(self.data)
-        else:
-            seed = check_array("seed", seed)
-            if seed.shape != self.shape:
-                raise ValueError(f"seed must have the Tensor's shape {self.shape}, got {seed.shape}")
+        elif seed.shape != self.shape:
+            raise ValueError(f"seed must have the Tensor's shape {self.shape}, got {seed.shape}")
         order = _start_backward(self, accumulate, None)
         self._accumulate(seed)
-        for node in reversed(order):
-            if node.grad is not None and node._parents:  # None: no gradient reaches this node
-                node._backward(node.grad)
+        with np.errstate(all="ignore"):  # inf * 0 is NaN, as in torch, without numpy's warnings
+            for node in reversed(order):
+                if node.grad is not None and node._parents:  # None: no gradient reaches this node
+                    node._backward(node.grad)
 
+    @contract()
     def zero_grad(self) -> None:
         """Forget the gradients of this node and of every node it depends on."""
         for node in _topological_order(self):
@@ -236,12 +278,10 @@ class Tensor:
         return f"Tensor({self.data!r})"
 
 
-def _check_tensor(name: str, x: object) -> Tensor:
-    if not isinstance(x, Tensor):
-        raise TypeError(f"{name} must be a labkit.autodiff.Tensor, got {type(x).__name__}")
-    return x
+_A_TENSOR = Instance(Tensor, what="a labkit.autodiff.Tensor")
 
 
+@contract(logits=_A_TENSOR, y=Array("int", ndim=1))
 def softmax_cross_entropy(logits: Tensor, y: np.ndarray) -> Tensor:
     """Mean cross-entropy of ``softmax(logits)`` against int labels ``y``, as one fused node.
 
@@ -254,8 +294,9 @@ def softmax_cross_entropy(logits: Tensor, y: np.ndarray) -> Tensor:
     >>> bool(np.isclose(loss.data, np.log(3))), z.grad.round(3).tolist()
     (True, [[-0.333, 0.167, 0.167], [0.167, 0.167, -0.333]])
     """
-    logits = _check_tensor("logits", logits)
-    z = check_matrix("logits", logits.data)
+    z = logits.data
+    if z.ndim != 2 or z.shape[0] == 0:
+        raise ValueError(f"logits must be a 2-D Tensor with at least one row, got shape {z.shape}")
     y = check_labels("y", y, z.shape[0], z.shape[1])
     shifted = z - z.max(axis=1, keepdims=True)
     log_p = shifted - np.log(np.exp(shifted).sum(axis=1, keepdims=True))
@@ -269,9 +310,11 @@ def softmax_cross_entropy(logits: Tensor, y: np.ndarray) -> Tensor:
 
 
 def _as_arrays(args: Sequence[Any]) -> list[np.ndarray]:
-    return [check_array(f"argument {i}", a) for i, a in enumerate(args)]
+    # Named as the caller sees them: gradient(*args), so args[0] is the first argument.
+    return [any_array().check(f"args[{i}]", a) for i, a in enumerate(args)]
 
 
+@contract(f=Function())
 def grad(f: Callable[..., Tensor]) -> Callable[..., Any]:
     """The gradient function of a scalar function ``f`` of arrays, by reverse mode.
 
@@ -283,9 +326,6 @@ def grad(f: Callable[..., Tensor]) -> Callable[..., Any]:
     >>> gx.shape, gw.shape, float(abs(gx).sum())       # tanh(0)² has a zero gradient
     ((2, 3), (3, 1), 0.0)
     """
-    if not callable(f):
-        raise TypeError(f"f must be a callable, got {type(f).__name__}")
-
     def gradient(*args: Any) -> Any:
         inputs = [Tensor(a) for a in _as_arrays(args)]
         out = f(*inputs)
@@ -297,6 +337,7 @@ def grad(f: Callable[..., Tensor]) -> Callable[..., Any]:
     return gradient
 
 
+@contract(f=Function(takes=1), x=any_array(), v=any_array())
 def vjp(f: Callable[[Tensor], Tensor], x: Any, v: Any) -> tuple[np.ndarray, np.ndarray]:
     """Value ``f(x)`` and vector-Jacobian product ``vᵀ J_f(x)``, in one reverse pass.
 
@@ -306,26 +347,55 @@ def vjp(f: Callable[[Tensor], Tensor], x: Any, v: Any) -> tuple[np.ndarray, np.n
     >>> value.tolist(), row.tolist()                   # row 2 of the Jacobian diag(2x)
     ([1.0, 4.0, 9.0], [0.0, 4.0, 0.0])
     """
-    if not callable(f):
-        raise TypeError(f"f must be a callable, got {type(f).__name__}")
-    t = Tensor(check_array("x", x))
+    t = Tensor(x)
     out = f(t)
     if not isinstance(out, Tensor):
         raise TypeError(f"f must return a Tensor, got {type(out).__name__}")
-    v = check_array("v", v)
     if v.shape != out.shape:
         raise ValueError(f"v must have the shape of f(x) {out.shape}, got {v.shape}")
     out.backward(v)
     return out.data, np.zeros_like(t.data) if t.grad is None else t.grad
 
 
-def _check_params(params: object) -> list[Tensor]:
-    if (not isinstance(params, Sequence) or len(params) < 2 or len(params) % 2
-            or not all(isinstance(p, Tensor) for p in params)):
-        raise TypeError("params must be a list [W1, b1, W2, b2, ...] of Tensors, an even number of at least 2")
-    return list(params)
+class _Batch(Rule):
+    # An MLP's input: a Tensor as it is, or a 2-D array-like of numbers with a row (NaN and inf allowed).
+    expected = "a Tensor or a 2-D array of numbers with at least 1 row"
+    _array = any_array(ndim=2, min_rows=1)
+
+    def check(self, name: str, value: Any) -> Tensor:
+        if isinstance(value, Tensor):
+            return value
+        return Tensor(self._array.check(name, value), requires_grad=False)
+
+    def bad(self) -> list[Variant]:
+        return self._array.bad()
+
+    def unusual(self) -> list[Variant]:
+        return self._array.unusual() + [("a Tensor", _needs(lambda v: Tensor(v)), None)]
 
 
+_PARAMS = Each(_A_TENSOR)
+
+
+def _check_params(params: list[Tensor]) -> list[Tensor]:
+    # The count and shapes are relations between the items (weights and biases by pairs): checked here,
+    # before numpy's broadcasting error names operands the caller never saw.
+    if len(params) % 2:
+        raise ValueError(f"params must be [W1, b1, W2, b2, ...], an even number of Tensors, got {len(params)}")
+    for i in range(0, len(params), 2):
+        W, b = params[i].data, params[i + 1].data
+        if W.ndim != 2:
+            raise ValueError(f"params[{i}] (W{i // 2 + 1}) must be a 2-D Tensor, got shape {W.shape}")
+        if b.shape != (W.shape[1],):
+            raise ValueError(f"params[{i + 1}] (b{i // 2 + 1}) must have shape ({W.shape[1]},) to match W{i // 2 + 1}"
+                             f" of shape {W.shape}, got {b.shape}")
+        if i and W.shape[0] != params[i - 2].data.shape[1]:
+            raise ValueError(f"params[{i}] (W{i // 2 + 1}) must have {params[i - 2].data.shape[1]} rows, the outputs"
+                             f" of the layer before, got shape {W.shape}")
+    return params
+
+
+@contract(params=_PARAMS, X=_Batch())
 def mlp_logits(params: Sequence[Tensor], X: Any) -> Tensor:
     """Logits of an MLP with ReLU hidden layers: ``relu(X W1 + b1) W2 + b2`` for two layers.
 
@@ -337,7 +407,7 @@ def mlp_logits(params: Sequence[Tensor], X: Any) -> Tensor:
     array([[ 1., -1.]])
     """
     params = _check_params(params)
-    h = X if isinstance(X, Tensor) else Tensor(check_matrix("X", X, params[0].shape[0]), requires_grad=False)
+    h = X
     if h.data.ndim != 2 or h.shape[1] != params[0].shape[0]:
         raise ValueError(f"X must be a 2-D array with {params[0].shape[0]} columns, got shape {h.shape}")
     for i in range(0, len(params), 2):
@@ -347,6 +417,7 @@ def mlp_logits(params: Sequence[Tensor], X: Any) -> Tensor:
     return h
 
 
+@contract(params=_PARAMS, X=_Batch(), y=Array("int", ndim=1))
 def mlp_loss(params: Sequence[Tensor], X: Any, y: np.ndarray) -> Tensor:
     """Softmax cross-entropy of :func:`mlp_logits` on ``(X, y)``: a scalar Tensor to call ``backward`` on.
 

@@ -9,41 +9,78 @@ from typing import Any
 
 import torch
 
-from .._checks import check_choice, check_int
+from .._checks import (
+    Bool, Choice, Count, Optional, Probability, Rule, Seed, Size, Sizes, TorchTensor, Variant, _const, check_elements,
+)
+from .._contract import contract
 from .._torch import seeded
-from .structure import Graph, _check_graph
+from .structure import _FEATURES, GRAPH, Graph
 
 __all__ = ["scatter", "propagate", "gcn_norm", "GCNLayer", "SAGELayer", "readout", "GCN", "GraphClassifier"]
 
 REDUCES = ("sum", "mean", "max")
+_IDS = TorchTensor("int", ndim=1, min=0)
+_HALF = (torch.float16, torch.bfloat16)  # CPU sparse kernels lack them: computed in float32, cast back
 
 
-def _check_tensor(name: str, x: object, rows: int | None = None, cols: int | None = None) -> torch.Tensor:
-    if not isinstance(x, torch.Tensor) or not x.is_floating_point() or x.ndim != 2:
-        raise TypeError(f"{name} must be a 2-D float torch.Tensor, got {getattr(x, 'shape', type(x).__name__)}")
-    if rows is not None and x.shape[0] != rows:
-        raise ValueError(f"{name} must have {rows} rows, one per node, got {x.shape[0]}")
-    if cols is not None and x.shape[1] != cols:
-        raise ValueError(f"{name} must have {cols} columns, the layer's in_features, got {x.shape[1]}")
-    return x
+class _FloatDtype(Rule):
+    """A torch floating dtype (``torch.float32``, ``torch.float64``...)."""
+
+    expected = "a torch floating dtype such as torch.float64"
+
+    def check(self, name: str, value: Any) -> torch.dtype:
+        if not isinstance(value, torch.dtype):
+            raise self.fail(name, value, TypeError)
+        if not value.is_floating_point:
+            raise self.fail(name, value)
+        return value
+
+    def bad(self) -> list[Variant]:
+        return [("string", _const("float64"), TypeError), ("int dtype", _const(torch.int64), ValueError)]
 
 
+def _model_features(x: torch.Tensor, graph: Graph, in_features: int, dtype: torch.dtype, model: str) -> torch.Tensor:
+    """``x`` in the model's dtype, once its relations to the graph and the model are checked: one row per
+    node, one column per input. A float64 ``x`` meets a float32 model as in the autoencoders: converted,
+    and a float64 model keeps float64 work."""
+    if x.shape != (graph.num_nodes, in_features):
+        raise ValueError(f"x must have shape ({graph.num_nodes}, {in_features}): one row per node of graph "
+                         f"and the {model}'s in_features columns, got {tuple(x.shape)}")
+    if x.dtype == dtype:
+        return x
+    converted = x.to(dtype)
+    if not bool(torch.isfinite(converted).all()):  # e.g. 1e300 in float64 is inf in float32
+        raise ValueError(f"x must fit in the {model}'s dtype {dtype}, got values up to {x.abs().max().item():.3g}")
+    return converted
+
+
+def _check_weights(name: str, sizes: Sequence[int]) -> None:
+    # Each weight matrix under labkit's size limit, before the allocator is asked (as Sizes does for GCN).
+    for a, b in zip(sizes, sizes[1:]):
+        check_elements(name, a * b, f"a {a} x {b} weight matrix")
+
+
+@contract(src=TorchTensor("float", ndim=2), index=_IDS, num_nodes=Size(), reduce=Choice(*REDUCES))
 def scatter(src: torch.Tensor, index: torch.Tensor, num_nodes: int, reduce: str = "sum") -> torch.Tensor:
     """Aggregate the rows of ``src`` into ``num_nodes`` rows: row ``i`` of ``src`` goes to ``index[i]``.
 
     ``"sum"`` uses ``index_add_``, ``"max"`` uses ``scatter_reduce_``, ``"mean"`` is the sum divided
     by the number of rows received. A node that receives nothing gets zeros, as in DGL and PyG.
+    ``index`` holds one node id per row of ``src``, each from 0 to ``num_nodes - 1``.
 
     >>> scatter(torch.tensor([[1.0], [2.0], [4.0]]), torch.tensor([0, 0, 2]), 3, "mean").tolist()
     [[1.5], [0.0], [4.0]]
     """
-    src = _check_tensor("src", src)
-    if not isinstance(index, torch.Tensor) or index.dtype != torch.long or index.shape != (src.shape[0],):
-        raise ValueError(f"index must be a long tensor of shape ({src.shape[0]},), one target per row of src")
-    num_nodes = check_int("num_nodes", num_nodes, 1)
-    reduce = check_choice("reduce", reduce, REDUCES)
-    if index.numel() and (index.min() < 0 or index.max() >= num_nodes):
-        raise ValueError(f"index must hold ids from 0 to num_nodes - 1 = {num_nodes - 1}")
+    if index.shape != (src.shape[0],):
+        raise ValueError(f"index must have shape ({src.shape[0]},), one target per row of src, "
+                         f"got {tuple(index.shape)}")
+    if index.numel() and index.max() >= num_nodes:
+        raise ValueError(f"index must hold ids from 0 to num_nodes - 1 = {num_nodes - 1}, "
+                         f"got a maximum of {int(index.max())}")
+    return _scatter(src, index, num_nodes, reduce)
+
+
+def _scatter(src: torch.Tensor, index: torch.Tensor, num_nodes: int, reduce: str) -> torch.Tensor:
     out = src.new_zeros(num_nodes, src.shape[1])
     if reduce == "max":  # include_self=False: the zeros are only a filler for nodes that get nothing
         return out.scatter_reduce(0, index[:, None].expand_as(src), src, "amax", include_self=False)
@@ -78,46 +115,70 @@ def _csr(graph: Graph, dtype: torch.dtype) -> tuple[torch.Tensor, torch.Tensor]:
     return graph._cache[key]
 
 
+@contract(graph=GRAPH, x=_FEATURES, reduce=Choice(*REDUCES))
 def propagate(graph: Graph, x: torch.Tensor, reduce: str = "sum") -> torch.Tensor:
     """One round of message passing: each node aggregates ``w_e * x[src]`` over its incoming edges.
 
     The message of edge ``e = (src, dst)`` is ``w_e * x[src]``; node ``dst`` combines its messages
     with ``reduce``. The sum is the sparse product ``A x`` (``A[dst, src] = w``), computed with a CSR
     kernel when the weights need no gradient: the same numbers as :func:`scatter`, several times faster.
+    ``x`` has one row per node, in any float dtype (float16 is computed in float32, returned in float16).
 
     >>> g = Graph([[0, 1, 2], [1, 2, 1]], 3)
     >>> propagate(g, torch.tensor([[1.0], [10.0], [100.0]])).tolist()
     [[0.0], [101.0], [10.0]]
     """
-    g = _check_graph(graph)
-    x = _check_tensor("x", x, g.num_nodes)
-    reduce = check_choice("reduce", reduce, REDUCES)
-    if reduce == "sum" and not (g.edge_weight is not None and g.edge_weight.requires_grad):
-        return _SparseMatmul.apply(x, *_csr(g, x.dtype))
-    messages = x[g.src] * g.weights().to(x.dtype)[:, None]
-    return scatter(messages, g.dst, g.num_nodes, reduce)
+    if x.shape[0] != graph.num_nodes:
+        raise ValueError(f"x must have {graph.num_nodes} rows, one per node of graph, got {x.shape[0]}")
+    return _propagate(graph, x, reduce)
 
 
-def gcn_norm(graph: Graph) -> Graph:
+def _propagate(graph: Graph, x: torch.Tensor, reduce: str) -> torch.Tensor:
+    if x.dtype in _HALF:
+        return _propagate(graph, x.float(), reduce).to(x.dtype)
+    if reduce == "sum" and not (graph.edge_weight is not None and graph.edge_weight.requires_grad):
+        return _SparseMatmul.apply(x, *_csr(graph, x.dtype))
+    messages = x[graph.src] * graph.weights().to(x.dtype)[:, None]
+    return _scatter(messages, graph.dst, graph.num_nodes, reduce)
+
+
+@contract(graph=GRAPH, dtype=Optional(_FloatDtype()))
+def gcn_norm(graph: Graph, dtype: torch.dtype | None = None) -> Graph:
     """Kipf and Welling's ``D^-1/2 (A + I) D^-1/2`` as edge weights, ``D`` the in-degrees of ``A + I``.
 
     Every node ends with exactly one self-loop (an existing one keeps its weight), as in PyG's
     ``GCNConv``; the result is cached on ``graph``. An isolated node keeps only its own features.
+    The edge weights of ``graph`` must be >= 0. ``dtype`` is the dtype the weights are computed and
+    returned in: by default the edge weights' own (float32 for an unweighted graph); float16 and
+    bfloat16 are computed in float32.
 
     >>> gcn_norm(Graph([[0, 1], [1, 0]], 2)).weights().tolist()
     [0.5, 0.5, 0.5, 0.5]
     """
-    g = _check_graph(graph)
-    if "gcn" not in g._cache:
-        loops = g.src == g.dst
-        loop_weight = torch.ones(g.num_nodes)
-        loop_weight[g.src[loops]] = g.weights()[loops]
-        nodes = torch.arange(g.num_nodes)
-        edge_index = torch.cat([g.edge_index[:, ~loops], torch.stack([nodes, nodes])], dim=1)
-        w = torch.cat([g.weights()[~loops], loop_weight])
-        d = torch.zeros(g.num_nodes).index_add_(0, edge_index[1], w)
-        g._cache["gcn"] = Graph(edge_index, g.num_nodes, w / (d[edge_index[0]] * d[edge_index[1]]).sqrt())
-    return g._cache["gcn"]
+    dtype = dtype or graph.weights().dtype
+    dtype = torch.float32 if dtype in _HALF else dtype
+    key = f"gcn-{dtype}"
+    if key in graph._cache:
+        return graph._cache[key]
+    weight = graph.weights()
+    if weight.numel() and not (bool(torch.isfinite(weight).all()) and weight.min() >= 0):
+        raise ValueError(f"edge_weight of graph must hold finite weights >= 0 for the GCN normalisation, "
+                         f"got a minimum of {weight.min().item()}")
+    weight = weight.to(dtype)
+    loops = graph.src == graph.dst
+    loop_weight = torch.ones(graph.num_nodes, dtype=dtype)
+    loop_weight[graph.src[loops]] = weight[loops]
+    nodes = torch.arange(graph.num_nodes)
+    edge_index = torch.cat([graph.edge_index[:, ~loops], torch.stack([nodes, nodes])], dim=1)
+    w = torch.cat([weight[~loops], loop_weight])
+    degree = torch.zeros(graph.num_nodes, dtype=dtype).index_add_(0, edge_index[1], w)
+    scale = (degree[edge_index[0]] * degree[edge_index[1]]).sqrt()  # one sqrt: exact 0.5 for degrees 2 and 2
+    # A node whose only self-loop weighs 0 has degree 0: its edges weigh 0, as in PyG (not 0 / 0).
+    reached = scale > 0
+    norm = Graph(edge_index, graph.num_nodes, torch.where(reached, w / torch.where(reached, scale, 1.0), 0.0))
+    if not weight.requires_grad:  # learned weights change at each step: nothing to keep
+        graph._cache[key] = norm
+    return norm
 
 
 def _glorot(n_in: int, n_out: int, generator: torch.Generator) -> torch.nn.Parameter:
@@ -125,11 +186,14 @@ def _glorot(n_in: int, n_out: int, generator: torch.Generator) -> torch.nn.Param
     return torch.nn.Parameter(torch.rand(n_in, n_out, generator=generator) * 2 * bound - bound)
 
 
+@contract(in_features=Size(), out_features=Size(), bias=Bool(), seed=Seed())
 class GCNLayer(torch.nn.Module):
     """Graph convolution ``H' = D^-1/2 (A + I) D^-1/2 H W + b`` (Kipf and Welling, 2017).
 
     ``weight`` has shape ``(in_features, out_features)`` like DGL's ``GraphConv`` (PyG stores its
     transpose). Initial weights are Glorot-uniform, drawn from ``seed``; the bias starts at zero.
+    The layer is float32; ``layer.double()`` makes it float64, for float64 work. ``in_features *
+    out_features`` is at most 2**28.
 
     >>> layer = GCNLayer(3, 2, seed=0)
     >>> layer(Graph([[0, 1], [1, 0]], 2), torch.ones(2, 3)).shape
@@ -138,18 +202,27 @@ class GCNLayer(torch.nn.Module):
 
     def __init__(self, in_features: int, out_features: int, *, bias: bool = True, seed: int = 0) -> None:
         super().__init__()
-        n_in, n_out = check_int("in_features", in_features, 1), check_int("out_features", out_features, 1)
-        gen = torch.Generator().manual_seed(check_int("seed", seed, 0))
-        self.weight = _glorot(n_in, n_out, gen)
-        self.bias = torch.nn.Parameter(torch.zeros(n_out)) if bias else None
+        _check_weights("in_features", [in_features, out_features])
+        gen = torch.Generator().manual_seed(seed)
+        self.weight = _glorot(in_features, out_features, gen)
+        self.bias = torch.nn.Parameter(torch.zeros(out_features)) if bias else None
 
+    @contract(graph=GRAPH, x=_FEATURES)
     def forward(self, graph: Graph, x: torch.Tensor) -> torch.Tensor:
-        """Transform every node (``x W``), then average over the neighbourhood with GCN weights."""
-        x = _check_tensor("x", x, _check_graph(graph).num_nodes, self.weight.shape[0])
-        h = propagate(gcn_norm(graph), x @ self.weight)
+        """Transform every node (``x W``), then average over the neighbourhood with GCN weights.
+
+        ``x`` has one row per node of ``graph`` and ``in_features`` columns; another float dtype than
+        the layer's is converted to the layer's.
+        """
+        return self._forward(graph, _model_features(x, graph, self.weight.shape[0], self.weight.dtype, "layer"))
+
+    def _forward(self, graph: Graph, x: torch.Tensor) -> torch.Tensor:
+        h = x @ self.weight
+        h = _propagate(gcn_norm(graph, torch.promote_types(h.dtype, graph.weights().dtype)), h, "sum")
         return h + self.bias if self.bias is not None else h
 
 
+@contract(in_features=Size(), out_features=Size(), aggregator=Choice(*REDUCES), seed=Seed())
 class SAGELayer(torch.nn.Module):
     """GraphSAGE: ``h'_v = W_self h_v + W_neigh agg{h_u : u -> v} + b`` (Hamilton et al., 2017).
 
@@ -163,48 +236,53 @@ class SAGELayer(torch.nn.Module):
 
     def __init__(self, in_features: int, out_features: int, *, aggregator: str = "mean", seed: int = 0) -> None:
         super().__init__()
-        n_in, n_out = check_int("in_features", in_features, 1), check_int("out_features", out_features, 1)
-        self.aggregator = check_choice("aggregator", aggregator, REDUCES)
-        gen = torch.Generator().manual_seed(check_int("seed", seed, 0))
-        self.weight_self, self.weight_neigh = _glorot(n_in, n_out, gen), _glorot(n_in, n_out, gen)
-        self.bias = torch.nn.Parameter(torch.zeros(n_out))
+        _check_weights("in_features", [in_features, out_features])
+        self.aggregator = aggregator
+        gen = torch.Generator().manual_seed(seed)
+        self.weight_self, self.weight_neigh = _glorot(in_features, out_features, gen), _glorot(in_features, out_features, gen)
+        self.bias = torch.nn.Parameter(torch.zeros(out_features))
 
+    @contract(graph=GRAPH, x=_FEATURES)
     def forward(self, graph: Graph, x: torch.Tensor) -> torch.Tensor:
-        """Own features and aggregated neighbour features, each through its own weights."""
-        x = _check_tensor("x", x, _check_graph(graph).num_nodes, self.weight_self.shape[0])
-        return x @ self.weight_self + propagate(graph, x, self.aggregator) @ self.weight_neigh + self.bias
+        """Own features and aggregated neighbour features, each through its own weights.
+
+        ``x`` has one row per node of ``graph`` and ``in_features`` columns; another float dtype than
+        the layer's is converted to the layer's.
+        """
+        x = _model_features(x, graph, self.weight_self.shape[0], self.weight_self.dtype, "layer")
+        return x @ self.weight_self + _propagate(graph, x, self.aggregator) @ self.weight_neigh + self.bias
 
 
+@contract(x=_FEATURES, batch=_IDS, num_graphs=Optional(Size()), reduce=Choice(*REDUCES))
 def readout(x: torch.Tensor, batch: torch.Tensor, num_graphs: int | None = None, reduce: str = "mean") -> torch.Tensor:
     """One vector per graph: pool the node rows of each graph of a batch with sum, mean or max.
 
-    The result does not depend on the order of the nodes: this is what makes a graph-level
-    prediction invariant to renumbering.
+    ``batch`` holds the graph id of each row of ``x`` (from 0); ``num_graphs`` defaults to the
+    largest id plus one. The result does not depend on the order of the nodes: this is what makes a
+    graph-level prediction invariant to renumbering.
 
     >>> readout(torch.tensor([[1.0], [3.0], [5.0]]), torch.tensor([0, 0, 1])).tolist()
     [[2.0], [5.0]]
     """
-    x = _check_tensor("x", x)
-    if not isinstance(batch, torch.Tensor) or batch.dtype != torch.long or batch.shape != (x.shape[0],):
-        raise ValueError(f"batch must be a long tensor of shape ({x.shape[0]},), the graph id of each node")
-    num_graphs = int(batch.max()) + 1 if num_graphs is None else check_int("num_graphs", num_graphs, 1)
-    return scatter(x, batch, num_graphs, reduce)
+    if batch.shape != (x.shape[0],):
+        raise ValueError(f"batch must have shape ({x.shape[0]},), the graph id of each row of x, "
+                         f"got {tuple(batch.shape)}")
+    largest = int(batch.max()) + 1 if batch.numel() else 1
+    if num_graphs is not None and largest > num_graphs:
+        raise ValueError(f"batch must hold graph ids from 0 to num_graphs - 1 = {num_graphs - 1}, "
+                         f"got a maximum of {largest - 1}")
+    return _scatter(x, batch, num_graphs or largest, reduce)
 
 
 _ACTIVATIONS = {"relu": torch.relu, "tanh": torch.tanh}
 
 
-def _check_sizes(sizes: object, minimum: int) -> list[int]:
-    if (isinstance(sizes, (str, bytes)) or not isinstance(sizes, Sequence) or len(sizes) < minimum
-            or not all(isinstance(s, int) and not isinstance(s, bool) and s >= 1 for s in sizes)):
-        raise ValueError(f"sizes must be a sequence of at least {minimum} positive ints, got {sizes!r}")
-    return list(sizes)
-
-
+@contract(sizes=Sizes(2), activation=Choice(*_ACTIVATIONS), dropout=Probability(), seed=Seed())
 class GCN(torch.nn.Module):
     """A stack of :class:`GCNLayer`, with an activation between layers and logits at the end.
 
-    ``sizes`` lists the widths from input to output, e.g. ``[34, 16, 2]`` for two layers.
+    ``sizes`` lists the widths from input to output, e.g. ``[34, 16, 2]`` for two layers;
+    ``dropout`` (in [0, 1)) is applied to the input of every layer during training.
 
     >>> model = GCN([3, 8, 2], seed=0)
     >>> g = Graph([[0, 1], [1, 0]], 2)
@@ -214,36 +292,45 @@ class GCN(torch.nn.Module):
 
     def __init__(self, sizes: Sequence[int], *, activation: str = "relu", dropout: float = 0.0, seed: int = 0) -> None:
         super().__init__()
-        sizes = _check_sizes(sizes, 2)
-        self.activation = check_choice("activation", activation, tuple(_ACTIVATIONS))
-        if not isinstance(dropout, float) or not 0.0 <= dropout < 1.0:
-            raise ValueError(f"dropout must be a float in [0, 1), got {dropout!r}")
-        self.dropout = dropout
-        seed = check_int("seed", seed, 0)
+        self.activation, self.dropout = activation, dropout
         self.layers = torch.nn.ModuleList(
             GCNLayer(a, b, seed=seed + i) for i, (a, b) in enumerate(zip(sizes[:-1], sizes[1:])))
 
+    @contract(graph=GRAPH, x=_FEATURES)
     def layer_outputs(self, graph: Graph, x: torch.Tensor) -> list[torch.Tensor]:
-        """The output of every layer, after its activation (none after the last)."""
-        outputs, h = [], x
+        """The output of every layer, after its activation (none after the last).
+
+        ``x`` has one row per node of ``graph`` and ``sizes[0]`` columns; another float dtype than the
+        model's is converted to the model's.
+        """
+        return self._outputs(graph, x)
+
+    @contract(graph=GRAPH, x=_FEATURES)
+    def forward(self, graph: Graph, x: torch.Tensor) -> torch.Tensor:
+        """Logits of every node (``x`` as in :meth:`layer_outputs`)."""
+        return self._outputs(graph, x)[-1]
+
+    def _outputs(self, graph: Graph, x: torch.Tensor) -> list[torch.Tensor]:
+        first = self.layers[0].weight
+        outputs, h = [], _model_features(x, graph, first.shape[0], first.dtype, "model")
         for i, layer in enumerate(self.layers):
             h = torch.nn.functional.dropout(h, self.dropout, self.training)
-            h = layer(graph, h)
+            h = layer._forward(graph, h)
             if i < len(self.layers) - 1:
                 h = _ACTIVATIONS[self.activation](h)
             outputs.append(h)
         return outputs
 
-    def forward(self, graph: Graph, x: torch.Tensor) -> torch.Tensor:
-        """Logits of every node."""
-        return self.layer_outputs(graph, x)[-1]
 
-
+@contract(in_features=Size(), hidden=Size(), n_classes=Size(2), num_layers=Count(0), reduce=Choice(*REDUCES),
+          seed=Seed())
 class GraphClassifier(torch.nn.Module):
     """Graph classification: ``num_layers`` GCN layers, a :func:`readout`, then a two-layer MLP.
 
     With ``num_layers=0`` no message is passed: the model is an MLP on the pooled node features
-    (a bag of nodes), blind to the edges, the baseline that shows what structure adds.
+    (a bag of nodes), blind to the edges, the baseline that shows what structure adds. ``n_classes``
+    is at least 2 (one class leaves nothing to predict); every weight matrix, and the GCN layers
+    together, hold at most 2**28 numbers.
 
     >>> from labkit.graphs import batch_graphs
     >>> g, batch = batch_graphs([Graph([[0], [1]], 2), Graph([[0], [2]], 3)])
@@ -254,19 +341,29 @@ class GraphClassifier(torch.nn.Module):
     def __init__(self, in_features: int, hidden: int, n_classes: int, *, num_layers: int = 2,
                  reduce: str = "mean", seed: int = 0) -> None:
         super().__init__()
-        n_in, hidden = check_int("in_features", in_features, 1), check_int("hidden", hidden, 1)
-        n_classes, num_layers = check_int("n_classes", n_classes, 1), check_int("num_layers", num_layers, 0)
-        self.reduce = check_choice("reduce", reduce, REDUCES)
-        seed = check_int("seed", seed, 0)
+        _check_weights("in_features", [in_features, hidden])
+        _check_weights("n_classes", [hidden, n_classes])
+        check_elements("num_layers", num_layers * hidden * hidden, f"{num_layers} GCN layers of {hidden} x {hidden}")
+        self.in_features, self.reduce = in_features, reduce
         self.convs = torch.nn.ModuleList(
-            GCNLayer(n_in if i == 0 else hidden, hidden, seed=seed + i) for i in range(num_layers))
+            GCNLayer(in_features if i == 0 else hidden, hidden, seed=seed + i) for i in range(num_layers))
         with seeded(seed):  # the MLP head: torch's own initialisation
-            self.head = torch.nn.Sequential(torch.nn.Linear(hidden if num_layers else n_in, hidden),
+            self.head = torch.nn.Sequential(torch.nn.Linear(hidden if num_layers else in_features, hidden),
                                             torch.nn.ReLU(), torch.nn.Linear(hidden, n_classes))
 
+    @contract(graph=GRAPH, x=_FEATURES, batch=_IDS)
     def forward(self, graph: Graph, x: torch.Tensor, batch: torch.Tensor) -> torch.Tensor:
-        """Logits of every graph of the batch."""
+        """Logits of every graph of the batch.
+
+        ``x`` has one row per node of ``graph`` and ``in_features`` columns (another float dtype than
+        the model's is converted to the model's); ``batch`` holds the graph id of every node (see
+        :func:`batch_graphs`).
+        """
+        x = _model_features(x, graph, self.in_features, self.head[0].weight.dtype, "model")
+        if batch.shape != (graph.num_nodes,):
+            raise ValueError(f"batch must have shape ({graph.num_nodes},), the graph id of each node of graph, "
+                             f"got {tuple(batch.shape)}")
         h = x
         for conv in self.convs:
-            h = torch.relu(conv(graph, h))
-        return self.head(readout(h, batch, int(batch.max()) + 1 if batch.numel() else 1, self.reduce))
+            h = torch.relu(conv._forward(graph, h))
+        return self.head(_scatter(h, batch, int(batch.max()) + 1 if batch.numel() else 1, self.reduce))

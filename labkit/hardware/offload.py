@@ -15,7 +15,8 @@ from typing import Any
 
 import numpy as np
 
-from .._checks import check_array, check_nonnegative, check_positive
+from .._checks import Array, Instance, Optional, Real
+from .._contract import contract
 from .workloads import Workload
 
 #: Assumed cost of launching one kernel, in seconds: "a few microseconds", the order of magnitude
@@ -23,6 +24,11 @@ from .workloads import Workload
 LAUNCH_LATENCY_S = 5e-6
 
 
+_POSITIVE = Real(0, low_open=True)
+
+
+@contract(workload=Instance(Workload, what="a labkit.hardware.Workload"), peak_flops=_POSITIVE, bandwidth=_POSITIVE,
+          launch_s=Real(0), link_bandwidth=Optional(_POSITIVE))
 def offload_time(workload: Workload, peak_flops: float, bandwidth: float, *,
                  launch_s: float = LAUNCH_LATENCY_S, link_bandwidth: float | None = None) -> float:
     """Modelled seconds for one call of ``workload`` on a GPU of the given roofline.
@@ -39,30 +45,31 @@ def offload_time(workload: Workload, peak_flops: float, bandwidth: float, *,
     >>> round(offload_time(w, 1e12, 1e12, launch_s=1e-6, link_bandwidth=1e10) * 1e6, 3)  # + 1.2 ms of copies
     1213.0
     """
-    if not isinstance(workload, Workload):
-        raise TypeError(f"workload must be a labkit.hardware.Workload, got {type(workload).__name__}")
-    peak, bw = check_positive("peak_flops", peak_flops), check_positive("bandwidth", bandwidth)
-    t = check_nonnegative("launch_s", launch_s) + max(workload.flops / peak, workload.bytes / bw)
+    t = launch_s + max(workload.flops / peak_flops, workload.bytes / bandwidth)
     if link_bandwidth is not None:
-        t += workload.bytes / check_positive("link_bandwidth", link_bandwidth)
+        t += workload.bytes / link_bandwidth
     return t
 
 
+@contract(sizes=Array("int", ndim=1, min_rows=1), candidate_s=Array(ndim=1, min_rows=1, min=0),
+          reference_s=Array(ndim=1, min_rows=1, min=0))
 def crossover(sizes: Sequence[int], candidate_s: Any, reference_s: Any) -> int | None:
     """The smallest size from which ``candidate_s`` is below ``reference_s`` at that size and every larger one.
 
-    ``None`` if the candidate is not faster at the largest size. The three arrays go together, sorted
-    by size.
+    ``None`` if the candidate is not faster at the largest size. The three arrays (or sequences, or
+    generators) go together, sorted by increasing size; the sizes are ints, the times finite seconds >= 0.
 
     >>> crossover([1, 2, 4, 8], [5.0, 5.0, 5.0, 5.0], [1.0, 6.0, 4.0, 9.0])
     8
     >>> crossover([1, 2], [1.0, 1.0], [2.0, 2.0]), crossover([1, 2], [3.0, 3.0], [2.0, 2.0])
     (1, None)
     """
-    n, a, b = check_array("sizes", sizes), check_array("candidate_s", candidate_s), check_array("reference_s", reference_s)
-    if n.ndim != 1 or n.size == 0 or a.shape != n.shape or b.shape != n.shape or np.any(np.diff(n) <= 0):
-        raise ValueError("sizes must be a non-empty increasing 1-D sequence, with candidate_s and reference_s "
-                         f"of the same length; got lengths {n.size}, {a.size}, {b.size}")
+    n, a, b = sizes, candidate_s, reference_s
+    if np.any(np.diff(n) <= 0):
+        raise ValueError(f"sizes must increase, got {n.tolist()[:8]}")
+    for name, times in (("candidate_s", a), ("reference_s", b)):
+        if times.shape != n.shape:
+            raise ValueError(f"{name} must have one time per size ({n.size}), got {times.size}")
     faster = a < b
     if not faster[-1]:
         return None

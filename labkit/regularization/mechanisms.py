@@ -9,27 +9,47 @@ shared loop, :func:`labkit.training.fit`; batch normalisation is ``torch.nn.Batc
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 import numpy as np
 import torch
 
-from .._checks import check_int, check_matrix, check_nonnegative, check_positive, check_probability
+from .._checks import (
+    Array, Bool, Function, Instance, Int, Optional, Probability, Real, Size, TorchTensor, check_elements,
+)
+from .._contract import contract
+from .weight_decay import _Weight
 
 __all__ = ["dropout", "Dropout", "dropout_subnetwork_means", "gaussian_noise", "GaussianNoise", "max_norm_",
            "smooth_labels", "label_smoothing_loss", "augment_digits"]
 
 
-def _check_tensor(name: str, x: object) -> torch.Tensor:
-    if not isinstance(x, torch.Tensor) or not x.is_floating_point():
-        raise TypeError(f"{name} must be a floating-point torch.Tensor, got {type(x).__name__}")
-    return x
+_P = Probability("the probability of dropping a unit")
+#: Label smoothing's eps: 1 would make every target uniform, the labels ignored.
+_EPS = Real(0, 1, high_open=True)
+_GENERATOR = Optional(Instance(torch.Generator))
 
 
-def _check_generator(generator: object) -> None:
-    if generator is not None and not isinstance(generator, torch.Generator):
-        raise TypeError(f"generator must be None or a torch.Generator, got {type(generator).__name__}")
+class _MinDims(_Weight):
+    """A floating tensor of finite numbers with at least ``ndim`` dimensions, kept (changed in place)."""
+
+    def __init__(self, ndim: int) -> None:
+        self.ndim = ndim
+        self.expected = f"a floating-point torch.Tensor of finite numbers with at least {ndim} dimensions"
+
+    def check(self, name: str, value: Any) -> torch.Tensor:
+        value = super().check(name, value)
+        if value.ndim < self.ndim:
+            raise self.fail(name, value)
+        return value
+
+    def bad(self) -> list[Any]:
+        return super().bad()[:3] + [("nan", lambda _v: torch.full((2, 2), float("nan")), ValueError),
+                                    ("too few dimensions", lambda _v: torch.ones(2), ValueError)]
 
 
+@contract(x=TorchTensor(), p=_P, training=Bool(), mask=Optional(Instance(torch.Tensor, what="a bool torch.Tensor")),
+          generator=_GENERATOR)
 def dropout(x: torch.Tensor, p: float, *, training: bool = True, mask: torch.Tensor | None = None,
             generator: torch.Generator | None = None) -> torch.Tensor:
     """Inverted dropout: zero each entry with probability ``p``, divide the others by ``1 - p``.
@@ -42,9 +62,9 @@ def dropout(x: torch.Tensor, p: float, *, training: bool = True, mask: torch.Ten
     Parameters
     ----------
     x : torch.Tensor
-        Activations.
+        Activations, finite (an array-like becomes a float32 tensor).
     p : float
-        Probability of dropping an entry, in [0, 1).
+        Probability of dropping an entry, in [0, 1) (0: no dropout).
     training : bool
         False gives ``x`` back unchanged.
     mask : torch.Tensor, optional
@@ -61,22 +81,27 @@ def dropout(x: torch.Tensor, p: float, *, training: bool = True, mask: torch.Ten
     >>> torch.equal(dropout(x, 0.5, training=False), x)
     True
     """
-    x = _check_tensor("x", x)
-    p = check_probability("p", p, "the probability of dropping a unit")
-    if not isinstance(training, bool):
-        raise TypeError(f"training must be a bool, got {type(training).__name__}")
-    _check_generator(generator)
+    if mask is not None and (mask.dtype != torch.bool or mask.shape != x.shape):
+        raise ValueError(f"mask must be a bool tensor of the shape of x, {tuple(x.shape)}, "
+                         f"got dtype {mask.dtype} and shape {tuple(mask.shape)}")
+    return _dropout(x, p, training, mask, generator)
+
+
+def _dropout(x: torch.Tensor, p: float, training: bool, mask: torch.Tensor | None = None,
+             generator: torch.Generator | None = None) -> torch.Tensor:
+    # Unchecked: Dropout.forward, already checked, calls it every batch.
     if not training or p == 0:
         return x
     if mask is None:
         mask = torch.rand(x.shape, generator=generator, dtype=x.dtype, device=x.device) >= p
-    elif not isinstance(mask, torch.Tensor) or mask.dtype != torch.bool or mask.shape != x.shape:
-        raise ValueError(f"mask must be a bool tensor of shape {tuple(x.shape)}, got {mask!r:.60}")
     return x * mask / (1.0 - p)
 
 
+@contract(p=_P)
 class Dropout(torch.nn.Module):
     """:func:`dropout` as a layer: active in ``model.train()``, the identity in ``model.eval()``.
+
+    ``p`` is the probability of dropping a unit, in [0, 1).
 
     >>> layer = Dropout(0.5).eval()
     >>> torch.equal(layer(torch.ones(3)), torch.ones(3))
@@ -85,18 +110,20 @@ class Dropout(torch.nn.Module):
 
     def __init__(self, p: float) -> None:
         super().__init__()
-        dropout(torch.zeros(1), p, training=False)  # the same check of p as the function
-        self.p = float(p)
+        self.p = p
 
+    @contract(x=TorchTensor())
     def forward(self, x: torch.Tensor) -> torch.Tensor:
-        """:func:`dropout` of ``x``, active only while the layer is in training mode."""
-        return dropout(x, self.p, training=self.training)
+        """:func:`dropout` of ``x`` (a tensor of finite numbers), active only while the layer is in training mode."""
+        return _dropout(x, self.p, self.training)
 
+    @contract()
     def extra_repr(self) -> str:
         """What ``print(model)`` shows between the parentheses."""
         return f"p={self.p}"
 
 
+@contract(forward=Function(takes=1), n_units=Int(1, 16), p=_P)
 def dropout_subnetwork_means(forward: Callable[[torch.Tensor], torch.Tensor], n_units: int,
                              p: float) -> tuple[torch.Tensor, torch.Tensor]:
     """The geometric and arithmetic means of the predictions of all ``2**n_units`` dropout sub-networks.
@@ -134,12 +161,6 @@ def dropout_subnetwork_means(forward: Callable[[torch.Tensor], torch.Tensor], n_
     >>> torch.allclose(geometric, torch.softmax(x @ W, dim=1)), torch.allclose(arithmetic, torch.softmax(x @ W, dim=1))
     (True, False)
     """
-    if not callable(forward):
-        raise TypeError(f"forward must be a callable forward(mask) -> logits, got {type(forward).__name__}")
-    n_units = check_int("n_units", n_units, 1)
-    if n_units > 16:
-        raise ValueError(f"n_units must be at most 16 (2**n_units sub-networks are evaluated), got {n_units}")
-    p = check_probability("p", p, "the probability of dropping a unit")
     masks = (torch.arange(2**n_units)[:, None] >> torch.arange(n_units)) & 1 == 1  # every subset of units
     log_geometric = arithmetic = torch.zeros(())
     for mask in masks:
@@ -153,12 +174,16 @@ def dropout_subnetwork_means(forward: Callable[[torch.Tensor], torch.Tensor], n_
     return torch.softmax(log_geometric, dim=-1), arithmetic
 
 
+@contract(x=TorchTensor(), std=Real(0), training=Bool(), generator=_GENERATOR)
 def gaussian_noise(x: torch.Tensor, std: float, *, training: bool = True,
                    generator: torch.Generator | None = None) -> torch.Tensor:
     """Add ``N(0, std**2)`` noise in training, nothing at test time.
 
     For a linear model with the squared error, noise of variance ``s**2`` on the inputs is, in
     expectation, an L2 penalty (Bishop, 1995): the network cannot rely on tiny differences.
+    ``x``: a tensor of finite numbers (an array-like becomes float32); ``std >= 0`` (0: no noise)
+    and at most the largest number of ``x``'s dtype (3.4e38 for float32): a larger std is not
+    noise of that size but inf. A draw of noise that overflows gives inf (never NaN).
 
     >>> x = torch.zeros(10000)
     >>> round(float(gaussian_noise(x, 0.5, generator=torch.Generator().manual_seed(0)).std()), 1)
@@ -166,17 +191,27 @@ def gaussian_noise(x: torch.Tensor, std: float, *, training: bool = True,
     >>> torch.equal(gaussian_noise(x, 0.5, training=False), x)
     True
     """
-    x, std = _check_tensor("x", x), check_nonnegative("std", std)
-    if not isinstance(training, bool):
-        raise TypeError(f"training must be a bool, got {type(training).__name__}")
-    _check_generator(generator)
+    _check_std(std, x)
+    return _gaussian_noise(x, std, training, generator)
+
+
+def _check_std(std: float, x: torch.Tensor) -> None:
+    # Cheap (one comparison): the layer's forward calls it every batch too.
+    if std > torch.finfo(x.dtype).max:
+        raise ValueError(f"std must be at most the largest {x.dtype} number ({torch.finfo(x.dtype).max:.3g}) "
+                         f"for an x of that dtype, got {std:g}")
+
+
+def _gaussian_noise(x: torch.Tensor, std: float, training: bool, generator: torch.Generator | None = None) -> torch.Tensor:
     if not training or std == 0:
         return x
     return x + std * torch.randn(x.shape, generator=generator, dtype=x.dtype, device=x.device)
 
 
+@contract(std=Real(0))
 class GaussianNoise(torch.nn.Module):
-    """:func:`gaussian_noise` as a layer: active in ``model.train()`` only.
+    """:func:`gaussian_noise` as a layer: active in ``model.train()`` only; ``std >= 0`` (checked
+    against the largest number of the input's dtype at each call, as in :func:`gaussian_noise`).
 
     >>> torch.equal(GaussianNoise(1.0).eval()(torch.ones(2)), torch.ones(2))
     True
@@ -184,72 +219,94 @@ class GaussianNoise(torch.nn.Module):
 
     def __init__(self, std: float) -> None:
         super().__init__()
-        self.std = check_nonnegative("std", std)
+        self.std = std
 
+    @contract(x=TorchTensor())
     def forward(self, x: torch.Tensor) -> torch.Tensor:
-        """:func:`gaussian_noise` on ``x``, active only while the layer is in training mode."""
-        return gaussian_noise(x, self.std, training=self.training)
+        """:func:`gaussian_noise` on ``x`` (a tensor of finite numbers), active only while the layer is in training mode."""
+        _check_std(self.std, x)
+        return _gaussian_noise(x, self.std, self.training)
 
+    @contract()
     def extra_repr(self) -> str:
         """What ``print(model)`` shows between the parentheses."""
         return f"std={self.std}"
 
 
+@contract(weight=_MinDims(2), max_norm=Real(0, low_open=True))
 def max_norm_(weight: torch.Tensor, max_norm: float) -> torch.Tensor:
     """Cap the L2 norm of each row of ``weight`` (the incoming weights of one unit) at ``max_norm``, in place.
 
     Applied after every optimiser step (Srivastava et al., 2014, with dropout): the weights can
     grow only so far, whatever the learning rate. Rows already inside the ball are unchanged.
+    ``weight``: a floating tensor of finite numbers with at least 2 dimensions; ``max_norm > 0``.
 
     >>> w = torch.tensor([[3.0, 4.0], [0.3, 0.4]])
     >>> max_norm_(w, 1.0)
     tensor([[0.6000, 0.8000],
             [0.3000, 0.4000]])
     """
-    weight, max_norm = _check_tensor("weight", weight), check_positive("max_norm", max_norm)
-    if weight.ndim < 2:
-        raise ValueError(f"weight must have one row per unit (at least 2 dimensions), got shape {tuple(weight.shape)}")
+    return _max_norm(weight, max_norm)
+
+
+def _max_norm(weight: torch.Tensor, max_norm: float) -> torch.Tensor:
     with torch.no_grad():
         norms = weight.flatten(1).norm(dim=1).view(-1, *[1] * (weight.ndim - 1))
         weight.mul_((max_norm / norms.clamp(min=max_norm)))
     return weight
 
 
+@contract(y=TorchTensor("int", ndim=1, min=0), n_classes=Size(2), eps=_EPS,
+          dtype=Instance(torch.dtype, what="a floating-point torch.dtype"))
 def smooth_labels(y: torch.Tensor, n_classes: int, eps: float, dtype: torch.dtype = torch.float32) -> torch.Tensor:
     """Targets ``(1 - eps) * one_hot(y) + eps / n_classes``: the true class never gets probability 1.
+
+    ``y``: 1-D int labels (a tensor or an array-like) from 0 to ``n_classes - 1``; ``n_classes``
+    from 2 to 2**28 (and ``len(y) * n_classes`` under 2**28 numbers); ``eps`` in [0, 1) (1 would
+    make every target uniform: the labels would be ignored).
 
     >>> smooth_labels(torch.tensor([2]), 4, eps=0.2)
     tensor([[0.0500, 0.0500, 0.8500, 0.0500]])
     """
-    n_classes = check_int("n_classes", n_classes, 2)
-    if not isinstance(y, torch.Tensor) or y.dtype != torch.int64 or y.ndim != 1:
-        raise TypeError(f"y must be a 1-D int64 tensor of class labels, got {y!r:.60}")
-    if y.numel() and (y.min() < 0 or y.max() >= n_classes):
+    if y.numel() and y.max() >= n_classes:
         raise ValueError(f"y must hold labels from 0 to {n_classes - 1}, got {int(y.min())}..{int(y.max())}")
-    eps = check_nonnegative("eps", eps)
-    if eps > 1:
-        raise ValueError(f"eps must be a float in [0, 1], got {eps}")
-    if not isinstance(dtype, torch.dtype) or not dtype.is_floating_point:
+    if not dtype.is_floating_point:
         raise TypeError(f"dtype must be a floating-point torch.dtype, got {dtype!r}")
+    check_elements("n_classes", len(y) * n_classes, f"{len(y)} rows of {n_classes} targets")
+    return _smooth_labels(y, n_classes, eps, dtype)
+
+
+def _smooth_labels(y: torch.Tensor, n_classes: int, eps: float, dtype: torch.dtype) -> torch.Tensor:
     return (1 - eps) * torch.nn.functional.one_hot(y, n_classes).to(dtype) + eps / n_classes
 
 
+@contract(logits=TorchTensor(ndim=2, min_rows=1), y=TorchTensor("int", ndim=1, min=0), eps=_EPS)
 def label_smoothing_loss(logits: torch.Tensor, y: torch.Tensor, eps: float) -> torch.Tensor:
     """Mean cross-entropy of ``softmax(logits)`` against :func:`smooth_labels`.
 
     With hard targets the loss keeps falling as a logit grows; with smoothed targets it is smallest
-    at a finite logit gap, so the network stays less confident.
+    at a finite logit gap, so the network stays less confident. ``logits``: (n, n_classes), finite;
+    ``y``: n labels from 0 to ``n_classes - 1``; ``eps`` in [0, 1), as in :func:`smooth_labels`.
 
     >>> round(float(label_smoothing_loss(torch.zeros(1, 4), torch.tensor([0]), eps=0.1)), 4)
     1.3863
     """
-    logits = _check_tensor("logits", logits)
-    if logits.ndim != 2:
-        raise ValueError(f"logits must have shape (n, n_classes), got {tuple(logits.shape)}")
-    targets = smooth_labels(y, logits.shape[1], eps, dtype=logits.dtype)
+    if y.shape != (logits.shape[0],):
+        raise ValueError(f"y must have one label per row of logits ({logits.shape[0]}), got shape {tuple(y.shape)}")
+    if y.max() >= logits.shape[1]:
+        raise ValueError(f"y must hold labels from 0 to {logits.shape[1] - 1}, one per column of logits, "
+                         f"got {int(y.max())}")
+    return _label_smoothing_loss(logits, y, eps)
+
+
+def _label_smoothing_loss(logits: torch.Tensor, y: torch.Tensor, eps: float) -> torch.Tensor:
+    # Unchecked: train_classifier calls it every batch.
+    targets = _smooth_labels(y, logits.shape[1], eps, logits.dtype)
     return -(targets * torch.log_softmax(logits, dim=1)).sum(dim=1).mean()
 
 
+@contract(X=Array(ndim=2, min_rows=1), rng=Instance(np.random.Generator), max_shift=Real(0), max_degrees=Real(0),
+          elastic=Real(0))
 def augment_digits(X: np.ndarray, rng: np.random.Generator, *, max_shift: float = 1.0,
                    max_degrees: float = 15.0, elastic: float = 0.4) -> np.ndarray:
     """Randomly shifted, rotated and elastically distorted copies of 8x8 digits (rows of 64 pixels).
@@ -257,18 +314,20 @@ def augment_digits(X: np.ndarray, rng: np.random.Generator, *, max_shift: float 
     Each image gets its own shift (up to ``max_shift`` pixels per axis), rotation about its centre
     (up to ``max_degrees``) and smooth random displacement (of about ``elastic`` pixels), all in
     one bilinear resampling by ``scipy.ndimage.map_coordinates``: a 3 stays a 3, but the network
-    never sees the same pixels twice.
+    never sees the same pixels twice. ``X``: (n, 64), finite; the three sizes >= 0.
 
     >>> X = np.zeros((2, 64)); X[:, 27] = 1.0
     >>> out = augment_digits(X, np.random.default_rng(0))
     >>> out.shape, bool(out.min() >= 0.0), bool(np.all(augment_digits(X, np.random.default_rng(0)) == out))
     ((2, 64), True, True)
     """
-    X = check_matrix("X", X, 64)
-    if not isinstance(rng, np.random.Generator):
-        raise TypeError(f"rng must be a numpy.random.Generator, got {type(rng).__name__}")
-    max_shift, max_degrees = check_nonnegative("max_shift", max_shift), check_nonnegative("max_degrees", max_degrees)
-    elastic = check_nonnegative("elastic", elastic)
+    if X.shape[1] != 64:
+        raise ValueError(f"X must have 64 columns, one per pixel of an 8x8 digit, got shape {X.shape}")
+    return _augment(X, rng, max_shift, max_degrees, elastic)
+
+
+def _augment(X: np.ndarray, rng: np.random.Generator, max_shift: float = 1.0, max_degrees: float = 15.0,
+             elastic: float = 0.4) -> np.ndarray:
     from scipy import ndimage  # here: `import labkit.regularization` stays light
 
     n = X.shape[0]

@@ -14,18 +14,48 @@ from collections.abc import Sequence
 import numpy as np
 import torch
 
-from .._checks import (
-    check_choice, check_int, check_labels, check_matrix, check_nonnegative, check_positive, check_probability,
-    check_sizes,
-)
+from .._checks import Array, Bool, Choice, Count, Instance, Int, Optional, Probability, Real, Seed, Sizes, check_labels
+from .._contract import contract
 from ..training import History, fit
-from .mechanisms import Dropout, GaussianNoise, augment_digits, label_smoothing_loss, max_norm_
-from .penalties import l1_penalty, l2_penalty, penalized_parameters, soft_threshold
-from .weight_decay import decoupled_weight_decay_
+from .mechanisms import Dropout, GaussianNoise, _augment, _label_smoothing_loss, _max_norm
+from .penalties import _l1, _l2, _penalized, _soft_threshold_tensor
+from .weight_decay import _decay, check_decay
 
 __all__ = ["make_mlp", "train_classifier", "accuracy", "penalized_weights"]
 
+_MODEL = Instance(torch.nn.Module)
+_DIGITS = Array("float32", ndim=2, min_rows=1)  # the network is float32: 1e308 is refused, not made inf
+#: The largest float32 number: a larger noise std is not noise but inf.
+_F32_MAX = float(np.finfo(np.float32).max)
+_LABELS = Array("int", ndim=1, min=0)
 
+
+def _layers_with_weights(model: torch.nn.Module) -> list[torch.nn.Module]:
+    return [m for m in model.modules() if any(True for _ in m.parameters(recurse=False))]
+
+
+def _input_size(model: torch.nn.Module) -> int | None:
+    """The number of inputs of ``model`` if its first layer with weights is a Linear, else None."""
+    first = next(iter(_layers_with_weights(model)), None)
+    return first.in_features if isinstance(first, torch.nn.Linear) else None
+
+
+def _output_size(model: torch.nn.Module) -> int | None:
+    """The number of outputs (classes) of ``model`` if its last layer with weights is a Linear, else None."""
+    layers = _layers_with_weights(model)
+    return layers[-1].out_features if layers and isinstance(layers[-1], torch.nn.Linear) else None
+
+
+def _check_classes(name: str, y: np.ndarray, model: torch.nn.Module) -> None:
+    """Refuse a label the model has no output for (its cross-entropy or accuracy would be meaningless)."""
+    n_outputs = _output_size(model)
+    if n_outputs is not None and y.size and y.max() >= n_outputs:
+        raise ValueError(f"{name} must hold labels from 0 to {n_outputs - 1}, one per output of the model, "
+                         f"got {y.min()}..{y.max()}")
+
+
+@contract(sizes=Sizes(2), dropout=Probability("the probability of dropping a unit"),
+          noise_std=Real(0, _F32_MAX, high_open=True), batch_norm=Bool(), seed=Seed())
 def make_mlp(sizes: Sequence[int], *, dropout: float = 0.0, noise_std: float = 0.0,
              batch_norm: bool = False, seed: int = 0) -> torch.nn.Sequential:
     """A ReLU perceptron with layer widths ``sizes`` (input first, logits last).
@@ -33,6 +63,9 @@ def make_mlp(sizes: Sequence[int], *, dropout: float = 0.0, noise_std: float = 0
     Each hidden layer is ``Linear``, then ``BatchNorm1d`` if ``batch_norm``, then ReLU, then
     :class:`~labkit.regularization.GaussianNoise` if ``noise_std > 0`` and
     :class:`~labkit.regularization.Dropout` if ``dropout > 0``. The weights depend only on ``seed``.
+    ``sizes``: at least 2 positive ints, each weight matrix under 2**28 numbers; ``dropout`` in
+    [0, 1); ``noise_std`` from 0 to below the largest float32 (3.4e38; the network is float32); ``seed``
+    from 0 to 2**32 - 1.
 
     >>> make_mlp([64, 32, 10], dropout=0.5)
     Sequential(
@@ -42,12 +75,7 @@ def make_mlp(sizes: Sequence[int], *, dropout: float = 0.0, noise_std: float = 0
       (3): Linear(in_features=32, out_features=10, bias=True)
     )
     """
-    sizes = check_sizes("sizes", sizes, 2)
-    noise_std = check_nonnegative("noise_std", noise_std)
-    if not isinstance(batch_norm, bool):
-        raise TypeError(f"batch_norm must be a bool, got {type(batch_norm).__name__}")
-    dropout = check_probability("dropout", dropout, "the probability of dropping a unit")
-    gen = torch.Generator().manual_seed(check_int("seed", seed, 0))
+    gen = torch.Generator().manual_seed(seed)
     layers: list[torch.nn.Module] = []
     for i, (n_in, n_out) in enumerate(zip(sizes[:-1], sizes[1:])):
         linear = torch.nn.Linear(n_in, n_out)
@@ -64,18 +92,23 @@ def make_mlp(sizes: Sequence[int], *, dropout: float = 0.0, noise_std: float = 0
     return torch.nn.Sequential(*layers)
 
 
+@contract(model=_MODEL, X=_DIGITS, y=_LABELS)
 def accuracy(model: torch.nn.Module, X: np.ndarray, y: np.ndarray) -> float:
     """Fraction of the rows of ``X`` whose predicted class (in eval mode) is ``y``.
+
+    ``X``: (n, the model's inputs), finite and within float32's range (the model is float32);
+    ``y``: n int labels from 0 to the model's number of outputs - 1 (when its last layer is a Linear).
 
     >>> net = make_mlp([64, 10])
     >>> labels = net(torch.zeros(4, 64)).argmax(dim=1).numpy()  # all four are the same class
     >>> accuracy(net, np.zeros((4, 64)), labels), accuracy(net, np.zeros((4, 64)), (labels + 1) % 10)
     (1.0, 0.0)
     """
-    if not isinstance(model, torch.nn.Module):
-        raise TypeError(f"model must be a torch.nn.Module, got {type(model).__name__}")
-    X = check_matrix("X", X)
     y = check_labels("y", y, X.shape[0], np.iinfo(np.intp).max)
+    _check_classes("y", y, model)
+    n_inputs = _input_size(model)
+    if n_inputs is not None and X.shape[1] != n_inputs:
+        raise ValueError(f"X must have one column per input of the model ({n_inputs}), got shape {X.shape}")
     was_training = model.training
     model.eval()
     with torch.no_grad():
@@ -84,15 +117,26 @@ def accuracy(model: torch.nn.Module, X: np.ndarray, y: np.ndarray) -> float:
     return float(np.mean(predicted == y))
 
 
+@contract(model=_MODEL)
 def penalized_weights(model: torch.nn.Module) -> np.ndarray:
     """All the weights a penalty acts on (see ``penalized_parameters``), flattened into one array.
+
+    ``model`` must have at least one such weight (a model of ReLUs only has nothing to show).
 
     >>> penalized_weights(make_mlp([64, 32, 10])).shape
     (2368,)
     """
-    return np.concatenate([p.detach().numpy().ravel() for _, p in penalized_parameters(model)])
+    weights = [p.detach().numpy().ravel() for _, p in _penalized(model, [])]
+    if not weights:
+        raise ValueError(f"model must have weights a penalty acts on (a Linear or a convolution), "
+                         f"got a {type(model).__name__} without any")
+    return np.concatenate(weights)
 
 
+@contract(model=_MODEL, X_train=_DIGITS, y_train=_LABELS, X_val=_DIGITS, y_val=_LABELS, epochs=Count(),
+          batch_size=Int(1), lr=Real(0, low_open=True), optimizer=Choice("adam", "sgd"), l1=Real(0),
+          l1_proximal=Bool(), l2=Real(0), weight_decay=Real(0), label_smoothing=Real(0, 1, high_open=True),
+          augment=Bool(), max_norm=Optional(Real(0, low_open=True)), patience=Optional(Count()), seed=Seed())
 def train_classifier(model: torch.nn.Module, X_train: np.ndarray, y_train: np.ndarray, X_val: np.ndarray,
                      y_val: np.ndarray, *, epochs: int = 100, batch_size: int = 32, lr: float = 1e-3,
                      optimizer: str = "adam", l1: float = 0.0, l1_proximal: bool = False, l2: float = 0.0,
@@ -105,20 +149,23 @@ def train_classifier(model: torch.nn.Module, X_train: np.ndarray, y_train: np.nd
     model : torch.nn.Module
         The network (e.g. :func:`make_mlp`); its dropout and batch-norm layers follow ``train``/``eval``.
     X_train, y_train, X_val, y_val : numpy.ndarray
-        Digits (rows of 64 pixels in [0, 1]) and labels 0 to 9.
+        Digits (rows of 64 finite pixels within float32's range, as many as the model's inputs) and
+        labels 0 to 9, each below the model's number of outputs (when its last layer is a Linear).
     epochs, batch_size, lr, seed
-        As in :func:`labkit.training.fit`; ``seed`` also seeds the augmentation.
+        As in :func:`labkit.training.fit` (``epochs`` up to 10**6; a ``batch_size`` larger than the
+        data is one batch); ``seed`` also seeds the augmentation.
     optimizer : {"adam", "sgd"}
         ``torch.optim.Adam`` or ``torch.optim.SGD`` (without momentum).
     l1, l2 : float
-        Coefficients of :func:`~labkit.regularization.l1_penalty` and
+        Finite coefficients >= 0 (0: no penalty) of :func:`~labkit.regularization.l1_penalty` and
         :func:`~labkit.regularization.l2_penalty`, added to the loss.
     l1_proximal : bool
         Apply ``l1`` as soft-thresholding after each step instead of in the loss: exact zeros.
     weight_decay : float
-        Decoupled decay at each step (with ``"adam"``, this is AdamW).
+        Decoupled decay at each step (with ``"adam"``, this is AdamW); 0: no decay; ``lr * weight_decay``
+        at most 1, as in :func:`~labkit.regularization.decoupled_weight_decay_`.
     label_smoothing : float
-        ``eps`` of :func:`~labkit.regularization.label_smoothing_loss`.
+        ``eps``, in [0, 1), of :func:`~labkit.regularization.label_smoothing_loss`.
     augment : bool
         Train on :func:`~labkit.regularization.augment_digits` copies, new ones for every batch.
     max_norm : float, optional
@@ -141,47 +188,46 @@ def train_classifier(model: torch.nn.Module, X_train: np.ndarray, y_train: np.nd
     >>> sorted(h.metrics), h.epochs <= 5
     (['train_acc', 'val_acc', 'val_loss'], True)
     """
-    if not isinstance(model, torch.nn.Module):
-        raise TypeError(f"model must be a torch.nn.Module, got {type(model).__name__}")
-    X_train, X_val = check_matrix("X_train", X_train, 64), check_matrix("X_val", X_val, 64)
-    y_train = check_labels("y_train", y_train, X_train.shape[0], 10)
-    y_val = check_labels("y_val", y_val, X_val.shape[0], 10)
-    optimizer = check_choice("optimizer", optimizer, ("adam", "sgd"))
-    lr = check_positive("lr", lr)
-    l1, l2, weight_decay = (check_nonnegative(n, v) for n, v in (("l1", l1), ("l2", l2), ("weight_decay", weight_decay)))
-    label_smoothing = check_nonnegative("label_smoothing", label_smoothing)
-    for name, flag in (("l1_proximal", l1_proximal), ("augment", augment)):
-        if not isinstance(flag, bool):
-            raise TypeError(f"{name} must be a bool, got {type(flag).__name__}")
-    max_norm = None if max_norm is None else check_positive("max_norm", max_norm)
+    for name, X, y_name, y in (("X_train", X_train, "y_train", y_train), ("X_val", X_val, "y_val", y_val)):
+        if X.shape[1] != 64:
+            raise ValueError(f"{name} must have 64 columns, one per pixel of an 8x8 digit, got shape {X.shape}")
+        check_labels(y_name, y, X.shape[0], 10)
+        _check_classes(y_name, y, model)
+    check_decay("lr", lr, "weight_decay", weight_decay)
+    n_inputs = _input_size(model)
+    if n_inputs is not None and n_inputs != 64:
+        raise ValueError(f"model must take the 64 pixels of a digit as input, got a first layer of {n_inputs} inputs")
 
-    torch.manual_seed(check_int("seed", seed, 0))  # dropout and noise masks: same seed, same run
+    torch.manual_seed(seed)  # dropout and noise masks: same seed, same run
     rng = np.random.default_rng(seed)
     opt = {"adam": torch.optim.Adam, "sgd": torch.optim.SGD}[optimizer](model.parameters(), lr=lr)
-    weights = [p for _, p in penalized_parameters(model)]
+    weights = [p for _, p in _penalized(model, [])]
     Xt, Xv = torch.as_tensor(X_train, dtype=torch.float32), torch.as_tensor(X_val, dtype=torch.float32)
     yt, yv = torch.as_tensor(y_train, dtype=torch.int64), torch.as_tensor(y_val, dtype=torch.int64)
 
     def step(xb: torch.Tensor, yb: torch.Tensor) -> float:
         model.train()
         if augment:
-            xb = torch.as_tensor(augment_digits(xb.numpy(), rng), dtype=torch.float32)
+            xb = torch.as_tensor(_augment(xb.numpy(), rng), dtype=torch.float32)
         opt.zero_grad()
-        loss = label_smoothing_loss(model(xb), yb, label_smoothing)
+        loss = _label_smoothing_loss(model(xb), yb, label_smoothing)
         if l1 and not l1_proximal:
-            loss = loss + l1_penalty(weights, l1)
+            loss = loss + _l1(weights, l1)
         if l2:
-            loss = loss + l2_penalty(weights, l2)
+            loss = loss + _l2(weights, l2)
         loss.backward()
         if weight_decay:  # before the step, as in AdamW: it shrinks the weights the gradient was taken at
-            decoupled_weight_decay_(weights, lr, weight_decay)
+            _decay(weights, lr, weight_decay)
         opt.step()
         with torch.no_grad():  # the updates that act on the new weights, not on the gradient
             for w in weights:
                 if l1 and l1_proximal:
-                    w.copy_(soft_threshold(w, lr * l1))
+                    w.copy_(_soft_threshold_tensor(w, lr * l1))
                 if max_norm is not None:
-                    max_norm_(w, max_norm)
+                    _max_norm(w, max_norm)
+        if not np.isfinite(loss.item()):  # named here: fit would name its own argument, step
+            raise ValueError(f"lr must be small enough for the training to converge: with lr={lr:g}, the loss "
+                             f"became {loss.item()}")
         return loss.item()
 
     def evaluate() -> dict[str, float]:
