@@ -9,6 +9,7 @@ as trustworthy as one just measured. On disk a run is one JSON object in the lay
 
 from __future__ import annotations
 
+import copy
 import dataclasses
 from dataclasses import dataclass
 from typing import Any
@@ -123,8 +124,8 @@ class Run:
 
     @contract()
     def as_dict(self) -> dict[str, Any]:
-        """The run in the JSON layout of :data:`SCHEMA`."""
-        return {"schema": SCHEMA, "profile": self.profile, "environment": self.environment,
+        """The run in the JSON layout of :data:`SCHEMA`, a copy that changes nothing in the run."""
+        return {"schema": SCHEMA, "profile": self.profile, "environment": copy.deepcopy(self.environment),
                 "results": [r.as_dict() for r in self.results]}
 
     @classmethod
