@@ -365,3 +365,22 @@ def test_sizes_beyond_the_limit_are_refused_before_any_allocation(no_allocation,
 def test_numpy_scalars_are_accepted():
     assert Workload.mlp_step(np.int64(2), with_copy=np.bool_(False)).kind == "mlp_step"
     assert Workload.copy(np.int32(8), pinned=np.bool_(True)).kind == "pinned_copy"
+
+
+# -- found while splitting the sweep --------------------------------------------------------------------------
+def test_a_sweep_whose_every_workload_fails_keeps_the_run_and_the_command_line_writes_it(monkeypatch, tmp_path,
+                                                                                        capsys):
+    # Before, run_sweep computed each device's ceilings at the end and raised there when a device had no
+    # result left (every workload out of memory, say): the hour of sweep was lost, and the file never written.
+    def out_of_memory(workload, device, **kwargs):
+        raise RuntimeError("CUDA out of memory")
+
+    monkeypatch.setattr("labkit.hardware.sweep.measure", out_of_memory)
+    messages = []
+    run = run_sweep("cpu", "tiny", repeats=1, log=messages.append, threads=1)
+    assert run.results == [] and messages[-1] == "cpu: 0 workloads measured"
+    assert sum(m.startswith("skipped ") for m in messages) == len(plan("cpu", "tiny"))
+    assert main(["--devices", "cpu", "--profile", "tiny", "--repeats", "1", "--threads", "1",
+                 "--output", str(tmp_path / "none.json")]) == 0
+    assert load_results(tmp_path / "none.json").results == []
+    assert "wrote 0 results" in capsys.readouterr().out

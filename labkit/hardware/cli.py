@@ -34,6 +34,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"{device}: {provenance(run, device)}")
         for dtype, flops in peak["peak_flops_by_dtype"].items():
             print(f"  best {dtype} FLOP/s: {flops / 1e9:,.1f} GFLOP/s")
-        print(f"  best bandwidth: {peak['bandwidth'] / 1e9:.1f} GB/s")
+        if peak["bandwidth"] is not None:  # None where every addition failed (out of memory, say)
+            print(f"  best bandwidth: {peak['bandwidth'] / 1e9:.1f} GB/s")
     print(f"wrote {len(run.results)} results to {path}")
     return 0
