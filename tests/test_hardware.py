@@ -27,7 +27,7 @@ from labkit.hardware import (
 )
 from labkit.timing import Timing
 from contracts import contract_tests, relation_tests
-from hardware_rows import as_gpu_record, result, run_of
+from hardware_rows import result, run_of
 
 SETTINGS = settings(deadline=None, derandomize=True, max_examples=15)
 

@@ -16,7 +16,7 @@ from .._checks import Choice, Instance, Optional, Text
 from .._contract import contract
 from ..i18n import _
 from .results import Run, provenance
-from .roofline import SPECIFICATIONS, _peaks, spec_roofline
+from .roofline import SPECIFICATIONS, _peaks, spec_roofline  # SPECIFICATIONS: read by a doctest
 from .storage import _Path, recorded_gpu_run
 from .workloads import _KINDS, ITEMSIZE
 
