@@ -55,7 +55,7 @@ import numpy as np
 import torch
 
 MODULES = ["autodiff", "autoencoders", "backprop", "data", "graphs", "hardware", "i18n", "multimodal",
-           "multitask", "multiview", "plotting", "regularization", "training"]
+           "multitask", "multiview", "plotting", "regularization", "timing", "training"]
 ERROR_OUTCOMES = ["clear", "obscure", "garbage", "hang"]
 OK_OUTCOMES = ["ok", "rejected"]
 BAD_OUTCOMES = {"obscure", "garbage", "hang", "rejected"}
@@ -707,9 +707,8 @@ def _node_classifier_with_module(g: Any, X: Callable[..., torch.Tensor]) -> Any:
 
 # -- hardware ------------------------------------------------------------------------------------------
 def _run_record() -> dict[str, Any]:
-    """A small valid sweep record (built by hand: a real sweep takes seconds)."""
-    from labkit.hardware import environment
-    from labkit.hardware.sweep import SCHEMA
+    """A small valid sweep record in its JSON layout (built by hand: a real sweep takes seconds)."""
+    from labkit.hardware import SCHEMA, environment
 
     rows = [dict(device="cpu", kind=kind, size=n, dtype="float32", flops=flops * n, bytes=bts * n, median_s=1e-3 * n,
                  q1_s=1e-3 * n, q3_s=1e-3 * n, min_s=1e-3 * n, max_s=1e-3 * n, repeats=1, number=1, threads=1,
@@ -740,24 +739,16 @@ def _with(record: dict[str, Any], value: Any, *path: Any) -> dict[str, Any]:
 
 def hardware_probes() -> list[Probe]:
     from labkit import hardware as hw
+    from labkit import timing as tm
     from labkit.hardware import Workload
 
     p = Probes("hardware")
     tmp = Path(tempfile.mkdtemp(prefix="labkit-probe-"))
     R = _run_record
-    p.err("time_call: fn needs an argument", lambda: hw.time_call(lambda x: x, repeats=1, warmup=0), "fn")
-    p.err("time_call: repeats 10**30", lambda: hw.time_call(lambda: None, repeats=10**30), "repeats")
-    p.err("time_call: min_time 1e308", lambda: hw.time_call(lambda: None, repeats=1, warmup=0, min_time=1e308),
-          "min_time")
-    p.err("time_call: clock returns a string", lambda: hw.time_call(lambda: None, repeats=1, clock=lambda: "t"), "clock")
-    p.err("time_call: clock goes backwards (negative times)",
-          lambda: hw.time_call(lambda: None, repeats=1, warmup=0, clock=gen(range(0, -100, -1)).__next__), "clock")
-    p.ok("time_call: numpy ints and float", lambda: hw.time_call(lambda: None, repeats=np.int64(2), warmup=np.int32(0),
-                                                                 min_time=np.float32(1e-4)))
-    p.err("Timing: negative median", lambda: hw.Timing(-1.0, 0.0, 0.0, 0.0, 0.0, 1, 1), "median_s")
-    p.err("Timing: q1 > q3", lambda: hw.Timing(1.0, 2.0, 0.5, 0.0, 3.0, 1, 1), "q1_s", "q3_s")
-    p.err("Timing: repeats a float", lambda: hw.Timing(1.0, 1.0, 1.0, 1.0, 1.0, 1.5, 1), "repeats")
-    p.ok("Timing.as_dict: numpy floats", lambda: hw.Timing(np.float64(1.0), 1.0, 1.0, 1.0, 1.0, 1, 1).as_dict())
+
+    def run() -> Any:
+        return hw.Run.from_dict(R())
+
     p.err("synchronizer: 'cuda:7'", lambda: hw.synchronizer("cuda:7"), "device")
     p.err("synchronizer: empty string", lambda: hw.synchronizer(""), "device")
     p.err("synchronizer: None", lambda: hw.synchronizer(None), "device")
@@ -792,18 +783,20 @@ def hardware_probes() -> list[Probe]:
     p.err("ridge_point: bandwidth 0", lambda: hw.ridge_point(1.0, 0.0), "bandwidth")
     # Finite inputs whose quotient overflows float64: inf is the IEEE answer (every intensity memory-bound).
     p.ieee("ridge_point: 1e308 / 1e-308 overflows", lambda: hw.ridge_point(1e308, 1e-308))
-    p.err("measured_peaks: rows missing 'median_s'", lambda: hw.measured_peaks(_without(R(), "results", 0, "median_s"),
-                                                                               "cpu"), "run")
-    p.err("measured_peaks: a row without 'device'", lambda: hw.measured_peaks(_without(R(), "results", 0, "device"),
-                                                                              "cpu"), "run")
-    p.err("measured_peaks: median_s a string", lambda: hw.measured_peaks(_with(R(), "fast", "results", 0, "median_s"),
-                                                                         "cpu"), "run")
-    p.err("measured_peaks: median_s 0 (infinite FLOP/s)", lambda: hw.measured_peaks(_with(R(), 0.0, "results", 0,
-                                                                                          "median_s"), "cpu"), "run")
-    p.err("measured_peaks: no elementwise row", lambda: hw.measured_peaks(
-        {"results": [r for r in R()["results"] if r["kind"] == "matmul"]}, "cpu"), "run")
-    p.err("measured_peaks: device None", lambda: hw.measured_peaks(R(), None), "device")
-    p.ok("measured_peaks: a valid record", lambda: hw.measured_peaks(R(), "cpu"))
+    p.err("Run.from_dict: rows missing 'median_s'", lambda: hw.Run.from_dict(_without(R(), "results", 0, "median_s")),
+          "data")
+    p.err("Run.from_dict: a row without 'device'", lambda: hw.Run.from_dict(_without(R(), "results", 0, "device")),
+          "data")
+    p.err("Run.from_dict: median_s a string", lambda: hw.Run.from_dict(_with(R(), "fast", "results", 0, "median_s")),
+          "data", "median_s")
+    p.err("Run.from_dict: median_s 0 (infinite FLOP/s)", lambda: hw.Run.from_dict(_with(
+        _with(_with(R(), 0.0, "results", 0, "median_s"), 0.0, "results", 0, "q1_s"), 0.0, "results", 0, "min_s")),
+          "data", "median_s")
+    p.err("measured_peaks: no elementwise row", lambda: hw.measured_peaks(hw.Run.from_dict(
+        {**R(), "results": [r for r in R()["results"] if r["kind"] == "matmul"]}), "cpu"), "run")
+    p.err("measured_peaks: a dict, not a Run", lambda: hw.measured_peaks(R(), "cpu"), "run")
+    p.err("measured_peaks: device None", lambda: hw.measured_peaks(run(), None), "device")
+    p.ok("measured_peaks: a valid record", lambda: hw.measured_peaks(run(), "cpu"))
     p.err("spec_roofline: name ''", lambda: hw.spec_roofline("", "float32"), "name")
     p.err("spec_roofline: name None", lambda: hw.spec_roofline(None, "float32"), "name")
     p.err("spec_roofline: dtype 3", lambda: hw.spec_roofline("NVIDIA H100 SXM5 80GB", 3), "dtype")
@@ -839,32 +832,42 @@ def hardware_probes() -> list[Probe]:
     p.err("run_sweep: profile 'Tiny'", lambda: hw.run_sweep(["cpu"], "Tiny", repeats=1), "profile")
     p.ok("run_sweep: workloads a tuple of one matmul", lambda: hw.run_sweep(("cpu",), "tiny", repeats=1,
                                                                             workloads=(Workload.matmul(2),)))
-    p.err("save_results: path in a missing directory", lambda: hw.save_results(R(), tmp / "no" / "such" / "r.json"),
+    p.err("save_results: path in a missing directory", lambda: hw.save_results(run(), tmp / "no" / "such" / "r.json"),
           "path")
-    p.err("save_results: path a directory", lambda: hw.save_results(R(), tmp), "path")
-    p.err("save_results: record holding a set", lambda: hw.save_results(_with(R(), "x", "profile") | {"extra": {1, 2}},
-                                                                        tmp / "set.json"), "run")
-    p.err("save_results: record missing 'environment'", lambda: hw.save_results(_without(R(), "environment"),
-                                                                                tmp / "e.json"), "run")
-    p.ok("save_results: a pathlib path", lambda: hw.save_results(R(), tmp / "ok.json"))
+    p.err("save_results: path a directory", lambda: hw.save_results(run(), tmp), "path")
+    p.err("save_results: a dict, not a Run", lambda: hw.save_results(R(), tmp / "dict.json"), "run")
+    p.err("save_results: environment holding a set", lambda: hw.save_results(
+        hw.Run("tiny", {**R()["environment"], "extra": {1, 2}}, []), tmp / "set.json"), "run")
+    p.err("Run.from_dict: record missing 'environment'", lambda: hw.Run.from_dict(_without(R(), "environment")),
+          "data", "environment")
+    p.ok("save_results: a pathlib path", lambda: hw.save_results(run(), tmp / "ok.json"))
     p.err("load_results: a directory", lambda: hw.load_results(tmp), "path")
     p.err("load_results: a file that is not JSON", lambda: hw.load_results(_write(tmp / "bad.json", "{not json")),
           "path")
     p.err("load_results: JSON of a list", lambda: hw.load_results(_write(tmp / "list.json", "[1, 2]")), "path", "run")
     p.err("load_results: JSON missing 'results'", lambda: hw.load_results(_write(
         tmp / "nores.json", json.dumps(_without(R(), "results")))), "path", "run")
-    p.err("validate: results rows a dict", lambda: hw.validate(_with(R(), {"0": {}}, "results")), "run")
-    p.err("validate: a row that is a list", lambda: hw.validate(_with(R(), [[1, 2]], "results")), "run")
-    p.err("validate: size a bool", lambda: hw.validate(_with(R(), True, "results", 0, "size")), "run")
-    p.err("validate: median_s NaN", lambda: hw.validate(_with(R(), float("nan"), "results", 0, "median_s")), "run")
-    p.err("validate: median_s negative", lambda: hw.validate(_with(R(), -1.0, "results", 0, "median_s")), "run")
-    p.err("validate: environment devices a list", lambda: hw.validate(_with(R(), ["cpu"], "environment", "devices")),
-          "run")
-    p.ok("validate: a valid record", lambda: hw.validate(R()))
-    p.err("curve: rows missing 'size'", lambda: hw.curve(_without(R(), "results", 0, "size"), "cpu", "matmul"), "run")
-    p.err("curve: kind 'fft'", lambda: hw.curve(R(), "cpu", "fft"), "kind")
-    p.err("curve: device 'cuda:7'", lambda: hw.curve(R(), "cuda:7", "matmul"), "device")
-    p.ok("curve: a kind with no row gives empty arrays", lambda: hw.curve(R(), "cpu", "conv2d"))
+    p.err("Run.from_dict: results rows a dict", lambda: hw.Run.from_dict(_with(R(), {"0": {}}, "results")), "data")
+    p.err("Run.from_dict: a row that is a list", lambda: hw.Run.from_dict(_with(R(), [[1, 2]], "results")), "data")
+    p.err("Run.from_dict: size a bool", lambda: hw.Run.from_dict(_with(R(), True, "results", 0, "size")), "data",
+          "size")
+    p.err("Run.from_dict: median_s NaN", lambda: hw.Run.from_dict(_with(R(), float("nan"), "results", 0, "median_s")),
+          "data", "median_s")
+    p.err("Run.from_dict: median_s negative", lambda: hw.Run.from_dict(_with(R(), -1.0, "results", 0, "median_s")),
+          "data", "median_s")
+    p.err("Run.from_dict: environment devices a list", lambda: hw.Run.from_dict(_with(R(), ["cpu"], "environment",
+                                                                                      "devices")), "data", "environment")
+    p.ok("Run.from_dict: a valid record", lambda: hw.Run.from_dict(R()))
+    p.err("Result: median_s 0 (infinite FLOP/s)", lambda: hw.Result("cpu", Workload.matmul(2), tm.Timing(
+        0.0, 0.0, 0.0, 0.0, 0.0, 1, 1), threads=1), "timing", "median_s")
+    p.err("Result: threads a float", lambda: hw.Result("cpu", Workload.matmul(2), tm.Timing(
+        1.0, 1.0, 1.0, 1.0, 1.0, 1, 1), threads=1.5), "threads")
+    p.err("Run: a result on a device the environment lacks", lambda: hw.Run("tiny", R()["environment"], [
+        hw.Result("cuda", Workload.matmul(2), tm.Timing(1.0, 1.0, 1.0, 1.0, 1.0, 1, 1), threads=1)]), "results")
+    p.err("curve: a dict, not a Run", lambda: hw.curve(R(), "cpu", "matmul"), "run")
+    p.err("curve: kind 'fft'", lambda: hw.curve(run(), "cpu", "fft"), "kind")
+    p.err("curve: device 'cuda:7'", lambda: hw.curve(run(), "cuda:7", "matmul"), "device")
+    p.ok("curve: a kind with no row gives empty arrays", lambda: hw.curve(run(), "cpu", "conv2d"))
     p.err("recorded_gpu_run: a directory that does not exist", lambda: hw.recorded_gpu_run(tmp / "missing"),
           "directory")
     p.err("recorded_gpu_run: a directory with a broken record", lambda: hw.recorded_gpu_run(_broken_dir(tmp)),
@@ -873,12 +876,13 @@ def hardware_probes() -> list[Probe]:
     p.err("gpu_roofline: a directory that does not exist", lambda: hw.gpu_roofline("float32", tmp / "missing"),
           "directory")
     p.err("gpu_roofline: dtype None", lambda: hw.gpu_roofline(None), "dtype")
-    p.err("provenance: environment missing 'torch'", lambda: hw.provenance(_without(R(), "environment", "torch"), "cpu"),
-          "run")
-    p.err("provenance: device info missing 'threads'",
-          lambda: hw.provenance(_without(R(), "environment", "devices", "cpu", "threads"), "cpu"), "run")
-    p.err("provenance: device 'cuda:7'", lambda: hw.provenance(R(), "cuda:7"), "device")
-    p.ok("provenance: a valid record", lambda: hw.provenance(R(), "cpu"))
+    p.err("Run.from_dict: environment missing 'torch'", lambda: hw.Run.from_dict(_without(R(), "environment", "torch")),
+          "data", "environment")
+    p.err("Run.from_dict: device info missing 'threads'",
+          lambda: hw.Run.from_dict(_without(R(), "environment", "devices", "cpu", "threads")), "data", "environment")
+    p.err("provenance: a dict, not a Run", lambda: hw.provenance(R(), "cpu"), "run")
+    p.err("provenance: device 'cuda:7'", lambda: hw.provenance(run(), "cuda:7"), "device")
+    p.ok("provenance: a valid record", lambda: hw.provenance(run(), "cpu"))
     p.err("main: argv a string", lambda: hw.main("--output x.json"), "argv")
     # A command line refuses a bad option through argparse: exit status 2, the option named on stderr.
     p.cli("main: --profile huge", lambda: hw.main(["--output", str(tmp / "m.json"), "--profile", "huge"]), "--profile")
@@ -903,6 +907,27 @@ def _empty_dir(tmp: Path) -> Path:
     d = tmp / "empty"
     d.mkdir(exist_ok=True)
     return d
+
+
+# -- timing --------------------------------------------------------------------------------------------
+def timing_probes() -> list[Probe]:
+    from labkit import timing as tm
+
+    p = Probes("timing")
+    p.err("time_call: fn needs an argument", lambda: tm.time_call(lambda x: x, repeats=1, warmup=0), "fn")
+    p.err("time_call: repeats 10**30", lambda: tm.time_call(lambda: None, repeats=10**30), "repeats")
+    p.err("time_call: min_time 1e308", lambda: tm.time_call(lambda: None, repeats=1, warmup=0, min_time=1e308),
+          "min_time")
+    p.err("time_call: clock returns a string", lambda: tm.time_call(lambda: None, repeats=1, clock=lambda: "t"), "clock")
+    p.err("time_call: clock goes backwards (negative times)",
+          lambda: tm.time_call(lambda: None, repeats=1, warmup=0, clock=gen(range(0, -100, -1)).__next__), "clock")
+    p.ok("time_call: numpy ints and float", lambda: tm.time_call(lambda: None, repeats=np.int64(2), warmup=np.int32(0),
+                                                                 min_time=np.float32(1e-4)))
+    p.err("Timing: negative median", lambda: tm.Timing(-1.0, 0.0, 0.0, 0.0, 0.0, 1, 1), "median_s")
+    p.err("Timing: q1 > q3", lambda: tm.Timing(1.0, 2.0, 0.5, 0.0, 3.0, 1, 1), "q1_s", "q3_s")
+    p.err("Timing: repeats a float", lambda: tm.Timing(1.0, 1.0, 1.0, 1.0, 1.0, 1.5, 1), "repeats")
+    p.ok("Timing.as_dict: numpy floats", lambda: tm.Timing(np.float64(1.0), 1.0, 1.0, 1.0, 1.0, 1, 1).as_dict())
+    return p.items
 
 
 # -- i18n ----------------------------------------------------------------------------------------------

@@ -72,7 +72,7 @@ if gpu_run:
     ax.semilogx(sizes, 100 * np.clip(share, 0, None), marker="o", color=PALETTE[3])
     ax.set_xlabel(_("batch size"))
     ax.set_ylabel(_("share of the step spent copying (%)"))
-    gpu_name = gpu_run["environment"]["devices"]["cuda"]["name"]
+    gpu_name = gpu_run.environment["devices"]["cuda"]["name"]
     ax.set_title(_("Copying the batch to {gpu}, float32").format(gpu=gpu_name))
     plt.show()
 else:

@@ -24,8 +24,8 @@ import matplotlib.pyplot as plt
 import numpy as np
 
 from labkit.hardware import (
-    SPEC_CPU, SPEC_GPU, SPECIFICATIONS, Workload, gpu_roofline, provenance, ridge_point, roofline_bound, run_sweep,
-    spec_roofline,
+    SPEC_CPU, SPEC_GPU, SPECIFICATIONS, Workload, gpu_roofline, measured_peaks, provenance, ridge_point, roofline_bound,
+    run_sweep, spec_roofline,
 )
 from labkit.i18n import _
 from labkit.plotting import PALETTE, use_style
@@ -36,7 +36,8 @@ workloads = ([Workload.matmul(n) for n in (16, 64, 256, 512)]
              + [Workload.elementwise(n) for n in (2**12, 2**16, 2**20, 2**24)]
              + [Workload.conv2d(8, 32, 32)] + [Workload.mlp_step(b) for b in (1, 32, 256)])
 run = run_sweep(["cpu"], repeats=3, workloads=workloads, threads=1)
-peak, bandwidth = run["peaks"]["cpu"]["peak_flops"], run["peaks"]["cpu"]["bandwidth"]
+peaks = measured_peaks(run, "cpu")
+peak, bandwidth = peaks["peak_flops"], peaks["bandwidth"]
 ridge = ridge_point(peak, bandwidth)
 print(provenance(run, "cpu"))
 print(_("measured ceilings of one core, float32: {gflops:.1f} GFLOP/s, {gbs:.1f} GB/s").format(
@@ -55,14 +56,14 @@ print(_("ridge point: {ridge:.2f} FLOP/byte").format(ridge=ridge))
 # matrix products lie right of the ridge point, under the flat roof; the smallest product falls far
 # below it, its work too short to keep the arithmetic units busy. The table printed below says which
 # side of the ridge point each workload lies on.
-for r in run["results"]:
-    side = _("compute-bound") if r["intensity"] > ridge else _("memory-bound")
+for r in run.results:
+    w = r.workload
+    side = _("compute-bound") if w.intensity > ridge else _("memory-bound")
     row = _("{kind:12} size {size:>8}: {intensity:7.2f} FLOP/byte, {gflops:7.2f} GFLOP/s, ")
-    print(row.format(kind=r["kind"], size=r["size"], intensity=r["intensity"], gflops=r["flops"] / r["median_s"] / 1e9)
-          + side)
-rates = {(r["kind"], r["size"]): r["flops"] / r["median_s"] for r in run["results"]}
+    print(row.format(kind=w.kind, size=w.size, intensity=w.intensity, gflops=r.flops_per_s / 1e9) + side)
+rates = {(r.workload.kind, r.workload.size): r.flops_per_s for r in run.results}
 # The sentences above hold with wide margins, even on a busy machine.
-assert all(r["intensity"] < ridge / 4 for r in run["results"] if r["kind"] == "elementwise")
+assert all(r.workload.intensity < ridge / 4 for r in run.results if r.workload.kind == "elementwise")
 assert Workload.matmul(512).intensity > ridge and rates["matmul", 16] < peak / 4
 assert rates["elementwise", 2**24] < peak / 10
 
@@ -73,8 +74,8 @@ fig, ax = plt.subplots()
 ax.loglog(intensity, roofline_bound(intensity, peak, bandwidth), color="black",
           label=_("roofline of one core, float32 (measured)"))
 for (kind, (marker, label)), colour in zip(styles.items(), PALETTE):
-    rows = [r for r in run["results"] if r["kind"] == kind]
-    ax.scatter([r["intensity"] for r in rows], [r["flops"] / r["median_s"] for r in rows],
+    rows = [r for r in run.results if r.workload.kind == kind]
+    ax.scatter([r.workload.intensity for r in rows], [r.flops_per_s for r in rows],
                marker=marker, color=colour, label=label, zorder=3)
 ax.axvline(ridge, color="grey", linestyle=":", linewidth=1)
 ax.set_xlabel(_("arithmetic intensity (FLOP/byte)"))

@@ -15,7 +15,7 @@ import numpy as np
 from .._checks import Choice, Count, Function, Int, Seed, Size, Threads, check_elements
 from .._contract import contract
 from ._ieee import any_array
-from ..hardware.harness import time_call
+from ..timing import time_call
 from .forward import jvp
 from .scalar import Value
 from .tensor import Tensor, mlp_loss, vjp

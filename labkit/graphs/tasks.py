@@ -17,7 +17,7 @@ from .._checks import (
     _const, check_elements,
 )
 from .._contract import contract
-from ..hardware.harness import time_call
+from ..timing import time_call
 from .layers import GCNLayer, gcn_norm, _scatter
 from .structure import _FEATURES, GRAPH, Graph, to_dgl
 

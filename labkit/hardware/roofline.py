@@ -13,14 +13,14 @@ precision: :func:`spec_roofline` names the precision with each peak ("float32" o
 
 from __future__ import annotations
 
-import math
-from numbers import Integral, Real as RealNumber
+from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
 
-from .._checks import NEEDS_VALUE, Array, Choice, Real, Rule, Text, Variant, _const, _needs, _shown
+from .._checks import Array, Choice, Instance, Real, Text
 from .._contract import contract
+from .results import Result, Run
 
 #: Vendors' published figures (specifications, not measurements) for one server CPU and one GPU of the
 #: same generation, each taken whole. Peaks are dense (no structured sparsity: NVIDIA's datasheet
@@ -60,75 +60,6 @@ SPECIFICATIONS: dict[str, dict[str, Any]] = {
 _POSITIVE = Real(0, low_open=True)
 
 
-#: The keys :func:`measured_peaks` reads in every row of a run's results.
-_PEAK_KEYS = ("device", "kind", "dtype", "flops", "bytes", "median_s")
-_TEXT_KEYS = ("device", "kind", "dtype")
-
-
-def _number(name: str, value: object, positive: bool = False) -> float:
-    """A row's count or time: a finite number (numpy's too, not bool), > 0 for a time divided by."""
-    if not isinstance(value, RealNumber) or isinstance(value, (bool, np.bool_)):
-        raise TypeError(f"{name} must be a number, got {_shown(value)}")
-    if not math.isfinite(value) or value < 0 or (positive and value == 0):
-        raise ValueError(f"{name} must be a finite number {'> 0' if positive else '>= 0'}, got {_shown(value)}")
-    return float(value)
-
-
-class _Results(Rule):
-    """A sweep's result: a dict whose 'results' list holds rows (dicts) with every key in ``keys``.
-
-    Text keys must be strings, ``ints`` keys ints; the others finite numbers >= 0, and ``median_s`` > 0:
-    a peak divides by it. An incomplete row is refused naming the row and its missing keys.
-    """
-
-    def __init__(self, keys: tuple[str, ...], ints: tuple[str, ...] = ("size",)) -> None:
-        self.keys, self.ints = keys, ints
-        self.expected = "a sweep result: a dict with a 'results' list of rows"
-
-    def check(self, name: str, value: Any) -> dict[str, Any]:
-        if not isinstance(value, dict) or not isinstance(value.get("results"), list):
-            raise self.fail(name, value, TypeError)
-        for i, row in enumerate(value["results"]):
-            where = f"{name}['results'][{i}]"
-            if not isinstance(row, dict):
-                raise TypeError(f"{where} must be a dict, got {_shown(row)}")
-            missing = [k for k in self.keys if k not in row]
-            if missing:
-                raise ValueError(f"{where} must have the keys {list(self.keys)}, got a row missing {missing}")
-            for k in self.keys:
-                if k in _TEXT_KEYS:
-                    if not isinstance(row[k], str):
-                        raise TypeError(f"{where}[{k!r}] must be a string, got {_shown(row[k])}")
-                elif k in self.ints and (not isinstance(row[k], Integral) or isinstance(row[k], (bool, np.bool_))):
-                    raise TypeError(f"{where}[{k!r}] must be an int, got {_shown(row[k])}")
-                else:
-                    _number(f"{where}[{k!r}]", row[k], positive=k == "median_s")
-        return value
-
-    def bad(self) -> list[Variant]:
-        def without(key: str):
-            return _needs(lambda v: {**v, "results": [{k: x for k, x in r.items() if k != key} for r in v["results"]]}
-                          if v.get("results") else NEEDS_VALUE)
-
-        def with_value(key: str, value: object):
-            return _needs(lambda v: {**v, "results": [{**r, key: value} for r in v["results"]]}
-                          if v.get("results") else NEEDS_VALUE)
-
-        real = next(k for k in self.keys if k not in _TEXT_KEYS + self.ints + ("median_s",))
-        return [("list", _const([]), TypeError), ("None", _const(None), TypeError),
-                ("no results", _const({"rows": []}), TypeError), ("row not a dict", _const({"results": [3]}), TypeError),
-                ("missing median_s", without("median_s"), ValueError), ("missing device", without("device"), ValueError),
-                ("nan median_s", with_value("median_s", float("nan")), ValueError),
-                ("zero median_s", with_value("median_s", 0.0), ValueError),
-                (f"inf {real}", with_value(real, float("inf")), ValueError),
-                ("flops as text", with_value("flops", "many"), TypeError)]
-
-    def unusual(self) -> list[Variant]:
-        return [("numpy numbers", _needs(lambda v: {**v, "results": [
-            {k: (np.float32(x) if k == "median_s" else np.int64(x) if k in ("flops", "bytes", "size") else x)
-             for k, x in r.items()} for r in v["results"]]}), None)]
-
-
 @contract(intensity=Array(min=0), peak_flops=_POSITIVE, bandwidth=_POSITIVE)
 def roofline_bound(intensity: Any, peak_flops: float, bandwidth: float) -> np.ndarray:
     """The highest FLOP/s reachable at arithmetic ``intensity``: ``min(peak_flops, intensity * bandwidth)``.
@@ -166,8 +97,8 @@ def ridge_point(peak_flops: float, bandwidth: float) -> float:
     return peak_flops / bandwidth
 
 
-@contract(run=_Results(_PEAK_KEYS), device=Text())
-def measured_peaks(run: dict[str, Any], device: str) -> dict[str, Any]:
+@contract(run=Instance(Run, what="a labkit.hardware.Run"), device=Text())
+def measured_peaks(run: Run, device: str) -> dict[str, Any]:
     """The ceilings of ``device`` measured in a sweep: its fastest FLOP/s and bytes/s.
 
     The FLOP/s ceiling is the best of the matrix products and convolutions (per dtype and overall).
@@ -176,20 +107,23 @@ def measured_peaks(run: dict[str, Any], device: str) -> dict[str, Any]:
     that it measures main memory (STREAM's rule: arrays at least 4 times the last-level cache); a
     smaller addition served from a cache may run faster, above the roof. On a GPU, convolutions are
     left out: cuDNN may run a float32 convolution in TF32 on the tensor cores, which would pass for a
-    float32 peak. The extra rows of a thread-scaling measurement are left out too. Every row must
-    give ``device``, ``kind``, ``dtype``, ``flops``, ``bytes`` and a finite ``median_s`` > 0, and the
-    run must hold, for ``device``, an element-wise row and a matrix product (or, off the GPU, a
-    convolution) row: without them there is no ceiling to report.
+    float32 peak. The extra rows of a thread-scaling measurement are left out too. The run must hold,
+    for ``device``, an element-wise result and a matrix product (or, off the GPU, a convolution)
+    result: without them there is no ceiling to report.
 
     Examples
     --------
-    >>> row = dict(device="cpu", kind="matmul", dtype="float32", flops=2e9, bytes=1e7, median_s=0.1)
-    >>> add = dict(device="cpu", kind="elementwise", dtype="float32", flops=1e6, bytes=1.2e7, median_s=1e-3)
-    >>> cached = dict(add, flops=1e3, bytes=1.2e4, median_s=1e-7)  # smaller, faster: served from a cache
-    >>> measured_peaks({"results": [row, add, cached]}, "cpu")["bandwidth"]
-    12000000000.0
+    >>> from labkit.hardware import Workload, run_sweep
+    >>> run = run_sweep("cpu", repeats=1, workloads=[Workload.matmul(64), Workload.elementwise(2**16)], threads=1)
+    >>> peaks = measured_peaks(run, "cpu")
+    >>> peaks["peak_dtype"], peaks["peak_flops"] == peaks["peak_flops_by_dtype"]["float32"] > 0
+    ('float32', True)
     """
-    peaks = _peaks(run, device)
+    rows = [r for r in run.results if r.device == device]
+    if not rows:
+        raise ValueError(f"device must be a device with results in this run {sorted({r.device for r in run.results})}, "
+                         f"got {device!r}")
+    peaks = _peaks(rows, device)
     missing = [f"a {kinds} row for the {ceiling} ceiling" for kinds, ceiling, key in (
         (_FLOPS_KINDS[device == "cuda"], "FLOP/s", "peak_flops"), ("elementwise", "bandwidth", "bandwidth"))
         if peaks[key] is None]
@@ -202,26 +136,24 @@ def measured_peaks(run: dict[str, Any], device: str) -> dict[str, Any]:
 _FLOPS_KINDS = ("matmul or conv2d", "matmul")
 
 
-def _peaks(run: dict[str, Any], device: str) -> dict[str, Any]:
-    """:func:`measured_peaks` of an already checked run, with None for a ceiling the run did not measure.
+def _peaks(results: Sequence[Result], device: str) -> dict[str, Any]:
+    """:func:`measured_peaks` of ``device``'s results, with None for a ceiling they did not measure.
 
     A sweep over the user's own workloads (MLP steps only, say) keeps its results: its peaks are None.
     """
-    rows = [r for r in run["results"] if r["device"] == device and not r.get("thread_scaling")]
-    if not rows:
-        devices = sorted({r["device"] for r in run["results"]})
-        raise ValueError(f"device must be a device with results in this run {devices}, got {device!r}")
+    rows = [r for r in results if r.device == device and not r.thread_scaling]
     flops_by_dtype: dict[str, float] = {}
     for r in rows:
-        if r["kind"] == "matmul" or (r["kind"] == "conv2d" and device != "cuda"):
-            flops_by_dtype[r["dtype"]] = max(flops_by_dtype.get(r["dtype"], 0.0), r["flops"] / r["median_s"])
-    additions = [r for r in rows if r["kind"] == "elementwise"]
-    largest = max(additions, key=lambda r: r["bytes"], default=None)
+        w = r.workload
+        if w.kind == "matmul" or (w.kind == "conv2d" and device != "cuda"):
+            flops_by_dtype[w.dtype] = max(flops_by_dtype.get(w.dtype, 0.0), r.flops_per_s)
+    additions = [r for r in rows if r.workload.kind == "elementwise"]
+    largest = max(additions, key=lambda r: r.workload.bytes, default=None)
     best = max(flops_by_dtype, key=flops_by_dtype.__getitem__, default=None)
     # None, not NaN, where nothing was measured: the run stays valid JSON and compares equal to itself.
     return {"peak_flops": flops_by_dtype[best] if best else None, "peak_dtype": best,
             "peak_flops_by_dtype": flops_by_dtype,
-            "bandwidth": largest["bytes"] / largest["median_s"] if largest else None}
+            "bandwidth": largest.workload.bytes / largest.timing.median_s if largest else None}
 
 
 @contract(name=Choice(*SPECIFICATIONS), dtype=Text())
