@@ -18,11 +18,11 @@ from hypothesis import strategies as st
 from sklearn.metrics import roc_auc_score
 
 from labkit import graphs
-from labkit.data import load_karate_club
 from labkit.graphs import (
     GCN, GCNLayer, Graph, GraphClassifier, SAGELayer, batch_graphs, benchmark_gcn_layer, edge_scores, from_dgl,
-    from_networkx, from_pyg, gcn_norm, mean_cosine_similarity, negative_edges, propagate, readout, roc_auc,
-    scatter, split_edges, to_dgl, to_networkx, to_pyg, train_node_classifier,
+    from_networkx, from_pyg, gcn_norm, load_karate_club, make_graph_classification, mean_cosine_similarity,
+    negative_edges, propagate, readout, roc_auc, scatter, split_edges, to_dgl, to_networkx, to_pyg,
+    train_node_classifier,
 )
 from contracts import contract_tests, relation_tests
 
@@ -239,6 +239,42 @@ def test_from_networkx_stores_both_directions_and_one_self_loop() -> None:
     assert from_networkx(nx.DiGraph([(0, 1)])).edge_index.tolist() == [[0], [1]]
 
 
+# -- the data: the karate club and the synthetic graph classes ---------------------------------------------
+def test_karate_club_is_zacharys_graph() -> None:
+    edge_index, y, train = load_karate_club()
+    g = nx.karate_club_graph()
+    assert edge_index.shape == (2, 2 * g.number_of_edges()) and y.shape == (34,)
+    assert {tuple(e) for e in edge_index.T.tolist()} == {e for u, v in g.edges for e in ((u, v), (v, u))}
+    assert y[0] == 0 and y[33] == 1 and np.bincount(y).tolist() == [17, 17]
+    assert train.tolist() == [0, 33]
+    _, _, train5 = load_karate_club(labelled_per_class=5, seed=1)
+    assert len(set(train5.tolist())) == 10 and np.bincount(y[train5]).tolist() == [5, 5]
+    assert {0, 33} <= set(train5.tolist())
+    assert np.array_equal(train5, load_karate_club(labelled_per_class=5, seed=1)[2])
+
+
+def test_graph_classification_set_is_seeded_and_type_counts_carry_no_label() -> None:
+    edges, features, y = make_graph_classification(n_per_class=60, seed=0)
+    again = make_graph_classification(n_per_class=60, seed=0)
+    assert all(np.array_equal(a, b) for a, b in zip(edges, again[0]))
+    assert len(edges) == len(features) == len(y) == 180
+    for e, x in zip(edges, features):
+        assert 10 <= len(x) <= 20 and e.max() < len(x)
+        assert {tuple(p) for p in e.T.tolist()} == {(v, u) for u, v in e.T.tolist()}  # undirected
+    rings = [e.shape[1] // 2 == len(x) for e, x, c in zip(edges, features, y) if c == 0]
+    trees = [e.shape[1] // 2 == len(x) - 1 for e, x, c in zip(edges, features, y) if c == 1]
+    assert all(rings) and all(trees)
+    # The share of each node type is the same in every class, up to sampling noise.
+    shares = np.array([[np.mean([x.mean(axis=0)[t] for x, c in zip(features, y) if c == k]) for t in range(4)]
+                       for k in range(3)])
+    np.testing.assert_allclose(shares, 0.25, atol=0.04)
+
+
+def test_graph_classification_set_refuses_huge_sizes_before_the_allocator() -> None:
+    with pytest.raises(ValueError, match=r"^num_types asks for .* numbers; labkit's limit is"):
+        make_graph_classification(num_types=10**8)
+
+
 # -- training and tasks -------------------------------------------------------------------------------------
 def test_karate_club_from_two_labelled_members() -> None:
     edge_index, y, train = load_karate_club()
@@ -408,6 +444,8 @@ VALID_CALLS = {
     "mean_cosine_similarity": lambda: (mean_cosine_similarity, dict(h=torch.tensor([[1.0, 0.0], [1.0, 1.0]]))),
     "benchmark_gcn_layer": lambda: (benchmark_gcn_layer, dict(num_edges=20, methods=["labkit"], features=2,
                                                               repeats=1, threads=1, seed=1)),
+    "load_karate_club": lambda: (load_karate_club, dict(labelled_per_class=2, seed=1)),
+    "make_graph_classification": lambda: (make_graph_classification, dict(n_per_class=1, seed=1, num_types=2)),
 }
 
 (test_every_public_callable_declares_a_contract_and_a_valid_call, test_the_valid_call_succeeds,

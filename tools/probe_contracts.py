@@ -529,12 +529,6 @@ def data_probes() -> list[Probe]:
     p.err("make_planted_views: n_samples 10**30", lambda: d.make_planted_views(10**30, [0.5]), "n_samples")
     p.ok("make_planted_views: correlations a numpy array", lambda: d.make_planted_views(10, np.array([0.5, 0.2])))
     p.ok("make_planted_views: correlations a generator", lambda: d.make_planted_views(10, gen([0.5])))
-    p.err("load_karate_club: labelled_per_class 10**30", lambda: d.load_karate_club(10**30), "labelled_per_class")
-    p.ok("load_karate_club: numpy ints", lambda: d.load_karate_club(np.int64(2), seed=np.int32(3)))
-    p.err("make_graph_classification: num_types 0", lambda: d.make_graph_classification(2, num_types=0), "num_types")
-    p.err("make_graph_classification: n_per_class 10**30", lambda: d.make_graph_classification(10**30), "n_per_class")
-    p.ok("make_graph_classification: one graph per class, numpy ints",
-         lambda: d.make_graph_classification(np.int64(1), seed=np.int32(0)))
     return p.items
 
 
@@ -695,6 +689,12 @@ def graphs_probes() -> list[Probe]:
     p.err("benchmark_gcn_layer: repeats 10**30", lambda: g.benchmark_gcn_layer(10, "labkit", repeats=10**30), "repeats")
     p.ok("benchmark_gcn_layer: methods a tuple, numpy ints", lambda: g.benchmark_gcn_layer(
         np.int64(10), ("labkit",), features=np.int32(2), repeats=1))
+    p.err("load_karate_club: labelled_per_class 10**30", lambda: g.load_karate_club(10**30), "labelled_per_class")
+    p.ok("load_karate_club: numpy ints", lambda: g.load_karate_club(np.int64(2), seed=np.int32(3)))
+    p.err("make_graph_classification: num_types 0", lambda: g.make_graph_classification(2, num_types=0), "num_types")
+    p.err("make_graph_classification: n_per_class 10**30", lambda: g.make_graph_classification(10**30), "n_per_class")
+    p.ok("make_graph_classification: one graph per class, numpy ints",
+         lambda: g.make_graph_classification(np.int64(1), seed=np.int32(0)))
     return p.items
 
 

@@ -20,8 +20,7 @@ import networkx as nx
 import numpy as np
 import torch
 
-from labkit.data import make_graph_classification
-from labkit.graphs import Graph, GraphClassifier, batch_graphs, to_networkx
+from labkit.graphs import Graph, GraphClassifier, batch_graphs, make_graph_classification, to_networkx
 from labkit.i18n import _
 from labkit.plotting import use_style
 
