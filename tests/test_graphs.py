@@ -338,7 +338,7 @@ def test_benchmark_runs_every_method_and_restores_the_threads() -> None:
 
 def test_benchmark_pyg_paths_compute_the_same_layer() -> None:
     # The three ways of calling GCNConv that the benchmark times give the same outputs and gradients.
-    from labkit.graphs.tasks import _gcn_step
+    from labkit.graphs.tasks import _GCN_STEPS
 
     gen = torch.Generator().manual_seed(0)
     g = Graph(torch.randint(0, 40, (2, 300), generator=gen), 40)  # with self-loops and repeated edges
@@ -346,7 +346,7 @@ def test_benchmark_pyg_paths_compute_the_same_layer() -> None:
     for method in ("pyg", "pyg_cached", "pyg_sparse"):
         x = torch.randn(40, 6, generator=torch.Generator().manual_seed(1), requires_grad=True)
         torch.manual_seed(0)  # the same initial weights for the three GCNConv
-        step = _gcn_step(method, g, x, GCNLayer(6, 6))
+        step = _GCN_STEPS[method](g, x, GCNLayer(6, 6))
         step()  # a first call fills the caches
         out = step()
         out.square().sum().backward()
