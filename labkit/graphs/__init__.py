@@ -4,7 +4,8 @@ A :class:`Graph` holds edges ``src -> dst`` as tensors. :func:`propagate` is one
 passing: every edge carries a message from its source, every node aggregates what it receives.
 :class:`GCNLayer` and :class:`SAGELayer` add a learned transformation; :func:`readout` pools the
 nodes of each graph into one vector for graph classification; :func:`batch_graphs` joins several
-graphs into one. :func:`load_karate_club` and :func:`make_graph_classification` give the graphs of the
+graphs into one. :func:`train_link_predictor` and :func:`train_graph_classifier` train
+two graph tasks. :func:`load_karate_club` and :func:`make_graph_classification` give the graphs of the
 course's examples. DGL and PyG are imported only inside the conversion functions that need them.
 """
 
@@ -15,10 +16,12 @@ from .tasks import (
     benchmark_gcn_layer, edge_scores, mean_cosine_similarity, negative_edges, roc_auc, split_edges,
     train_node_classifier,
 )
+from .training import train_graph_classifier, train_link_predictor
 
 __all__ = [
     "Graph", "batch_graphs", "from_networkx", "to_networkx", "to_dgl", "from_dgl", "to_pyg", "from_pyg",
     "scatter", "propagate", "gcn_norm", "GCNLayer", "SAGELayer", "readout", "GCN", "GraphClassifier",
     "train_node_classifier", "split_edges", "negative_edges", "edge_scores", "roc_auc",
     "mean_cosine_similarity", "benchmark_gcn_layer", "load_karate_club", "make_graph_classification",
+    "train_link_predictor", "train_graph_classifier",
 ]
