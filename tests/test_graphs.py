@@ -19,8 +19,8 @@ from sklearn.metrics import roc_auc_score
 
 from labkit import graphs
 from labkit.graphs import (
-    GCN, GCNLayer, Graph, GraphClassifier, SAGELayer, batch_graphs, benchmark_gcn_layer, edge_scores, from_dgl,
-    from_networkx, from_pyg, gcn_norm, load_karate_club, make_graph_classification, mean_cosine_similarity,
+    GCN, GCNLayer, Graph, GraphClassifier, SAGELayer, batch_graphs, benchmark_gcn_layer, benchmark_graph, edge_scores,
+    from_dgl, from_networkx, from_pyg, gcn_norm, gcn_structure_bytes, load_karate_club, make_graph_classification, mean_cosine_similarity,
     negative_edges, propagate, readout, roc_auc, scatter, split_edges, to_dgl, to_networkx, to_pyg,
     train_graph_classifier, train_link_predictor, train_node_classifier,
 )
@@ -438,6 +438,31 @@ def test_benchmark_runs_every_method_and_restores_the_threads() -> None:
     assert list(benchmark_gcn_layer(500, "dgl", features=8, repeats=1)) == ["dgl"]
 
 
+def test_gcn_structure_bytes_measures_the_two_csr_matrices_of_the_layer() -> None:
+    # A cycle of 10 nodes: 20 directed edges and 10 self-loops, 30 weights in each matrix, 11 row pointers.
+    cycle = from_networkx(nx.cycle_graph(10))
+    assert gcn_structure_bytes(cycle) == 2 * (30 * (8 + 4) + 11 * 8)
+    assert gcn_structure_bytes(cycle, torch.float64) == 2 * (30 * (8 + 8) + 11 * 8)
+    assert gcn_structure_bytes(cycle, torch.float16) == gcn_structure_bytes(cycle)  # kept in float32
+    # A repeated edge and an existing self-loop are stored once: the same bytes as without them.
+    twice = Graph(torch.cat([cycle.edge_index, torch.tensor([[0, 3], [1, 3]])], dim=1), 10)
+    assert gcn_structure_bytes(twice) == gcn_structure_bytes(cycle)
+    layer, x = GCNLayer(3, 2), torch.ones(10, 3)
+    layer(cycle, x)
+    a, a_t = gcn_norm(cycle)._cache[f"csr-{torch.float32}"]  # what the forward pass keeps, cached on the graph
+    assert gcn_structure_bytes(cycle) == sum(t.numel() * t.element_size() for m in (a, a_t)
+                                             for t in (m.crow_indices(), m.col_indices(), m.values()))
+
+
+def test_benchmark_graph_is_the_graph_the_benchmark_times() -> None:
+    from labkit.graphs.tasks import _random_graph
+
+    g = benchmark_graph(500, seed=3)
+    assert (g.num_nodes, g.num_edges) == (50, 500)
+    assert torch.equal(g.edge_index, _random_graph(500, torch.Generator().manual_seed(3)).edge_index)
+    assert benchmark_graph(5).num_nodes == 2
+
+
 def test_benchmark_pyg_paths_compute_the_same_layer() -> None:
     # The three ways of calling GCNConv that the benchmark times give the same outputs and gradients.
     from labkit.graphs.tasks import _GCN_STEPS
@@ -564,6 +589,8 @@ VALID_CALLS = {
     "load_karate_club": lambda: (load_karate_club, dict(labelled_per_class=2, seed=1)),
     "make_graph_classification": lambda: (make_graph_classification, dict(n_per_class=1, seed=1, num_types=2)),
     "train_link_predictor": _link_predictor_call,
+    "gcn_structure_bytes": lambda: (gcn_structure_bytes, dict(graph=two_nodes(), dtype=torch.float64)),
+    "benchmark_graph": lambda: (benchmark_graph, dict(num_edges=20, seed=1)),
     "train_graph_classifier": _graph_classifier_call,
 }
 

@@ -457,6 +457,7 @@ def backprop_probes() -> list[Probe]:
     p.ok("relative_error: -0.0 and 0.0", lambda: bp.relative_error(np.array([-0.0]), np.array([0.0])), finite=True)
     p.err("gradient_check: 4 rows X, 3 labels", lambda: bp.gradient_check(bp.MLP([3, 2]), X3, Y3[:3]), "y", "X")
     p.err("gradient_check: eps 10.0**300", lambda: bp.gradient_check(bp.MLP([3, 2]), X3, Y3, eps=1e300), "eps")
+    p.err("gradient_errors: 4 rows X, 3 labels", lambda: bp.gradient_errors(bp.MLP([3, 2]), X3, Y3[:3]), "y", "X")
     p.err("to_torch: a Linear layer", lambda: bp.to_torch(bp.Linear(2, 2)), "model")
     p.err("torch_gradients: label 5 >= 2 outputs", lambda: bp.torch_gradients(mlp(), X3, np.array([0, 1, 5, 0])), "y")
     p.err("torch_gradients: X (4, 2) for 3 inputs", lambda: bp.torch_gradients(mlp(), X3[:, :2], Y3), "X")

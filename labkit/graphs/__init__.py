@@ -10,10 +10,12 @@ course's examples. DGL and PyG are imported only inside the conversion functions
 """
 
 from .data import load_karate_club, make_graph_classification
-from .layers import GCN, GCNLayer, GraphClassifier, SAGELayer, gcn_norm, propagate, readout, scatter
+from .layers import (
+    GCN, GCNLayer, GraphClassifier, SAGELayer, gcn_norm, gcn_structure_bytes, propagate, readout, scatter,
+)
 from .structure import Graph, batch_graphs, from_dgl, from_networkx, from_pyg, to_dgl, to_networkx, to_pyg
 from .tasks import (
-    benchmark_gcn_layer, edge_scores, mean_cosine_similarity, negative_edges, roc_auc, split_edges,
+    benchmark_gcn_layer, benchmark_graph, edge_scores, mean_cosine_similarity, negative_edges, roc_auc, split_edges,
     train_node_classifier,
 )
 from .training import train_graph_classifier, train_link_predictor
@@ -23,5 +25,5 @@ __all__ = [
     "scatter", "propagate", "gcn_norm", "GCNLayer", "SAGELayer", "readout", "GCN", "GraphClassifier",
     "train_node_classifier", "split_edges", "negative_edges", "edge_scores", "roc_auc",
     "mean_cosine_similarity", "benchmark_gcn_layer", "load_karate_club", "make_graph_classification",
-    "train_link_predictor", "train_graph_classifier",
+    "train_link_predictor", "train_graph_classifier", "gcn_structure_bytes", "benchmark_graph",
 ]

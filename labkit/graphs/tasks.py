@@ -22,7 +22,7 @@ from .layers import GCNLayer, gcn_norm, _scatter
 from .structure import _FEATURES, GRAPH, Graph, to_dgl
 
 __all__ = ["train_node_classifier", "split_edges", "negative_edges", "edge_scores", "roc_auc",
-           "mean_cosine_similarity", "benchmark_gcn_layer"]
+           "mean_cosine_similarity", "benchmark_gcn_layer", "benchmark_graph"]
 
 _IDS = TorchTensor("int", ndim=1, min=0)
 
@@ -308,7 +308,8 @@ def benchmark_gcn_layer(num_edges: int, methods: str | Sequence[str], *, feature
                         threads: int = 1, seed: int = 0) -> dict[str, float]:
     """Median seconds of one GCN layer's forward and backward pass on a random graph.
 
-    The graph has ``num_edges`` random directed edges on ``num_edges // 10`` nodes (at least 2).
+    The graph, :func:`benchmark_graph`, has ``num_edges`` random directed edges on ``num_edges // 10``
+    nodes (at least 2).
     ``methods`` is one name or a sequence of names (in order: not a set) among ``"labkit"`` (:class:`GCNLayer`, CSR
     kernels), ``"scatter"`` (gather and ``index_add_``, the textbook form), ``"dgl"`` (``GraphConv``),
     ``"pyg"`` (``GCNConv`` as in PyG's tutorials, which normalises the graph again at every call),
@@ -350,10 +351,27 @@ def _num_threads(threads: int, *, dgl: bool) -> Iterator[None]:
             set_num_threads(before_dgl)
 
 
+@contract(num_edges=Size(), seed=Seed())
+def benchmark_graph(num_edges: int, seed: int = 0) -> Graph:
+    """The random graph that :func:`benchmark_gcn_layer` times: ``num_edges`` directed edges drawn uniformly
+    (self-loops and repeats included) on ``num_edges // 10`` nodes, at least 2.
+
+    >>> benchmark_graph(1000)
+    Graph(num_nodes=100, num_edges=1000)
+    """
+    check_elements("num_edges", 2 * num_edges, f"{num_edges:,} edges")
+    return _random_graph(num_edges, torch.Generator().manual_seed(seed))
+
+
+def _random_graph(num_edges: int, gen: torch.Generator) -> Graph:
+    n = max(2, num_edges // 10)
+    return Graph(torch.randint(0, n, (2, num_edges), generator=gen), n)
+
+
 def _benchmark(num_edges: int, names: list[str], features: int, repeats: int, seed: int) -> dict[str, float]:
     gen = torch.Generator().manual_seed(seed)
-    n = max(2, num_edges // 10)
-    g = Graph(torch.randint(0, n, (2, num_edges), generator=gen), n)
+    g = _random_graph(num_edges, gen)  # the graph of benchmark_graph(num_edges, seed); gen then draws x
+    n = g.num_nodes
     x = torch.randn(n, features, generator=gen, requires_grad=True)
     layer = GCNLayer(features, features, seed=seed)
     steps = {m: (lambda step=_GCN_STEPS[m](g, x, layer): step().sum().backward()) for m in names}
