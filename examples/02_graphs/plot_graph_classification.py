@@ -46,7 +46,7 @@ plt.show()
 # and a two-layer MLP. With ``num_layers=0`` it skips the GCN layers: it pools the raw node features
 # and classifies that. ``batch_graphs`` joins all 300 graphs into one graph (printed below), with
 # the graph id of every node. ``train_graph_classifier`` trains the model: each epoch is one full-batch
-# Adam step on the 210 training graphs, after which it measures the accuracy on the 90 test graphs.
+# Adam step on the 210 training graphs, after which it measures the accuracy on the test graphs.
 big, batch = batch_graphs(graphs)
 print(big)
 train, test = torch.arange(0, 210), torch.arange(210, 300)  # the classes alternate: both parts balanced
