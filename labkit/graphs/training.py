@@ -39,7 +39,7 @@ def train_link_predictor(encode: Callable[[], torch.Tensor], parameters: Iterabl
     is the dot product of its embeddings (:func:`edge_scores`). The loss is the binary cross-entropy
     that pushes up the scores of the edges of ``graph`` and pushes down those of as many random pairs
     joined by no edge, drawn again at each epoch (epoch ``e``: :func:`negative_edges` with seed
-    ``seed + e``). After each update, the test AUC (:func:`roc_auc`) ranks the scores of
+    ``(seed + e) mod 2**32``). After each update, the test AUC (:func:`roc_auc`) ranks the scores of
     ``test_positive``, the hidden edges, against those of ``test_negative``, pairs that are no edge:
     both of shape ``(2, P)``, ``P >= 1``, node ids of ``graph``. ``graph`` needs an edge, and as many
     free pairs as edges. A loss that turns NaN or infinite stops the training with a ValueError.
