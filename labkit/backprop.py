@@ -4,8 +4,9 @@ Each layer's ``forward`` keeps what its derivative needs; its ``backward`` turns
 output into the gradient of its input (and, for :class:`Linear`, of its weights). :class:`MLP` chains
 them: one forward pass, then one backward pass in reverse order, gives the gradient of the loss with
 respect to every parameter. Backpropagation only *computes* this gradient: the optimiser,
-:func:`sgd_step`, is a separate function that updates the weights. :func:`gradient_check` and
-:func:`torch_gradients` check the gradient against finite differences and against PyTorch.
+:func:`sgd_step`, is a separate function that updates the weights. :func:`gradient_check` (and, parameter
+by parameter, :func:`gradient_errors`) and :func:`torch_gradients` check the gradient against finite
+differences and against PyTorch.
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ from ._contract import contract
 
 __all__ = [
     "Linear", "ReLU", "Tanh", "Sigmoid", "softmax", "softmax_cross_entropy", "MLP", "sgd_step",
-    "numerical_gradient", "relative_error", "gradient_check", "to_torch", "torch_gradients",
+    "numerical_gradient", "relative_error", "gradient_errors", "gradient_check", "to_torch", "torch_gradients",
     "gradient_norms_by_depth",
 ]
 
@@ -453,7 +454,37 @@ def relative_error(a: np.ndarray, b: np.ndarray) -> float:
     return float(np.linalg.norm(a - b) / (np.linalg.norm(a) + np.linalg.norm(b)))
 
 
-@contract(model=_MODEL, X=_BATCH, y=_LABELS, eps=Real(0, 1, low_open=True, meaning="a finite-difference step"))
+_EPS = Real(0, 1, low_open=True, meaning="a finite-difference step")
+
+
+@contract(model=_MODEL, X=_BATCH, y=_LABELS, eps=_EPS)
+def gradient_errors(model: MLP, X: np.ndarray, y: np.ndarray, eps: float = 1e-6) -> list[float]:
+    """Relative error between the hand-written gradient and finite differences, one per parameter.
+
+    For each parameter ``p`` of ``model.parameters()`` (``W1, b1, W2, b2, ...``), the error is
+    :func:`relative_error` between ``g``, from backpropagation, and ``n``, from
+    :func:`numerical_gradient`: the entries above about 1e-6 point at the wrong derivatives (a wrong
+    activation derivative spoils the parameters below it, not those above). A hand-written gradient
+    holding NaN or inf gives ``inf`` for its parameter. ``eps`` is at most 1: the weights are of order
+    1, and a wider step measures no derivative at all.
+
+    >>> model = MLP([3, 4, 2], activation="sigmoid", seed=0)
+    >>> X = np.random.default_rng(0).normal(size=(5, 3))
+    >>> [bool(e < 1e-6) for e in gradient_errors(model, X, np.array([0, 1, 1, 0, 1]))]
+    [True, True, True, True]
+    """
+    return _gradient_errors(model, X, y, eps)
+
+
+def _gradient_errors(model: MLP, X: np.ndarray, y: np.ndarray, eps: float) -> list[float]:
+    _check_columns("X", X, model.sizes[0])
+    _, grads = model.loss_and_gradients(X, y)
+    loss = lambda _: softmax_cross_entropy(model.forward(X), y)[0]  # noqa: E731  reads the perturbed weights
+    return [relative_error(g, numerical_gradient(loss, p, eps)) if np.isfinite(g).all() else float("inf")
+            for p, g in zip(model.parameters(), grads)]
+
+
+@contract(model=_MODEL, X=_BATCH, y=_LABELS, eps=_EPS)
 def gradient_check(model: MLP, X: np.ndarray, y: np.ndarray, eps: float = 1e-6) -> float:
     """Largest relative error between the hand-written gradient and finite differences.
 
@@ -467,12 +498,7 @@ def gradient_check(model: MLP, X: np.ndarray, y: np.ndarray, eps: float = 1e-6) 
     >>> gradient_check(model, X, np.array([0, 1, 1, 0, 1])) < 1e-6
     True
     """
-    _check_columns("X", X, model.sizes[0])
-    _, grads = model.loss_and_gradients(X, y)
-    if not all(np.isfinite(g).all() for g in grads):
-        return float("inf")
-    loss = lambda _: softmax_cross_entropy(model.forward(X), y)[0]  # noqa: E731  reads the perturbed weights
-    return max(relative_error(g, numerical_gradient(loss, p, eps)) for p, g in zip(model.parameters(), grads))
+    return max(_gradient_errors(model, X, y, eps))
 
 
 @contract(model=_MODEL)

@@ -13,7 +13,7 @@ from hypothesis.extra import numpy as hnp
 
 from labkit import backprop
 from labkit.backprop import (
-    MLP, Linear, ReLU, Sigmoid, Tanh, gradient_check, gradient_norms_by_depth, numerical_gradient,
+    MLP, Linear, ReLU, Sigmoid, Tanh, gradient_check, gradient_errors, gradient_norms_by_depth, numerical_gradient,
     relative_error, sgd_step, softmax, softmax_cross_entropy, to_torch, torch_gradients,
 )
 from labkit.data import load_digits_split
@@ -88,6 +88,18 @@ def test_gradient_check_catches_a_wrong_backward(monkeypatch: pytest.MonkeyPatch
     # The classic slip: using the derivative of tanh at the output instead of at the input.
     monkeypatch.setattr(Tanh, "backward", lambda self, g: g * (1.0 - np.tanh(self._saved) ** 2))
     assert gradient_check(model, X, y) > 1e-3
+
+
+def test_gradient_errors_point_at_the_parameters_a_wrong_backward_spoils(monkeypatch: pytest.MonkeyPatch) -> None:
+    model = MLP([5, 6, 3], "tanh", seed=0)
+    X, y = random_batch(0, 8, 5, 3)
+    assert all(e < 1e-6 for e in gradient_errors(model, X, y))
+    # The derivative of the hidden tanh at its output instead of its input: W2 and b2, above the tanh, stay
+    # right; W1 and b1, which the gradient reaches through the wrong derivative, are wrong.
+    monkeypatch.setattr(Tanh, "backward", lambda self, g: g * (1.0 - np.tanh(self._saved) ** 2))
+    errors = gradient_errors(model, X, y)
+    assert [e > 1e-3 for e in errors] == [True, True, False, False]
+    assert max(errors) == gradient_check(model, X, y)
 
 
 def test_relative_error() -> None:
@@ -351,6 +363,7 @@ VALID_CALLS = {
     "numerical_gradient": lambda: (numerical_gradient, dict(f=lambda v: float(np.sum(v**2)), x=np.ones(3),
                                                             eps=1e-5)),
     "relative_error": lambda: (relative_error, dict(a=np.ones(3), b=np.full(3, 2.0))),
+    "gradient_errors": lambda: (gradient_errors, dict(model=MLP([3, 2]), X=X3, y=Y3, eps=1e-5)),
     "gradient_check": lambda: (gradient_check, dict(model=MLP([3, 2]), X=X3, y=Y3, eps=1e-5)),
     "to_torch": lambda: (to_torch, dict(model=MLP([3, 2]))),
     "torch_gradients": lambda: (torch_gradients, dict(model=MLP([3, 2]), X=X3, y=Y3)),

@@ -8,8 +8,7 @@ import pytest
 
 from labkit import data
 from labkit.data import (
-    digit_views, load_digits_split, load_karate_club, make_graph_classification, make_multimodal_digits,
-    make_multitask_data, make_planted_views, one_hot,
+    digit_views, load_digits_split, make_multimodal_digits, make_multitask_data, make_planted_views, one_hot,
 )
 from contracts import contract_tests, relation_tests
 
@@ -83,46 +82,13 @@ def test_related_tasks_share_their_hidden_directions() -> None:
     assert s[2] / s[0] < 1e-6 < su[2] / su[0]
 
 
-def test_karate_club_is_zacharys_graph() -> None:
-    import networkx as nx
-
-    edge_index, y, train = load_karate_club()
-    g = nx.karate_club_graph()
-    assert edge_index.shape == (2, 2 * g.number_of_edges()) and y.shape == (34,)
-    assert {tuple(e) for e in edge_index.T.tolist()} == {e for u, v in g.edges for e in ((u, v), (v, u))}
-    assert y[0] == 0 and y[33] == 1 and np.bincount(y).tolist() == [17, 17]
-    assert train.tolist() == [0, 33]
-    _, _, train5 = load_karate_club(labelled_per_class=5, seed=1)
-    assert len(set(train5.tolist())) == 10 and np.bincount(y[train5]).tolist() == [5, 5]
-    assert {0, 33} <= set(train5.tolist())
-    assert np.array_equal(train5, load_karate_club(labelled_per_class=5, seed=1)[2])
-
-
-def test_graph_classification_set_is_seeded_and_type_counts_carry_no_label() -> None:
-    edges, features, y = make_graph_classification(n_per_class=60, seed=0)
-    again = make_graph_classification(n_per_class=60, seed=0)
-    assert all(np.array_equal(a, b) for a, b in zip(edges, again[0]))
-    assert len(edges) == len(features) == len(y) == 180
-    for e, x in zip(edges, features):
-        assert 10 <= len(x) <= 20 and e.max() < len(x)
-        assert {tuple(p) for p in e.T.tolist()} == {(v, u) for u, v in e.T.tolist()}  # undirected
-    rings = [e.shape[1] // 2 == len(x) for e, x, c in zip(edges, features, y) if c == 0]
-    trees = [e.shape[1] // 2 == len(x) - 1 for e, x, c in zip(edges, features, y) if c == 1]
-    assert all(rings) and all(trees)
-    # The share of each node type is the same in every class, up to sampling noise.
-    shares = np.array([[np.mean([x.mean(axis=0)[t] for x, c in zip(features, y) if c == k]) for t in range(4)]
-                       for k in range(3)])
-    np.testing.assert_allclose(shares, 0.25, atol=0.04)
-
-
 # -- sizes: a clear error before the allocator ---------------------------------------------------------------
 @pytest.mark.parametrize("make, arg", [
     (lambda: one_hot([0, 1], 2**28), "n_classes"),  # each size allowed, not their product
     (lambda: make_multitask_data(10**6, n_features=10**4), "n_samples"),
     (lambda: make_multimodal_digits(signal_length=2**20), "signal_length"),
     (lambda: make_planted_views(10, [0.5], dims=(10**5, 3)), "dims"),
-    (lambda: make_graph_classification(num_types=10**8), "num_types"),
-], ids=["one_hot", "multitask", "multimodal", "planted", "graphs"])
+], ids=["one_hot", "multitask", "multimodal", "planted"])
 def test_huge_sizes_are_refused_before_the_allocator(make, arg) -> None:
     with pytest.raises(ValueError, match=rf"^{arg} asks for .* numbers; labkit's limit is"):
         make()
@@ -152,8 +118,6 @@ VALID_CALLS = {
                                                                     signal_length=8, seed=1)),
     "digit_views": lambda: (digit_views, dict(X=np.ones((2, 64)), noise=0.5, seed=1)),
     "make_planted_views": lambda: (make_planted_views, dict(n_samples=5, correlations=[0.5], dims=(3, 2), seed=1)),
-    "load_karate_club": lambda: (load_karate_club, dict(labelled_per_class=2, seed=1)),
-    "make_graph_classification": lambda: (make_graph_classification, dict(n_per_class=1, seed=1, num_types=2)),
 }
 
 (test_every_public_callable_declares_a_contract_and_a_valid_call, test_the_valid_call_succeeds,

@@ -18,11 +18,11 @@ from hypothesis import strategies as st
 from sklearn.metrics import roc_auc_score
 
 from labkit import graphs
-from labkit.data import load_karate_club
 from labkit.graphs import (
-    GCN, GCNLayer, Graph, GraphClassifier, SAGELayer, batch_graphs, benchmark_gcn_layer, edge_scores, from_dgl,
-    from_networkx, from_pyg, gcn_norm, mean_cosine_similarity, negative_edges, propagate, readout, roc_auc,
-    scatter, split_edges, to_dgl, to_networkx, to_pyg, train_node_classifier,
+    GCN, GCNLayer, Graph, GraphClassifier, SAGELayer, batch_graphs, benchmark_gcn_layer, benchmark_graph, edge_scores,
+    from_dgl, from_networkx, from_pyg, gcn_norm, gcn_structure_bytes, load_karate_club, make_graph_classification, mean_cosine_similarity,
+    negative_edges, propagate, readout, roc_auc, scatter, split_edges, to_dgl, to_networkx, to_pyg,
+    train_graph_classifier, train_link_predictor, train_node_classifier,
 )
 from contracts import contract_tests, relation_tests
 
@@ -239,6 +239,42 @@ def test_from_networkx_stores_both_directions_and_one_self_loop() -> None:
     assert from_networkx(nx.DiGraph([(0, 1)])).edge_index.tolist() == [[0], [1]]
 
 
+# -- the data: the karate club and the synthetic graph classes ---------------------------------------------
+def test_karate_club_is_zacharys_graph() -> None:
+    edge_index, y, train = load_karate_club()
+    g = nx.karate_club_graph()
+    assert edge_index.shape == (2, 2 * g.number_of_edges()) and y.shape == (34,)
+    assert {tuple(e) for e in edge_index.T.tolist()} == {e for u, v in g.edges for e in ((u, v), (v, u))}
+    assert y[0] == 0 and y[33] == 1 and np.bincount(y).tolist() == [17, 17]
+    assert train.tolist() == [0, 33]
+    _, _, train5 = load_karate_club(labelled_per_class=5, seed=1)
+    assert len(set(train5.tolist())) == 10 and np.bincount(y[train5]).tolist() == [5, 5]
+    assert {0, 33} <= set(train5.tolist())
+    assert np.array_equal(train5, load_karate_club(labelled_per_class=5, seed=1)[2])
+
+
+def test_graph_classification_set_is_seeded_and_type_counts_carry_no_label() -> None:
+    edges, features, y = make_graph_classification(n_per_class=60, seed=0)
+    again = make_graph_classification(n_per_class=60, seed=0)
+    assert all(np.array_equal(a, b) for a, b in zip(edges, again[0]))
+    assert len(edges) == len(features) == len(y) == 180
+    for e, x in zip(edges, features):
+        assert 10 <= len(x) <= 20 and e.max() < len(x)
+        assert {tuple(p) for p in e.T.tolist()} == {(v, u) for u, v in e.T.tolist()}  # undirected
+    rings = [e.shape[1] // 2 == len(x) for e, x, c in zip(edges, features, y) if c == 0]
+    trees = [e.shape[1] // 2 == len(x) - 1 for e, x, c in zip(edges, features, y) if c == 1]
+    assert all(rings) and all(trees)
+    # The share of each node type is the same in every class, up to sampling noise.
+    shares = np.array([[np.mean([x.mean(axis=0)[t] for x, c in zip(features, y) if c == k]) for t in range(4)]
+                       for k in range(3)])
+    np.testing.assert_allclose(shares, 0.25, atol=0.04)
+
+
+def test_graph_classification_set_refuses_huge_sizes_before_the_allocator() -> None:
+    with pytest.raises(ValueError, match=r"^num_types asks for .* numbers; labkit's limit is"):
+        make_graph_classification(num_types=10**8)
+
+
 # -- training and tasks -------------------------------------------------------------------------------------
 def test_karate_club_from_two_labelled_members() -> None:
     edge_index, y, train = load_karate_club()
@@ -264,6 +300,108 @@ def test_link_prediction_helpers() -> None:
     assert torch.equal(neg, negative_edges(g, 200, seed=0))
     h = torch.randn(34, 4, generator=torch.Generator().manual_seed(0))
     assert edge_scores(h, hidden).tolist() == pytest.approx([float(h[u] @ h[v]) for u, v in hidden.T.tolist()], rel=1e-5)
+
+
+def _four_communities() -> tuple[Graph, Graph, torch.Tensor, torch.Tensor]:
+    p = np.full((4, 4), 0.02) + np.eye(4) * 0.23
+    graph = from_networkx(nx.stochastic_block_model([15] * 4, p.tolist(), seed=0))
+    train, hidden = split_edges(graph, 0.2, seed=0)
+    return graph, train, hidden, negative_edges(graph, hidden.shape[1], seed=1)
+
+
+def test_link_predictor_is_the_loop_of_the_example_and_learns() -> None:
+    # The loop that plot_link_prediction.py wrote inline, step for step: the same losses and AUCs, bit for bit.
+    graph, train, hidden, test_negative = _four_communities()
+    x, positive = torch.eye(60), train.edge_index
+    model = GCN([60, 16, 8], seed=0)
+    opt = torch.optim.Adam(model.parameters(), lr=0.01)
+    losses, aucs = [], []
+    for epoch in range(30):
+        opt.zero_grad()
+        h = model(train, x)
+        negative = negative_edges(train, positive.shape[1], seed=epoch)
+        scores = torch.cat([edge_scores(h, positive), edge_scores(h, negative)])
+        targets = torch.cat([torch.ones(positive.shape[1]), torch.zeros(negative.shape[1])])
+        loss = torch.nn.functional.binary_cross_entropy_with_logits(scores, targets)
+        loss.backward()
+        opt.step()
+        losses.append(loss.item())
+        with torch.no_grad():
+            h = model(train, x)
+            aucs.append(roc_auc(edge_scores(h, hidden), edge_scores(h, test_negative)))
+    model = GCN([60, 16, 8], seed=0)
+    got = train_link_predictor(lambda: model(train, x), model.parameters(), train, hidden, test_negative, epochs=30)
+    assert got == (losses, aucs)
+    assert losses[-1] < losses[0] and aucs[-1] > 0.6  # above chance (0.5) after 30 epochs
+
+
+def test_link_predictor_refuses_pairs_and_embeddings_that_do_not_fit_the_graph() -> None:
+    graph, train, hidden, test_negative = _four_communities()
+    model = GCN([60, 8], seed=0)
+    call = lambda encode, pos=hidden, neg=test_negative: train_link_predictor(  # noqa: E731
+        encode, model.parameters(), train, pos, neg, epochs=1)
+    with pytest.raises(ValueError, match=r"^test_positive must hold node ids from 0 to .* 59, got a maximum of 60"):
+        call(lambda: model(train, torch.eye(60)), pos=torch.tensor([[0], [60]]))
+    with pytest.raises(ValueError, match=r"^test_negative must have shape \(2, P\) with P >= 1"):
+        call(lambda: model(train, torch.eye(60)), neg=torch.zeros(2, 0, dtype=torch.long))
+    with pytest.raises(ValueError, match=r"^encode must return a 2-D float tensor with one row per node"):
+        call(lambda: model(train, torch.eye(60))[:10])
+    # One negative pair per edge: a graph with more edges than free pairs would make negative_edges fail.
+    full = from_networkx(nx.complete_graph(4))
+    with pytest.raises(ValueError, match=r"^graph must have at least one edge and at most as many edges as free pairs"):
+        train_link_predictor(lambda: model(full, torch.eye(4)), model.parameters(), full, torch.tensor([[0], [1]]),
+                             torch.tensor([[0], [2]]), epochs=1)
+
+
+def _small_graph_classes() -> tuple[Graph, torch.Tensor, torch.Tensor]:
+    edges, features, y = make_graph_classification(n_per_class=20, seed=0)
+    big, batch = batch_graphs([Graph(e, len(x), x=x) for e, x in zip(edges, features)])
+    return big, batch, torch.from_numpy(y)
+
+
+def test_graph_classifier_test_accuracy_is_measured_after_the_last_update() -> None:
+    # plot_graph_classification.py recorded the accuracy of the logits computed before each update: its
+    # "final" accuracy was that of the model after 149 of 150 updates (0.933 there; 0.944 after all 150).
+    big, batch, y = _small_graph_classes()
+    train, test = torch.arange(0, 42), torch.arange(42, 60)
+    model = GraphClassifier(4, 16, 3, seed=0)
+    history = train_graph_classifier(model, big, batch, y, train, test, epochs=39, lr=0.02)
+    with torch.no_grad():
+        final = (model(big, big.x, batch)[test].argmax(1) == y[test]).float().mean().item()
+    # Here the last update changes the accuracy: 0.556 before it (what the old loop reported), 0.611 after.
+    assert history.epochs == 39 and history.metrics["test_accuracy"][-1] == final == pytest.approx(11 / 18)
+
+
+def test_graph_classifier_is_a_full_batch_adam_loop() -> None:
+    # Through labkit.training.fit: the same losses, bit for bit, as the loop written out, whatever fit's seed.
+    big, batch, y = _small_graph_classes()
+    train, test = torch.arange(0, 42), torch.arange(42, 60)
+    model = GraphClassifier(4, 16, 3, seed=0)
+    opt = torch.optim.Adam(model.parameters(), lr=0.01)
+    losses = []
+    for _ in range(10):
+        opt.zero_grad()
+        loss = torch.nn.functional.cross_entropy(model(big, big.x, batch)[train], y[train])
+        loss.backward()
+        opt.step()
+        losses.append(loss.item())
+    for seed in (0, 7):
+        history = train_graph_classifier(GraphClassifier(4, 16, 3, seed=0), big, batch, y, train, test, epochs=10,
+                                         seed=seed)
+        assert history.train_loss == losses
+
+
+def test_graph_classifier_checks_labels_and_ids_against_the_batch() -> None:
+    big, batch, y = _small_graph_classes()
+    model, train, test = GraphClassifier(4, 8, 3, seed=0), torch.arange(0, 42), torch.arange(42, 60)
+    with pytest.raises(ValueError, match=r"^y must hold one label per graph of batch \(60\), got 59"):
+        train_graph_classifier(model, big, batch, y[:59], train, test, epochs=1)
+    with pytest.raises(ValueError, match=r"^test_graphs must hold graph ids from 0 to 59, got a maximum of 60"):
+        train_graph_classifier(model, big, batch, y, train, torch.tensor([60]), epochs=1)
+    with pytest.raises(ValueError, match=r"^y must hold labels from 0 to 1 \(the model's classes\)"):
+        train_graph_classifier(GraphClassifier(4, 8, 2, seed=0), big, batch, y, train, test, epochs=1)
+    with pytest.raises(ValueError, match=r"^graph must carry node features"):
+        train_graph_classifier(model, Graph(big.edge_index, big.num_nodes), batch, y, train, test, epochs=1)
 
 
 @settings(max_examples=30, deadline=None, derandomize=True)
@@ -300,9 +438,34 @@ def test_benchmark_runs_every_method_and_restores_the_threads() -> None:
     assert list(benchmark_gcn_layer(500, "dgl", features=8, repeats=1)) == ["dgl"]
 
 
+def test_gcn_structure_bytes_measures_the_two_csr_matrices_of_the_layer() -> None:
+    # A cycle of 10 nodes: 20 directed edges and 10 self-loops, 30 weights in each matrix, 11 row pointers.
+    cycle = from_networkx(nx.cycle_graph(10))
+    assert gcn_structure_bytes(cycle) == 2 * (30 * (8 + 4) + 11 * 8)
+    assert gcn_structure_bytes(cycle, torch.float64) == 2 * (30 * (8 + 8) + 11 * 8)
+    assert gcn_structure_bytes(cycle, torch.float16) == gcn_structure_bytes(cycle)  # kept in float32
+    # A repeated edge and an existing self-loop are stored once: the same bytes as without them.
+    twice = Graph(torch.cat([cycle.edge_index, torch.tensor([[0, 3], [1, 3]])], dim=1), 10)
+    assert gcn_structure_bytes(twice) == gcn_structure_bytes(cycle)
+    layer, x = GCNLayer(3, 2), torch.ones(10, 3)
+    layer(cycle, x)
+    a, a_t = gcn_norm(cycle)._cache[f"csr-{torch.float32}"]  # what the forward pass keeps, cached on the graph
+    assert gcn_structure_bytes(cycle) == sum(t.numel() * t.element_size() for m in (a, a_t)
+                                             for t in (m.crow_indices(), m.col_indices(), m.values()))
+
+
+def test_benchmark_graph_is_the_graph_the_benchmark_times() -> None:
+    from labkit.graphs.tasks import _random_graph
+
+    g = benchmark_graph(500, seed=3)
+    assert (g.num_nodes, g.num_edges) == (50, 500)
+    assert torch.equal(g.edge_index, _random_graph(500, torch.Generator().manual_seed(3)).edge_index)
+    assert benchmark_graph(5).num_nodes == 2
+
+
 def test_benchmark_pyg_paths_compute_the_same_layer() -> None:
     # The three ways of calling GCNConv that the benchmark times give the same outputs and gradients.
-    from labkit.graphs.tasks import _gcn_step
+    from labkit.graphs.tasks import _GCN_STEPS
 
     gen = torch.Generator().manual_seed(0)
     g = Graph(torch.randint(0, 40, (2, 300), generator=gen), 40)  # with self-loops and repeated edges
@@ -310,7 +473,7 @@ def test_benchmark_pyg_paths_compute_the_same_layer() -> None:
     for method in ("pyg", "pyg_cached", "pyg_sparse"):
         x = torch.randn(40, 6, generator=torch.Generator().manual_seed(1), requires_grad=True)
         torch.manual_seed(0)  # the same initial weights for the three GCNConv
-        step = _gcn_step(method, g, x, GCNLayer(6, 6))
+        step = _GCN_STEPS[method](g, x, GCNLayer(6, 6))
         step()  # a first call fills the caches
         out = step()
         out.square().sum().backward()
@@ -365,6 +528,21 @@ def _node_classifier_call():
                                        on_epoch=lambda epoch: None)
 
 
+def _link_predictor_call():
+    graph = from_networkx(nx.cycle_graph(8))
+    model = GCN([8, 2], seed=0)
+    return train_link_predictor, dict(encode=lambda: model(graph, torch.eye(8)), parameters=model.parameters(),
+                                      graph=graph, test_positive=torch.tensor([[0], [1]]),
+                                      test_negative=torch.tensor([[0], [3]]), epochs=1, lr=0.1, seed=1)
+
+
+def _graph_classifier_call():
+    big, batch = batch_graphs([two_nodes(x=torch.ones(2, 3)), Graph([[0], [0]], 1, x=torch.ones(1, 3))])
+    return train_graph_classifier, dict(model=GraphClassifier(3, 4, 2), graph=big, batch=batch, y=torch.tensor([0, 1]),
+                                        train_graphs=torch.tensor([0]), test_graphs=torch.tensor([1]), epochs=1,
+                                        lr=0.1, seed=1)
+
+
 FORWARD = dict(graph=two_nodes(), x=torch.ones(2, 3))
 
 VALID_CALLS = {
@@ -408,6 +586,12 @@ VALID_CALLS = {
     "mean_cosine_similarity": lambda: (mean_cosine_similarity, dict(h=torch.tensor([[1.0, 0.0], [1.0, 1.0]]))),
     "benchmark_gcn_layer": lambda: (benchmark_gcn_layer, dict(num_edges=20, methods=["labkit"], features=2,
                                                               repeats=1, threads=1, seed=1)),
+    "load_karate_club": lambda: (load_karate_club, dict(labelled_per_class=2, seed=1)),
+    "make_graph_classification": lambda: (make_graph_classification, dict(n_per_class=1, seed=1, num_types=2)),
+    "train_link_predictor": _link_predictor_call,
+    "gcn_structure_bytes": lambda: (gcn_structure_bytes, dict(graph=two_nodes(), dtype=torch.float64)),
+    "benchmark_graph": lambda: (benchmark_graph, dict(num_edges=20, seed=1)),
+    "train_graph_classifier": _graph_classifier_call,
 }
 
 (test_every_public_callable_declares_a_contract_and_a_valid_call, test_the_valid_call_succeeds,

@@ -457,6 +457,7 @@ def backprop_probes() -> list[Probe]:
     p.ok("relative_error: -0.0 and 0.0", lambda: bp.relative_error(np.array([-0.0]), np.array([0.0])), finite=True)
     p.err("gradient_check: 4 rows X, 3 labels", lambda: bp.gradient_check(bp.MLP([3, 2]), X3, Y3[:3]), "y", "X")
     p.err("gradient_check: eps 10.0**300", lambda: bp.gradient_check(bp.MLP([3, 2]), X3, Y3, eps=1e300), "eps")
+    p.err("gradient_errors: 4 rows X, 3 labels", lambda: bp.gradient_errors(bp.MLP([3, 2]), X3, Y3[:3]), "y", "X")
     p.err("to_torch: a Linear layer", lambda: bp.to_torch(bp.Linear(2, 2)), "model")
     p.err("torch_gradients: label 5 >= 2 outputs", lambda: bp.torch_gradients(mlp(), X3, np.array([0, 1, 5, 0])), "y")
     p.err("torch_gradients: X (4, 2) for 3 inputs", lambda: bp.torch_gradients(mlp(), X3[:, :2], Y3), "X")
@@ -529,12 +530,6 @@ def data_probes() -> list[Probe]:
     p.err("make_planted_views: n_samples 10**30", lambda: d.make_planted_views(10**30, [0.5]), "n_samples")
     p.ok("make_planted_views: correlations a numpy array", lambda: d.make_planted_views(10, np.array([0.5, 0.2])))
     p.ok("make_planted_views: correlations a generator", lambda: d.make_planted_views(10, gen([0.5])))
-    p.err("load_karate_club: labelled_per_class 10**30", lambda: d.load_karate_club(10**30), "labelled_per_class")
-    p.ok("load_karate_club: numpy ints", lambda: d.load_karate_club(np.int64(2), seed=np.int32(3)))
-    p.err("make_graph_classification: num_types 0", lambda: d.make_graph_classification(2, num_types=0), "num_types")
-    p.err("make_graph_classification: n_per_class 10**30", lambda: d.make_graph_classification(10**30), "n_per_class")
-    p.ok("make_graph_classification: one graph per class, numpy ints",
-         lambda: d.make_graph_classification(np.int64(1), seed=np.int32(0)))
     return p.items
 
 
@@ -695,6 +690,12 @@ def graphs_probes() -> list[Probe]:
     p.err("benchmark_gcn_layer: repeats 10**30", lambda: g.benchmark_gcn_layer(10, "labkit", repeats=10**30), "repeats")
     p.ok("benchmark_gcn_layer: methods a tuple, numpy ints", lambda: g.benchmark_gcn_layer(
         np.int64(10), ("labkit",), features=np.int32(2), repeats=1))
+    p.err("load_karate_club: labelled_per_class 10**30", lambda: g.load_karate_club(10**30), "labelled_per_class")
+    p.ok("load_karate_club: numpy ints", lambda: g.load_karate_club(np.int64(2), seed=np.int32(3)))
+    p.err("make_graph_classification: num_types 0", lambda: g.make_graph_classification(2, num_types=0), "num_types")
+    p.err("make_graph_classification: n_per_class 10**30", lambda: g.make_graph_classification(10**30), "n_per_class")
+    p.ok("make_graph_classification: one graph per class, numpy ints",
+         lambda: g.make_graph_classification(np.int64(1), seed=np.int32(0)))
     return p.items
 
 

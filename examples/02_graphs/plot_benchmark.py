@@ -22,7 +22,7 @@ times.
 import matplotlib.pyplot as plt
 import numpy as np
 
-from labkit.graphs import benchmark_gcn_layer
+from labkit.graphs import benchmark_gcn_layer, benchmark_graph, gcn_structure_bytes
 from labkit.i18n import _
 from labkit.plotting import use_style
 
@@ -52,9 +52,10 @@ for edges in sizes:
 # The work of a sparse method is proportional to the number of edges, but its time need not be: as
 # the graph grows, its node vectors outgrow the processor's caches and more and more edges read their
 # source's row from main memory; on a shared machine, the load may also change between two sizes. The memory shown is
-# computed, not measured: that of the graph structure each method keeps, two CSR matrices (the
-# adjacency and its transpose) for labkit, one ``n x n`` float32 matrix for the dense product, whose
-# memory grows with the square of the number of nodes.
+# that of the graph structure each method keeps: for labkit, two CSR matrices (the adjacency and its
+# transpose), measured by ``gcn_structure_bytes`` on the graph that was timed (``benchmark_graph``);
+# for the dense product, one ``n x n`` float32 matrix, whose memory grows with the square of the
+# number of nodes.
 exponent = {m: np.polyfit(np.log(sizes[2:]), np.log(times[m][2:]), 1)[0] for m in methods if m != "dense"}
 exponent["dense"] = np.polyfit(np.log(sizes[:2]), np.log(times["dense"][:2]), 1)[0]
 grown = ", ".join(_("{method} {exponent:.2f}").format(method=m, exponent=e) for m, e in exponent.items())
@@ -62,8 +63,8 @@ print(_("growth exponents: {exponents}").format(exponents=grown))
 assert all(e < 2 for m, e in exponent.items() if m != "dense"), exponent
 
 nodes = np.array(sizes) // 10
-memory = {_("sparse (labkit CSR, A and its transpose)"): 2 * (12 * (np.array(sizes) + nodes) + 8 * (nodes + 1)),
-          _("dense adjacency"): 4.0 * nodes**2}
+sparse = np.array([gcn_structure_bytes(benchmark_graph(e)) for e in sizes])  # the graphs timed above
+memory = {_("sparse (labkit CSR, A and its transpose)"): sparse, _("dense adjacency"): 4.0 * nodes**2}
 fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(11, 4))
 for m, label in methods.items():
     ax1.plot(sizes, 1e3 * np.array(times[m]), marker="o", label=label)

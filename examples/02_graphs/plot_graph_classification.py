@@ -20,8 +20,9 @@ import networkx as nx
 import numpy as np
 import torch
 
-from labkit.data import make_graph_classification
-from labkit.graphs import Graph, GraphClassifier, batch_graphs, to_networkx
+from labkit.graphs import (
+    Graph, GraphClassifier, batch_graphs, make_graph_classification, to_networkx, train_graph_classifier,
+)
 from labkit.i18n import _
 from labkit.plotting import use_style
 
@@ -44,7 +45,8 @@ plt.show()
 # ``GraphClassifier`` stacks GCN layers, a readout (here the maximum over the nodes of each graph)
 # and a two-layer MLP. With ``num_layers=0`` it skips the GCN layers: it pools the raw node features
 # and classifies that. ``batch_graphs`` joins all 300 graphs into one graph (printed below), with
-# the graph id of every node; each epoch is one full-batch Adam step on the 210 training graphs.
+# the graph id of every node. ``train_graph_classifier`` trains the model: each epoch is one full-batch
+# Adam step on the 210 training graphs, after which it measures the accuracy on the test graphs.
 big, batch = batch_graphs(graphs)
 print(big)
 train, test = torch.arange(0, 210), torch.arange(210, 300)  # the classes alternate: both parts balanced
@@ -52,15 +54,8 @@ train, test = torch.arange(0, 210), torch.arange(210, 300)  # the classes altern
 
 def train_and_test(num_layers, epochs=150):
     model = GraphClassifier(4, 32, 3, num_layers=num_layers, reduce="max", seed=0)
-    opt = torch.optim.Adam(model.parameters(), lr=0.01)
-    accuracy = []
-    for _epoch in range(epochs):
-        opt.zero_grad()
-        logits = model(big, big.x, batch)
-        torch.nn.functional.cross_entropy(logits[train], y[train]).backward()
-        opt.step()
-        accuracy.append((logits[test].argmax(1) == y[test]).float().mean().item())
-    return accuracy
+    history = train_graph_classifier(model, big, batch, y, train, test, epochs=epochs, lr=0.01)
+    return history.metrics["test_accuracy"]
 
 
 accuracy_gcn, accuracy_bag = train_and_test(num_layers=2), train_and_test(num_layers=0)

@@ -21,8 +21,7 @@ import networkx as nx
 import numpy as np
 import torch
 
-from labkit.data import load_karate_club
-from labkit.graphs import GCN, Graph, train_node_classifier
+from labkit.graphs import GCN, Graph, load_karate_club, train_node_classifier
 from labkit.i18n import _
 from labkit.plotting import PALETTE, use_style
 

@@ -22,7 +22,7 @@ import networkx as nx
 import numpy as np
 import torch
 
-from labkit.graphs import GCN, edge_scores, from_networkx, negative_edges, roc_auc, split_edges
+from labkit.graphs import GCN, from_networkx, negative_edges, roc_auc, split_edges, train_link_predictor
 from labkit.i18n import _
 from labkit.plotting import use_style
 
@@ -40,24 +40,13 @@ print(_("{members} members, {friendships} friendships, {hidden} hidden").format(
 # Train an encoder with negative sampling
 # ---------------------------------------
 #
-# The GCN encodes every member as a 16-dimensional vector from the training graph only. The loss is
-# a binary cross-entropy that pushes the scores of seen links up and those of fresh random non-links
-# down, drawn again at every epoch.
+# The GCN encodes every member as a 16-dimensional vector from the training graph only.
+# ``train_link_predictor`` trains it on a binary cross-entropy that pushes the scores of seen links up
+# and those of fresh random non-links down, drawn again at every epoch, and measures the AUC on the
+# hidden links after each epoch.
 model = GCN([graph.num_nodes, 32, 16], seed=0)
-opt = torch.optim.Adam(model.parameters(), lr=0.01)
-positive = train_graph.edge_index
-auc_history = []
-for epoch in range(100):
-    opt.zero_grad()
-    h = model(train_graph, x)
-    negative = negative_edges(train_graph, positive.shape[1], seed=epoch)
-    scores = torch.cat([edge_scores(h, positive), edge_scores(h, negative)])
-    targets = torch.cat([torch.ones(positive.shape[1]), torch.zeros(negative.shape[1])])
-    torch.nn.functional.binary_cross_entropy_with_logits(scores, targets).backward()
-    opt.step()
-    with torch.no_grad():
-        h = model(train_graph, x)
-        auc_history.append(roc_auc(edge_scores(h, hidden), edge_scores(h, test_negative)))
+_losses, auc_history = train_link_predictor(lambda: model(train_graph, x), model.parameters(), train_graph, hidden,
+                                            test_negative, epochs=100, lr=0.01)
 print(_("test AUC of the GCN encoder: {auc:.3f}").format(auc=auc_history[-1]))
 
 # %%

@@ -27,8 +27,7 @@ import pandas as pd
 import torch
 import torch_geometric
 
-from labkit.data import load_karate_club
-from labkit.graphs import GCN, Graph, to_dgl, to_pyg, train_node_classifier
+from labkit.graphs import GCN, Graph, load_karate_club, to_dgl, to_pyg, train_node_classifier
 from labkit.i18n import _
 
 edge_index, y, train_nodes = load_karate_club()

@@ -16,7 +16,7 @@ from .._contract import contract
 from .._torch import seeded
 from .structure import _FEATURES, GRAPH, Graph
 
-__all__ = ["scatter", "propagate", "gcn_norm", "GCNLayer", "SAGELayer", "readout", "GCN", "GraphClassifier"]
+__all__ = ["scatter", "propagate", "gcn_norm", "gcn_structure_bytes", "GCNLayer", "SAGELayer", "readout", "GCN", "GraphClassifier"]
 
 REDUCES = ("sum", "mean", "max")
 _IDS = TorchTensor("int", ndim=1, min=0)
@@ -179,6 +179,24 @@ def gcn_norm(graph: Graph, dtype: torch.dtype | None = None) -> Graph:
     if not weight.requires_grad:  # learned weights change at each step: nothing to keep
         graph._cache[key] = norm
     return norm
+
+
+@contract(graph=GRAPH, dtype=_FloatDtype())
+def gcn_structure_bytes(graph: Graph, dtype: torch.dtype = torch.float32) -> int:
+    """Bytes of the graph structure that :class:`GCNLayer` keeps for ``graph``, measured on the tensors.
+
+    The layer keeps the normalised adjacency :func:`gcn_norm` (one self-loop per node, repeated edges
+    summed) and its transpose, each as a CSR matrix: row pointers and column indices in int64, weights
+    in ``dtype`` (a layer of float16 or bfloat16 keeps float32 weights). Both are built here and cached
+    on ``graph``, as a forward pass would.
+
+    >>> gcn_structure_bytes(Graph([[0, 1], [1, 0]], 2))  # 2 x (3 row pointers + 4 x (index + float32))
+    144
+    """
+    dtype = torch.float32 if dtype in _HALF else dtype
+    a, a_t = _csr(gcn_norm(graph, dtype), dtype)
+    parts = [t for m in (a, a_t) for t in (m.crow_indices(), m.col_indices(), m.values())]
+    return sum(t.numel() * t.element_size() for t in parts)
 
 
 def _glorot(n_in: int, n_out: int, generator: torch.Generator) -> torch.nn.Parameter:

@@ -22,7 +22,7 @@ from .layers import GCNLayer, gcn_norm, _scatter
 from .structure import _FEATURES, GRAPH, Graph, to_dgl
 
 __all__ = ["train_node_classifier", "split_edges", "negative_edges", "edge_scores", "roc_auc",
-           "mean_cosine_similarity", "benchmark_gcn_layer"]
+           "mean_cosine_similarity", "benchmark_gcn_layer", "benchmark_graph"]
 
 _IDS = TorchTensor("int", ndim=1, min=0)
 
@@ -236,47 +236,70 @@ def mean_cosine_similarity(h: torch.Tensor) -> float:
     return float(((u @ u.T).sum() - (u * u).sum()) / (n * (n - 1)))
 
 
-METHODS = ("labkit", "scatter", "dgl", "pyg", "pyg_cached", "pyg_sparse", "dense")
+# One GCN layer's forward pass per method: each builder makes, once, what its method may reuse between
+# calls (normalised weights, sparse formats, DGL's graph), and returns the pass to time.
+def _labkit(g: Graph, x: torch.Tensor, layer: GCNLayer) -> Callable[[], torch.Tensor]:
+    return lambda: layer(g, x)
 
 
-def _gcn_step(method: str, g: Graph, x: torch.Tensor, layer: GCNLayer) -> Callable[[], torch.Tensor]:
-    # One GCN layer's forward pass by ``method``; what a method may reuse between calls is built here, once.
-    n, features = g.num_nodes, x.shape[1]
-    if method == "labkit":
-        return lambda: layer(g, x)
-    if method == "scatter":
-        norm = gcn_norm(g)
-        w = norm.weights()[:, None]
-        return lambda: _scatter((x @ layer.weight)[norm.src] * w, norm.dst, n, "sum") + layer.bias
-    if method == "dense":
-        a = gcn_norm(g).adjacency()
-        return lambda: a @ (x @ layer.weight) + layer.bias
-    if method == "dgl":
-        import dgl
-        from dgl.nn import GraphConv
+def _scatter_step(g: Graph, x: torch.Tensor, layer: GCNLayer) -> Callable[[], torch.Tensor]:
+    norm = gcn_norm(g)
+    w = norm.weights()[:, None]
+    return lambda: _scatter((x @ layer.weight)[norm.src] * w, norm.dst, g.num_nodes, "sum") + layer.bias
 
-        dg, conv = to_dgl(g), GraphConv(features, features, norm="both", allow_zero_in_degree=True)
-        dg = dgl.add_self_loop(dgl.remove_self_loop(dg))
-        dg.in_degrees(), dg.out_degrees()  # build DGL's sparse formats now, not in the first timed run
-        return lambda: conv(dg, x)
+
+def _dense(g: Graph, x: torch.Tensor, layer: GCNLayer) -> Callable[[], torch.Tensor]:
+    a = gcn_norm(g).adjacency()
+    return lambda: a @ (x @ layer.weight) + layer.bias
+
+
+def _dgl(g: Graph, x: torch.Tensor, _layer: GCNLayer) -> Callable[[], torch.Tensor]:
+    import dgl
+    from dgl.nn import GraphConv
+
+    dg, conv = to_dgl(g), GraphConv(x.shape[1], x.shape[1], norm="both", allow_zero_in_degree=True)
+    dg = dgl.add_self_loop(dgl.remove_self_loop(dg))
+    dg.in_degrees(), dg.out_degrees()  # build DGL's sparse formats now, not in the first timed run
+    return lambda: conv(dg, x)
+
+
+def _pyg(g: Graph, x: torch.Tensor, _layer: GCNLayer) -> Callable[[], torch.Tensor]:
+    # As in PyG's tutorials: the normalisation is computed again at every call (cached=False).
+    from torch_geometric.nn import GCNConv
+
+    conv = GCNConv(x.shape[1], x.shape[1])
+    return lambda: conv(x, g.edge_index)
+
+
+def _pyg_cached(g: Graph, x: torch.Tensor, _layer: GCNLayer) -> Callable[[], torch.Tensor]:
+    # Normalised edge weights kept; messages still gathered and scattered edge by edge.
+    from torch_geometric.nn import GCNConv
+
+    conv = GCNConv(x.shape[1], x.shape[1], cached=True)
+    return lambda: conv(x, g.edge_index)
+
+
+def _pyg_sparse(g: Graph, x: torch.Tensor, _layer: GCNLayer) -> Callable[[], torch.Tensor]:
+    # The normalised adjacency, transposed (row = target), as one CSR matrix: PyG then replaces gather
+    # and scatter by a single sparse product (its ``message_and_aggregate``).
     from torch_geometric.nn import GCNConv
     from torch_geometric.nn.conv.gcn_conv import gcn_norm as pyg_gcn_norm
     from torch_geometric.utils import to_torch_csr_tensor
 
-    if method == "pyg":  # as in PyG's tutorials: normalisation recomputed at every call (cached=False)
-        conv = GCNConv(features, features)
-        return lambda: conv(x, g.edge_index)
-    if method == "pyg_cached":  # normalised edge weights kept, messages still gathered and scattered per edge
-        conv = GCNConv(features, features, cached=True)
-        return lambda: conv(x, g.edge_index)
-    # pyg_sparse: the normalised adjacency, transposed (row = target), as one CSR matrix: PyG then
-    # replaces gather and scatter by a single sparse product (its ``message_and_aggregate``).
+    n = g.num_nodes
     edge_index, weight = pyg_gcn_norm(g.edge_index, None, n)
     with warnings.catch_warnings():  # "sparse CSR support is in beta": the tests check this path's numbers
         warnings.simplefilter("ignore", UserWarning)
         adj_t = to_torch_csr_tensor(edge_index.flip(0), weight, size=(n, n))
-    conv = GCNConv(features, features, normalize=False)
+    conv = GCNConv(x.shape[1], x.shape[1], normalize=False)
     return lambda: conv(x, adj_t)
+
+
+_GCN_STEPS: dict[str, Callable[[Graph, torch.Tensor, GCNLayer], Callable[[], torch.Tensor]]] = {
+    "labkit": _labkit, "scatter": _scatter_step, "dgl": _dgl, "pyg": _pyg, "pyg_cached": _pyg_cached,
+    "pyg_sparse": _pyg_sparse, "dense": _dense,
+}
+METHODS = tuple(_GCN_STEPS)
 
 
 @contract(num_edges=Size(), methods=_Methods(*METHODS), features=Size(), repeats=Count(), threads=Threads(),
@@ -285,7 +308,8 @@ def benchmark_gcn_layer(num_edges: int, methods: str | Sequence[str], *, feature
                         threads: int = 1, seed: int = 0) -> dict[str, float]:
     """Median seconds of one GCN layer's forward and backward pass on a random graph.
 
-    The graph has ``num_edges`` random directed edges on ``num_edges // 10`` nodes (at least 2).
+    The graph, :func:`benchmark_graph`, has ``num_edges`` random directed edges on ``num_edges // 10``
+    nodes (at least 2).
     ``methods`` is one name or a sequence of names (in order: not a set) among ``"labkit"`` (:class:`GCNLayer`, CSR
     kernels), ``"scatter"`` (gather and ``index_add_``, the textbook form), ``"dgl"`` (``GraphConv``),
     ``"pyg"`` (``GCNConv`` as in PyG's tutorials, which normalises the graph again at every call),
@@ -327,13 +351,30 @@ def _num_threads(threads: int, *, dgl: bool) -> Iterator[None]:
             set_num_threads(before_dgl)
 
 
+@contract(num_edges=Size(), seed=Seed())
+def benchmark_graph(num_edges: int, seed: int = 0) -> Graph:
+    """The random graph that :func:`benchmark_gcn_layer` times: ``num_edges`` directed edges drawn uniformly
+    (self-loops and repeats included) on ``num_edges // 10`` nodes, at least 2.
+
+    >>> benchmark_graph(1000)
+    Graph(num_nodes=100, num_edges=1000)
+    """
+    check_elements("num_edges", 2 * num_edges, f"{num_edges:,} edges")
+    return _random_graph(num_edges, torch.Generator().manual_seed(seed))
+
+
+def _random_graph(num_edges: int, gen: torch.Generator) -> Graph:
+    n = max(2, num_edges // 10)
+    return Graph(torch.randint(0, n, (2, num_edges), generator=gen), n)
+
+
 def _benchmark(num_edges: int, names: list[str], features: int, repeats: int, seed: int) -> dict[str, float]:
     gen = torch.Generator().manual_seed(seed)
-    n = max(2, num_edges // 10)
-    g = Graph(torch.randint(0, n, (2, num_edges), generator=gen), n)
+    g = _random_graph(num_edges, gen)  # the graph of benchmark_graph(num_edges, seed); gen then draws x
+    n = g.num_nodes
     x = torch.randn(n, features, generator=gen, requires_grad=True)
     layer = GCNLayer(features, features, seed=seed)
-    steps = {m: (lambda step=_gcn_step(m, g, x, layer): step().sum().backward()) for m in names}
+    steps = {m: (lambda step=_GCN_STEPS[m](g, x, layer): step().sum().backward()) for m in names}
     samples: dict[str, list[float]] = {m: [] for m in names}
     for _ in range(repeats):
         for m, step in steps.items():
