@@ -599,6 +599,44 @@ class TorchTensor(Rule):
         return [("numpy array", _needs(lambda v: _numpy(v).astype(np.float32)), None)]
 
 
+class FloatDtype(Rule):
+    """A torch floating dtype (``torch.float32``, ``torch.float64``...)."""
+
+    expected = "a torch floating dtype such as torch.float64"
+
+    def check(self, name: str, value: Any) -> Any:
+        import torch
+
+        if not isinstance(value, torch.dtype):
+            raise self.fail(name, value, TypeError)
+        if not value.is_floating_point:
+            raise self.fail(name, value)
+        return value
+
+    def bad(self) -> list[Variant]:
+        import torch
+
+        return [("string", _const("float64"), TypeError), ("int dtype", _const(torch.int64), ValueError)]
+
+
+def in_model_dtype(name: str, x: Any, model: Any, what: str = "model") -> Any:
+    """The finite tensor ``x`` in the dtype of ``model``'s weights (``model``: a module or a torch dtype).
+
+    A float64 tensor (from NumPy) would not meet float32 weights, so it is converted; a value that
+    the narrowing would turn into inf (1e300 in float32) is refused, naming ``name`` and the
+    ``what`` whose dtype it must fit.
+    """
+    import torch
+
+    dtype = model if isinstance(model, torch.dtype) else next(model.parameters()).dtype
+    if x.dtype == dtype:
+        return x
+    converted = x.to(dtype)
+    if not bool(torch.isfinite(converted).all()):  # x is finite (its rule said so): this is overflow
+        raise ValueError(f"{name} must fit in the {what}'s dtype {dtype}, got values up to {x.abs().max().item():.3g}")
+    return converted
+
+
 def torch_of(value: Any) -> Any:
     import torch
 

@@ -18,10 +18,11 @@ from torch import nn
 
 from ._checks import (
     Array, Choice, Count, Instance, Optional, Probability, Real, Seed, Size, TorchTensor, check_elements,
-    check_labels, check_same_rows,
+    check_labels, check_same_rows, in_model_dtype,
 )
 from ._contract import contract
-from ._torch import optimizer_step, seeded
+from ._torch import optimizer_step
+from .seeding import generator, seeded
 from .training import History, fit
 
 __all__ = ["FUSIONS", "FusionNet", "train_fusion", "fusion_accuracy"]
@@ -114,8 +115,7 @@ class FusionNet(nn.Module):
         fusion ignores one of them.
         """
         _check_modalities(self, image, signal)
-        dtype = next(self.parameters()).dtype  # a float64 tensor from numpy would not meet float32 weights
-        image, signal = image.to(dtype), signal.to(dtype)
+        image, signal = in_model_dtype("image", image, self), in_model_dtype("signal", signal, self)
         if self.fusion == "image_only":
             return self.net(image)
         if self.fusion == "signal_only":
@@ -182,7 +182,7 @@ def train_fusion(
     """
     image_t, signal_t, y_t = _inputs(model, image, signal, y)
     opt = torch.optim.Adam(model.parameters(), lr=lr)
-    gen = torch.Generator().manual_seed(seed)
+    gen = generator(seed)
     both = torch.cat([image_t, signal_t], dim=1)  # fit slices one array: the two modalities side by side
 
     def loss(xb: torch.Tensor, yb: torch.Tensor) -> torch.Tensor:

@@ -15,10 +15,11 @@ import torch
 from torch import nn
 
 from .._checks import (
-    Array, Choice, Count, Instance, Int, Optional, Real, Seed, Size, Sizes, TorchTensor, check_elements,
+    Array, Choice, Count, Instance, Int, Optional, Real, Seed, Size, Sizes, TorchTensor, check_elements, in_model_dtype,
 )
 from .._contract import contract
-from .._torch import optimizer_step, seeded
+from .._torch import optimizer_step
+from ..seeding import generator, seeded
 from ..training import History, fit
 from .measures import _NOISE, _columns
 
@@ -43,7 +44,7 @@ def _rows(model: nn.Module, name: str, x: torch.Tensor, size: int, what: str) ->
     """``x`` in the model's dtype, if each row has ``size`` entries (``what`` names that size)."""
     if x.shape[-1] != size:
         raise ValueError(f"{name} must have {size} columns ({what}), got {x.shape[-1]} (shape {tuple(x.shape)})")
-    return x.to(next(model.parameters()).dtype)  # a float64 tensor would meet float32 weights
+    return in_model_dtype(name, x, model)
 
 
 def _mlp(sizes: list[int], activation: str) -> nn.Sequential:
@@ -178,7 +179,7 @@ class DenoisingAutoencoder(DenseAutoencoder):
                  activation: str = "relu", seed: int = 0, noise: float = 0.3) -> None:
         super().__init__(n_inputs, code_size, hidden, activation, seed)
         self.noise = noise
-        self.generator = torch.Generator().manual_seed(seed)
+        self.generator = generator(seed)
 
     def _forward(self, x: torch.Tensor) -> torch.Tensor:
         if self.training and self.noise > 0:
@@ -236,7 +237,7 @@ class ConvAutoencoder(nn.Module):
             return _rows(self, "x", x, self.n_inputs, "n_inputs, the 8x8 pixels").reshape(-1, 1, 8, 8)
         if x.ndim != 4 or tuple(x.shape[1:]) != (1, 8, 8):
             raise ValueError(f"x must hold 8x8 grey images, of shape (n, 64) or (n, 1, 8, 8), got {tuple(x.shape)}")
-        return x.to(next(self.parameters()).dtype)
+        return in_model_dtype("x", x, self)
 
     @contract(x=TorchTensor())
     def encode(self, x: torch.Tensor) -> torch.Tensor:
@@ -333,7 +334,7 @@ class VariationalAutoencoder(nn.Module):
             last = self.hidden[-1] if self.hidden else self.n_inputs
             self.to_mu, self.to_logvar = nn.Linear(last, self.code_size), nn.Linear(last, self.code_size)
             self.decoder = _mlp([self.code_size, *self.hidden[::-1], self.n_inputs], "relu")
-        self.generator = torch.Generator().manual_seed(seed)
+        self.generator = generator(seed)
 
     def _distribution(self, x: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
         h = self.body(x)
@@ -505,7 +506,7 @@ def sample(model: VariationalAutoencoder, n: int, seed: int = 0) -> np.ndarray:
     ((4, 64), True)
     """
     check_elements("n", n * model.n_inputs, f"{n} images of {model.n_inputs} pixels")
-    z = torch.randn(n, model.code_size, generator=torch.Generator().manual_seed(seed))
+    z = torch.randn(n, model.code_size, generator=generator(seed))
     return decode(model, z.numpy())
 
 

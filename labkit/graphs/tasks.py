@@ -18,6 +18,7 @@ from .._checks import (
 )
 from .._contract import contract
 from ..hardware.harness import time_call
+from ..seeding import generator
 from .layers import GCNLayer, gcn_norm, _scatter
 from .structure import _FEATURES, GRAPH, Graph, to_dgl
 
@@ -328,7 +329,7 @@ def _num_threads(threads: int, *, dgl: bool) -> Iterator[None]:
 
 
 def _benchmark(num_edges: int, names: list[str], features: int, repeats: int, seed: int) -> dict[str, float]:
-    gen = torch.Generator().manual_seed(seed)
+    gen = generator(seed)
     n = max(2, num_edges // 10)
     g = Graph(torch.randint(0, n, (2, num_edges), generator=gen), n)
     x = torch.randn(n, features, generator=gen, requires_grad=True)
