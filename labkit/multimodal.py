@@ -22,6 +22,7 @@ from ._checks import (
 )
 from ._contract import contract
 from ._torch import optimizer_step
+from .networks import mlp
 from .seeding import generator, seeded
 from .training import History, fit
 
@@ -31,18 +32,14 @@ __all__ = ["FUSIONS", "FusionNet", "train_fusion", "fusion_accuracy"]
 FUSIONS: tuple[str, ...] = ("image_only", "signal_only", "early", "intermediate", "late")
 
 
-def _mlp(n_in: int, hidden: int, n_out: int) -> nn.Sequential:
-    return nn.Sequential(nn.Linear(n_in, hidden), nn.ReLU(), nn.Linear(hidden, n_out))
-
-
 def _n_weights(fusion: str, da: int, ds: int, hidden: int, k: int) -> int:
     """The number of weights (biases included) of the network that :class:`FusionNet` builds."""
-    def mlp(n_in: int) -> int:
+    def mlp_weights(n_in: int) -> int:
         return (n_in + 1) * hidden + (hidden + 1) * k
 
-    return {"image_only": mlp(da), "signal_only": mlp(ds), "early": mlp(da + ds),
-            "intermediate": (da + 1) * hidden + (ds + 1) * hidden + mlp(2 * hidden),
-            "late": mlp(da) + mlp(ds)}[fusion]
+    return {"image_only": mlp_weights(da), "signal_only": mlp_weights(ds), "early": mlp_weights(da + ds),
+            "intermediate": (da + 1) * hidden + (ds + 1) * hidden + mlp_weights(2 * hidden),
+            "late": mlp_weights(da) + mlp_weights(ds)}[fusion]
 
 
 def _check_modalities(model: FusionNet, image: Any, signal: Any) -> None:
@@ -94,17 +91,17 @@ class FusionNet(nn.Module):
         k, da, ds = self.n_classes, self.image_dim, self.signal_dim
         with seeded(seed):
             if fusion == "image_only":
-                self.net = _mlp(da, hidden, k)
+                self.net = mlp([da, hidden, k])
             elif fusion == "signal_only":
-                self.net = _mlp(ds, hidden, k)
+                self.net = mlp([ds, hidden, k])
             elif fusion == "early":
-                self.net = _mlp(da + ds, hidden, k)
+                self.net = mlp([da + ds, hidden, k])
             elif fusion == "intermediate":
-                self.encoders = nn.ModuleList([nn.Sequential(nn.Linear(da, hidden), nn.ReLU()),
-                                               nn.Sequential(nn.Linear(ds, hidden), nn.ReLU())])
-                self.net = _mlp(2 * hidden, hidden, k)
+                self.encoders = nn.ModuleList([mlp([da, hidden], final_activation=True),
+                                               mlp([ds, hidden], final_activation=True)])
+                self.net = mlp([2 * hidden, hidden, k])
             else:
-                self.branches = nn.ModuleList([_mlp(da, hidden, k), _mlp(ds, hidden, k)])
+                self.branches = nn.ModuleList([mlp([da, hidden, k]), mlp([ds, hidden, k])])
 
     @contract(image=TorchTensor(ndim=2), signal=TorchTensor(ndim=2))
     def forward(self, image: torch.Tensor, signal: torch.Tensor) -> torch.Tensor:

@@ -22,6 +22,7 @@ from ._checks import (
 )
 from ._contract import contract
 from ._torch import optimizer_step
+from .networks import mlp
 from .seeding import seeded
 from .training import History, fit
 
@@ -63,7 +64,7 @@ class MultiTaskNet(nn.Module):
                        n_trunks * (n_inputs + 1) * hidden + n_tasks * (hidden + 1), "a network")
         self.n_inputs, self.n_tasks, self.shared = n_inputs, n_tasks, shared
         with seeded(seed):
-            self.trunks = nn.ModuleList(nn.Sequential(nn.Linear(n_inputs, hidden), nn.Tanh()) for _ in range(n_trunks))
+            self.trunks = nn.ModuleList(mlp([n_inputs, hidden], "tanh", final_activation=True) for _ in range(n_trunks))
             self.heads = nn.ModuleList(nn.Linear(hidden, 1) for _ in range(n_tasks))
 
     @contract(x=TorchTensor(ndim=2))

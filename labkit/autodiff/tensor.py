@@ -16,6 +16,7 @@ import numpy as np
 
 from .._checks import Array, Bool, Each, Function, Instance, Int, Optional, Rule, Variant, _const, _needs, check_labels
 from .._contract import contract
+from ..backprop import _log_softmax
 from ._ieee import any_array, pow_slope, quiet
 from .scalar import _start_backward, _topological_order
 
@@ -298,8 +299,7 @@ def softmax_cross_entropy(logits: Tensor, y: np.ndarray) -> Tensor:
     if z.ndim != 2 or z.shape[0] == 0:
         raise ValueError(f"logits must be a 2-D Tensor with at least one row, got shape {z.shape}")
     y = check_labels("y", y, z.shape[0], z.shape[1])
-    shifted = z - z.max(axis=1, keepdims=True)
-    log_p = shifted - np.log(np.exp(shifted).sum(axis=1, keepdims=True))
+    log_p = _log_softmax(z)
     rows = np.arange(z.shape[0])
 
     def _backward(g: np.ndarray) -> None:

@@ -19,11 +19,12 @@ from .._checks import (
 )
 from .._contract import contract
 from .._torch import optimizer_step
+from ..networks import mlp
 from ..seeding import generator, seeded
 from ..training import History, fit
 from .measures import _NOISE, _columns
 
-_ACTIVATIONS = {"relu": nn.ReLU, "tanh": nn.Tanh, "linear": nn.Identity}
+_ACTIVATIONS = ("relu", "tanh", "linear")  # of labkit.networks.ACTIVATIONS: "linear" makes a linear autoencoder
 #: A batch of flat rows (images or codes) given to a model's methods.
 _BATCH = TorchTensor(ndim=2)
 #: NumPy rows (images or codes) for a float32 model: a value beyond float32's range is refused here,
@@ -45,14 +46,6 @@ def _rows(model: nn.Module, name: str, x: torch.Tensor, size: int, what: str) ->
     if x.shape[-1] != size:
         raise ValueError(f"{name} must have {size} columns ({what}), got {x.shape[-1]} (shape {tuple(x.shape)})")
     return in_model_dtype(name, x, model)
-
-
-def _mlp(sizes: list[int], activation: str) -> nn.Sequential:
-    # Linear layers with the activation between them, none after the last: its output is a code or pixels.
-    layers: list[nn.Module] = []
-    for n_in, n_out in zip(sizes[:-1], sizes[1:]):
-        layers += [nn.Linear(n_in, n_out), _ACTIVATIONS[activation]()]
-    return nn.Sequential(*layers[:-1])
 
 
 class DenseAutoencoder(nn.Module):
@@ -103,8 +96,8 @@ class DenseAutoencoder(nn.Module):
         _check_weights([("n_inputs", n_inputs), *(("hidden", h) for h in self.hidden), ("code_size", code_size)])
         with seeded(seed):
             sizes = [self.n_inputs, *self.hidden, self.code_size]
-            self.encoder = _mlp(sizes, self.activation)
-            self.decoder = _mlp(sizes[::-1], self.activation)
+            # No activation after the last layer of either: its output is a code or pixels.
+            self.encoder, self.decoder = mlp(sizes, self.activation), mlp(sizes[::-1], self.activation)
         # The training images' mean, set by train_autoencoder: the model codes the deviation from
         # it, as PCA does. Without it, gradient descent spends many steps moving one code entry
         # away from the mean direction before the linear model reaches the PCA subspace.
@@ -329,11 +322,10 @@ class VariationalAutoencoder(nn.Module):
         _check_weights([("n_inputs", n_inputs), *(("hidden", h) for h in self.hidden), ("code_size", code_size)])
         with seeded(seed):
             # The hidden layers, each followed by a ReLU; then two heads read the last one.
-            body = _mlp([self.n_inputs, *self.hidden], "relu")
-            self.body = nn.Sequential(body, nn.ReLU()) if self.hidden else nn.Identity()
+            self.body = mlp([self.n_inputs, *self.hidden], final_activation=True) if self.hidden else nn.Identity()
             last = self.hidden[-1] if self.hidden else self.n_inputs
             self.to_mu, self.to_logvar = nn.Linear(last, self.code_size), nn.Linear(last, self.code_size)
-            self.decoder = _mlp([self.code_size, *self.hidden[::-1], self.n_inputs], "relu")
+            self.decoder = mlp([self.code_size, *self.hidden[::-1], self.n_inputs])
         self.generator = generator(seed)
 
     def _distribution(self, x: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:

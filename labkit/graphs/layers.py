@@ -14,7 +14,8 @@ from .._checks import (
     in_model_dtype,
 )
 from .._contract import contract
-from ..seeding import generator, seeded
+from ..networks import mlp
+from ..seeding import generator
 from .structure import _FEATURES, GRAPH, Graph
 
 __all__ = ["scatter", "propagate", "gcn_norm", "GCNLayer", "SAGELayer", "readout", "GCN", "GraphClassifier"]
@@ -327,9 +328,7 @@ class GraphClassifier(torch.nn.Module):
         self.in_features, self.reduce = in_features, reduce
         self.convs = torch.nn.ModuleList(
             GCNLayer(in_features if i == 0 else hidden, hidden, seed=seed + i) for i in range(num_layers))
-        with seeded(seed):  # the MLP head: torch's own initialisation
-            self.head = torch.nn.Sequential(torch.nn.Linear(hidden if num_layers else in_features, hidden),
-                                            torch.nn.ReLU(), torch.nn.Linear(hidden, n_classes))
+        self.head = mlp([hidden if num_layers else in_features, hidden, n_classes], seed=seed)  # torch's initialisation
 
     @contract(graph=GRAPH, x=_FEATURES, batch=_IDS)
     def forward(self, graph: Graph, x: torch.Tensor, batch: torch.Tensor) -> torch.Tensor:
