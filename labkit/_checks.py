@@ -439,13 +439,25 @@ class Array(Rule):
 
     def unusual(self) -> list[Variant]:
         if self.kind.startswith("float"):
-            return [("float32", _needs(lambda v: _numpy(v).astype(np.float32)), None),
-                    ("nested lists", _needs(lambda v: _numpy(v).tolist()), None),
-                    ("generator", _needs(_rows_generator), None)]
+            out: list[Variant] = [("float32", _needs(lambda v: _numpy(v).astype(np.float32)), None),
+                                  ("nested lists", _needs(lambda v: _numpy(v).tolist()), None),
+                                  ("generator", _needs(_rows_generator), None)]
+            if not self.finite:  # declared to let NaN and inf through: tried with both
+                out += [("a NaN inside", _needs(lambda v: _with_first(v, np.nan)), None),
+                        ("an inf inside", _needs(lambda v: _with_first(v, np.inf)), None)]
+            return out
         if self.kind == "int":
             return [("int32", _needs(lambda v: _numpy(v).astype(np.int32)), None),
                     ("nested lists", _needs(lambda v: _numpy(v).tolist()), None)]
         return []
+
+
+def _with_first(valid: Any, value: float) -> np.ndarray:
+    """``valid`` as a float64 array whose first entry is ``value`` (unchanged if it has none)."""
+    x = np.array(_numpy(valid), dtype=np.float64)
+    if x.size:
+        x.flat[0] = value
+    return x
 
 
 def _rows_generator(valid: Any) -> Any:
@@ -526,14 +538,15 @@ class TorchTensor(Rule):
     """A torch tensor (or an array-like, converted) of ``kind`` "float" or "int", returned as a tensor.
 
     A float tensor keeps its floating dtype (float16, float32, float64) unless ``dtype`` names one to
-    convert to; an array-like becomes float32 (``dtype`` if given). An int tensor becomes int64 (node
-    ids, labels). ``ndim``, ``min_rows``, ``min`` and ``finite`` mean what they mean for :class:`Array`;
+    convert to; an array-like becomes float32 (``dtype`` or ``array_dtype`` if given: float64 for a
+    function whose NumPy users compare with float64 results). An int tensor becomes int64 (node ids, labels). ``ndim``, ``min_rows``, ``min`` and ``finite`` mean what they mean for :class:`Array`;
     the tensor keeps its autograd graph.
     """
 
     def __init__(self, kind: str = "float", *, ndim: int | None = None, min_rows: int = 0, dtype: Any = None,
-                 min: float | None = None, finite: bool = True) -> None:
+                 min: float | None = None, finite: bool = True, array_dtype: Any = None) -> None:
         self.kind, self.ndim, self.min_rows, self.dtype, self.min, self.finite = kind, ndim, min_rows, dtype, min, finite
+        self.array_dtype = array_dtype
         words = {"float": "numbers", "int": "ints"}[kind]
         shape = f"a {ndim}-D tensor" if ndim is not None else "a tensor"
         rows = f" with at least {min_rows} row{'s' * (min_rows > 1)}" if min_rows else ""
@@ -545,7 +558,8 @@ class TorchTensor(Rule):
 
         if not isinstance(value, torch.Tensor):
             x = Array(self.kind).check(name, value) if self.kind == "int" else Array(finite=False).check(name, value)
-            value = torch.as_tensor(x, dtype=torch.long if self.kind == "int" else (self.dtype or torch.float32))
+            value = torch.as_tensor(x, dtype=torch.long if self.kind == "int" else
+                                    (self.dtype or self.array_dtype or torch.float32))
         elif self.kind == "float":
             if value.dtype == torch.bool or value.is_complex():
                 raise self.fail(name, value, TypeError)
