@@ -42,8 +42,9 @@ def mlp(sizes: Sequence[int], activation: str = "relu", *, final_activation: boo
       (1): ReLU()
       (2): Linear(in_features=32, out_features=10, bias=True)
     )
-    >>> mlp([4, 8], "tanh", final_activation=True, dtype=torch.float64, seed=0)(torch.zeros(2, 4)).dtype
-    torch.float64
+    >>> features = mlp([4, 8], "tanh", final_activation=True, dtype=torch.float64, seed=0)
+    >>> features[-1], features(torch.zeros(2, 4, dtype=torch.float64)).dtype
+    (Tanh(), torch.float64)
     """
     layers: list[nn.Module] = []
     with seeded(seed) if seed is not None else nullcontext():
