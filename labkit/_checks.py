@@ -539,8 +539,9 @@ class TorchTensor(Rule):
 
     A float tensor keeps its floating dtype (float16, float32, float64) unless ``dtype`` names one to
     convert to; an array-like becomes float32 (``dtype`` or ``array_dtype`` if given: float64 for a
-    function whose NumPy users compare with float64 results). An int tensor becomes int64 (node ids, labels). ``ndim``, ``min_rows``, ``min`` and ``finite`` mean what they mean for :class:`Array`;
-    the tensor keeps its autograd graph.
+    function whose NumPy users compare with float64 results). An int tensor becomes int64 (node ids,
+    labels). ``ndim``, ``min_rows``, ``min`` and ``finite`` mean what they mean for :class:`Array`; the
+    tensor keeps its autograd graph.
     """
 
     def __init__(self, kind: str = "float", *, ndim: int | None = None, min_rows: int = 0, dtype: Any = None,

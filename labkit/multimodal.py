@@ -34,12 +34,12 @@ FUSIONS: tuple[str, ...] = ("image_only", "signal_only", "early", "intermediate"
 
 def _n_weights(fusion: str, da: int, ds: int, hidden: int, k: int) -> int:
     """The number of weights (biases included) of the network that :class:`FusionNet` builds."""
-    def mlp_weights(n_in: int) -> int:
+    def mlp(n_in: int) -> int:
         return (n_in + 1) * hidden + (hidden + 1) * k
 
-    return {"image_only": mlp_weights(da), "signal_only": mlp_weights(ds), "early": mlp_weights(da + ds),
-            "intermediate": (da + 1) * hidden + (ds + 1) * hidden + mlp_weights(2 * hidden),
-            "late": mlp_weights(da) + mlp_weights(ds)}[fusion]
+    return {"image_only": mlp(da), "signal_only": mlp(ds), "early": mlp(da + ds),
+            "intermediate": (da + 1) * hidden + (ds + 1) * hidden + mlp(2 * hidden),
+            "late": mlp(da) + mlp(ds)}[fusion]
 
 
 def _check_modalities(model: FusionNet, image: Any, signal: Any) -> None:

@@ -24,7 +24,7 @@ from ..seeding import generator, seeded
 from ..training import History, fit
 from .measures import _NOISE, _columns
 
-_ACTIVATIONS = ("relu", "tanh", "linear")  # of labkit.networks.ACTIVATIONS: "linear" makes a linear autoencoder
+_ACTIVATIONS = ("relu", "tanh", "linear")  # of labkit.networks.ACTIVATIONS; "linear": a linear autoencoder
 #: A batch of flat rows (images or codes) given to a model's methods.
 _BATCH = TorchTensor(ndim=2)
 #: NumPy rows (images or codes) for a float32 model: a value beyond float32's range is refused here,
