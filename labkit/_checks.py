@@ -439,13 +439,25 @@ class Array(Rule):
 
     def unusual(self) -> list[Variant]:
         if self.kind.startswith("float"):
-            return [("float32", _needs(lambda v: _numpy(v).astype(np.float32)), None),
-                    ("nested lists", _needs(lambda v: _numpy(v).tolist()), None),
-                    ("generator", _needs(_rows_generator), None)]
+            out: list[Variant] = [("float32", _needs(lambda v: _numpy(v).astype(np.float32)), None),
+                                  ("nested lists", _needs(lambda v: _numpy(v).tolist()), None),
+                                  ("generator", _needs(_rows_generator), None)]
+            if not self.finite:  # declared to let NaN and inf through: tried with both
+                out += [("a NaN inside", _needs(lambda v: _with_first(v, np.nan)), None),
+                        ("an inf inside", _needs(lambda v: _with_first(v, np.inf)), None)]
+            return out
         if self.kind == "int":
             return [("int32", _needs(lambda v: _numpy(v).astype(np.int32)), None),
                     ("nested lists", _needs(lambda v: _numpy(v).tolist()), None)]
         return []
+
+
+def _with_first(valid: Any, value: float) -> np.ndarray:
+    """``valid`` as a float64 array whose first entry is ``value`` (unchanged if it has none)."""
+    x = np.array(_numpy(valid), dtype=np.float64)
+    if x.size:
+        x.flat[0] = value
+    return x
 
 
 def _rows_generator(valid: Any) -> Any:
@@ -526,14 +538,16 @@ class TorchTensor(Rule):
     """A torch tensor (or an array-like, converted) of ``kind`` "float" or "int", returned as a tensor.
 
     A float tensor keeps its floating dtype (float16, float32, float64) unless ``dtype`` names one to
-    convert to; an array-like becomes float32 (``dtype`` if given). An int tensor becomes int64 (node
-    ids, labels). ``ndim``, ``min_rows``, ``min`` and ``finite`` mean what they mean for :class:`Array`;
-    the tensor keeps its autograd graph.
+    convert to; an array-like becomes float32 (``dtype`` or ``array_dtype`` if given: float64 for a
+    function whose NumPy users compare with float64 results). An int tensor becomes int64 (node ids,
+    labels). ``ndim``, ``min_rows``, ``min`` and ``finite`` mean what they mean for :class:`Array`; the
+    tensor keeps its autograd graph.
     """
 
     def __init__(self, kind: str = "float", *, ndim: int | None = None, min_rows: int = 0, dtype: Any = None,
-                 min: float | None = None, finite: bool = True) -> None:
+                 min: float | None = None, finite: bool = True, array_dtype: Any = None) -> None:
         self.kind, self.ndim, self.min_rows, self.dtype, self.min, self.finite = kind, ndim, min_rows, dtype, min, finite
+        self.array_dtype = array_dtype
         words = {"float": "numbers", "int": "ints"}[kind]
         shape = f"a {ndim}-D tensor" if ndim is not None else "a tensor"
         rows = f" with at least {min_rows} row{'s' * (min_rows > 1)}" if min_rows else ""
@@ -545,7 +559,8 @@ class TorchTensor(Rule):
 
         if not isinstance(value, torch.Tensor):
             x = Array(self.kind).check(name, value) if self.kind == "int" else Array(finite=False).check(name, value)
-            value = torch.as_tensor(x, dtype=torch.long if self.kind == "int" else (self.dtype or torch.float32))
+            value = torch.as_tensor(x, dtype=torch.long if self.kind == "int" else
+                                    (self.dtype or self.array_dtype or torch.float32))
         elif self.kind == "float":
             if value.dtype == torch.bool or value.is_complex():
                 raise self.fail(name, value, TypeError)
@@ -597,6 +612,44 @@ class TorchTensor(Rule):
             return [("int32 tensor", _needs(lambda v: torch_of(v).int()), None),
                     ("numpy array", _needs(_numpy), None)]
         return [("numpy array", _needs(lambda v: _numpy(v).astype(np.float32)), None)]
+
+
+class FloatDtype(Rule):
+    """A torch floating dtype (``torch.float32``, ``torch.float64``...)."""
+
+    expected = "a torch floating dtype such as torch.float64"
+
+    def check(self, name: str, value: Any) -> Any:
+        import torch
+
+        if not isinstance(value, torch.dtype):
+            raise self.fail(name, value, TypeError)
+        if not value.is_floating_point:
+            raise self.fail(name, value)
+        return value
+
+    def bad(self) -> list[Variant]:
+        import torch
+
+        return [("string", _const("float64"), TypeError), ("int dtype", _const(torch.int64), ValueError)]
+
+
+def in_model_dtype(name: str, x: Any, model: Any, what: str = "model") -> Any:
+    """The finite tensor ``x`` in the dtype of ``model``'s weights (``model``: a module or a torch dtype).
+
+    A float64 tensor (from NumPy) would not meet float32 weights, so it is converted; a value that
+    the narrowing would turn into inf (1e300 in float32) is refused, naming ``name`` and the
+    ``what`` whose dtype it must fit.
+    """
+    import torch
+
+    dtype = model if isinstance(model, torch.dtype) else next(model.parameters()).dtype
+    if x.dtype == dtype:
+        return x
+    converted = x.to(dtype)
+    if not bool(torch.isfinite(converted).all()):  # x is finite (its rule said so): this is overflow
+        raise ValueError(f"{name} must fit in the {what}'s dtype {dtype}, got values up to {x.abs().max().item():.3g}")
+    return converted
 
 
 def torch_of(value: Any) -> Any:

@@ -208,6 +208,13 @@ def softmax(logits: np.ndarray) -> np.ndarray:
     return e / e.sum(axis=1, keepdims=True)
 
 
+def _log_softmax(z: np.ndarray) -> np.ndarray:
+    """Row-wise ``log(softmax(z))`` by the log-sum-exp trick: shifting each row by its maximum first
+    keeps ``exp`` from overflowing. The kernel of both engines' cross-entropy (here and autodiff's)."""
+    shifted = z - z.max(axis=1, keepdims=True)
+    return shifted - np.log(np.exp(shifted).sum(axis=1, keepdims=True))
+
+
 @contract(logits=_BATCH, y=_LABELS)
 def softmax_cross_entropy(logits: np.ndarray, y: np.ndarray) -> tuple[float, np.ndarray]:
     """Mean cross-entropy of ``softmax(logits)`` against int labels ``y``, and its gradient.
@@ -221,8 +228,7 @@ def softmax_cross_entropy(logits: np.ndarray, y: np.ndarray) -> tuple[float, np.
     """
     z = logits
     y = check_labels("y", y, z.shape[0], z.shape[1])
-    shifted = z - z.max(axis=1, keepdims=True)
-    log_p = shifted - np.log(np.exp(shifted).sum(axis=1, keepdims=True))
+    log_p = _log_softmax(z)
     rows = np.arange(z.shape[0])
     dlogits = np.exp(log_p)
     dlogits[rows, y] -= 1.0
@@ -515,14 +521,14 @@ def to_torch(model: MLP) -> Any:
     """
     import torch  # here, so that `import labkit.backprop` does not import PyTorch
 
-    act = {"relu": torch.nn.ReLU, "tanh": torch.nn.Tanh, "sigmoid": torch.nn.Sigmoid}[model.activation]
-    layers = [torch.nn.Linear(*layer.W.shape, dtype=torch.float64) if isinstance(layer, Linear) else act()
-              for layer in model.layers]
+    from .networks import mlp
+
+    net = mlp(model.sizes, model.activation, dtype=torch.float64)
     with torch.no_grad():
-        for lin, mine in zip(layers[::2], model.linears):
+        for lin, mine in zip(net[::2], model.linears):
             lin.weight.copy_(torch.from_numpy(mine.W.T))
             lin.bias.copy_(torch.from_numpy(mine.b))
-    return torch.nn.Sequential(*layers)
+    return net
 
 
 @contract(model=_MODEL, X=_BATCH, y=_LABELS)

@@ -18,20 +18,18 @@ from torch import nn
 
 from ._checks import (
     Array, Choice, Count, Instance, Optional, Probability, Real, Seed, Size, TorchTensor, check_elements,
-    check_labels, check_same_rows,
+    check_labels, check_same_rows, in_model_dtype,
 )
 from ._contract import contract
-from ._torch import optimizer_step, seeded
+from ._torch import optimizer_step
+from .networks import mlp
+from .seeding import generator, seeded
 from .training import History, fit
 
 __all__ = ["FUSIONS", "FusionNet", "train_fusion", "fusion_accuracy"]
 
 #: Names of the models that :class:`FusionNet` builds (one modality alone, or both fused at one of three places).
 FUSIONS: tuple[str, ...] = ("image_only", "signal_only", "early", "intermediate", "late")
-
-
-def _mlp(n_in: int, hidden: int, n_out: int) -> nn.Sequential:
-    return nn.Sequential(nn.Linear(n_in, hidden), nn.ReLU(), nn.Linear(hidden, n_out))
 
 
 def _n_weights(fusion: str, da: int, ds: int, hidden: int, k: int) -> int:
@@ -93,17 +91,17 @@ class FusionNet(nn.Module):
         k, da, ds = self.n_classes, self.image_dim, self.signal_dim
         with seeded(seed):
             if fusion == "image_only":
-                self.net = _mlp(da, hidden, k)
+                self.net = mlp([da, hidden, k])
             elif fusion == "signal_only":
-                self.net = _mlp(ds, hidden, k)
+                self.net = mlp([ds, hidden, k])
             elif fusion == "early":
-                self.net = _mlp(da + ds, hidden, k)
+                self.net = mlp([da + ds, hidden, k])
             elif fusion == "intermediate":
-                self.encoders = nn.ModuleList([nn.Sequential(nn.Linear(da, hidden), nn.ReLU()),
-                                               nn.Sequential(nn.Linear(ds, hidden), nn.ReLU())])
-                self.net = _mlp(2 * hidden, hidden, k)
+                self.encoders = nn.ModuleList([mlp([da, hidden], final_activation=True),
+                                               mlp([ds, hidden], final_activation=True)])
+                self.net = mlp([2 * hidden, hidden, k])
             else:
-                self.branches = nn.ModuleList([_mlp(da, hidden, k), _mlp(ds, hidden, k)])
+                self.branches = nn.ModuleList([mlp([da, hidden, k]), mlp([ds, hidden, k])])
 
     @contract(image=TorchTensor(ndim=2), signal=TorchTensor(ndim=2))
     def forward(self, image: torch.Tensor, signal: torch.Tensor) -> torch.Tensor:
@@ -114,8 +112,7 @@ class FusionNet(nn.Module):
         fusion ignores one of them.
         """
         _check_modalities(self, image, signal)
-        dtype = next(self.parameters()).dtype  # a float64 tensor from numpy would not meet float32 weights
-        image, signal = image.to(dtype), signal.to(dtype)
+        image, signal = in_model_dtype("image", image, self), in_model_dtype("signal", signal, self)
         if self.fusion == "image_only":
             return self.net(image)
         if self.fusion == "signal_only":
@@ -182,7 +179,7 @@ def train_fusion(
     """
     image_t, signal_t, y_t = _inputs(model, image, signal, y)
     opt = torch.optim.Adam(model.parameters(), lr=lr)
-    gen = torch.Generator().manual_seed(seed)
+    gen = generator(seed)
     both = torch.cat([image_t, signal_t], dim=1)  # fit slices one array: the two modalities side by side
 
     def loss(xb: torch.Tensor, yb: torch.Tensor) -> torch.Tensor:

@@ -18,9 +18,12 @@ from torch import nn
 
 from ._checks import (
     Array, Bool, Choice, Count, Instance, Optional, Real, Seed, Size, TorchTensor, check_elements, check_same_rows,
+    in_model_dtype,
 )
 from ._contract import contract
-from ._torch import optimizer_step, seeded
+from ._torch import optimizer_step
+from .networks import mlp
+from .seeding import seeded
 from .training import History, fit
 
 __all__ = ["MultiTaskNet", "UncertaintyWeighting", "train_multitask", "r2_per_task", "mean_test_r2"]
@@ -61,7 +64,7 @@ class MultiTaskNet(nn.Module):
                        n_trunks * (n_inputs + 1) * hidden + n_tasks * (hidden + 1), "a network")
         self.n_inputs, self.n_tasks, self.shared = n_inputs, n_tasks, shared
         with seeded(seed):
-            self.trunks = nn.ModuleList(nn.Sequential(nn.Linear(n_inputs, hidden), nn.Tanh()) for _ in range(n_trunks))
+            self.trunks = nn.ModuleList(mlp([n_inputs, hidden], "tanh", final_activation=True) for _ in range(n_trunks))
             self.heads = nn.ModuleList(nn.Linear(hidden, 1) for _ in range(n_tasks))
 
     @contract(x=TorchTensor(ndim=2))
@@ -72,7 +75,7 @@ class MultiTaskNet(nn.Module):
         """
         if x.shape[1] != self.n_inputs:
             raise ValueError(f"x must have {self.n_inputs} columns (n_inputs), got {x.shape[1]}")
-        x = x.to(self.heads[0].weight.dtype)  # a float64 tensor from numpy would not meet float32 weights
+        x = in_model_dtype("x", x, self)
         features = [trunk(x) for trunk in self.trunks]  # one shared feature map, or one per task
         return torch.cat([head(features[0 if self.shared else t]) for t, head in enumerate(self.heads)], dim=1)
 

@@ -23,7 +23,8 @@ from torch import nn
 
 from ._checks import Array, Count, Instance, Real, Seed, Size, check_elements, check_labels, check_same_rows
 from ._contract import contract
-from ._torch import optimizer_step, seeded
+from ._torch import optimizer_step
+from .seeding import seeded
 from .training import fit
 
 __all__ = ["CCA", "softmax_regression", "co_training", "co_predict", "rotated_copies"]

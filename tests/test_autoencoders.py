@@ -445,6 +445,17 @@ def test_forward_takes_float64_tensors_and_arrays_in_the_model_dtype() -> None:
     torch.testing.assert_close(model(x.numpy()), expected)
 
 
+@pytest.mark.parametrize("model", [DenseAutoencoder(64, 8), ConvAutoencoder(4), VariationalAutoencoder(64, 2)],
+                         ids=["dense", "conv", "vae"])
+def test_a_float64_input_beyond_the_model_dtype_is_refused_not_made_inf(model) -> None:
+    huge = torch.full((2, 64), 1e300, dtype=torch.float64)  # finite in float64, inf in float32
+    for method in (model.forward, model.encode, model.loss):
+        with pytest.raises(ValueError, match=r"^x must fit in the model's dtype torch.float32, got values up to 1e\+300"):
+            method(huge)
+    with pytest.raises(ValueError, match=r"^z must fit in the model's dtype torch.float32"):
+        model.decode(torch.full((2, model.code_size), 1e300, dtype=torch.float64))
+
+
 def test_numpy_scalars_and_meaningful_zeros_are_accepted() -> None:
     X = np.random.default_rng(0).random((4, 64))
     np.testing.assert_array_equal(add_noise(X, np.float32(0.0)), X)  # no noise at all

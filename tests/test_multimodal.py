@@ -84,6 +84,14 @@ def test_forward_takes_float64_tensors_and_arrays() -> None:
     torch.testing.assert_close(net(image, signal), expected)
 
 
+def test_a_float64_input_beyond_the_model_dtype_is_refused_not_made_inf() -> None:
+    net, huge = FusionNet(4, 3, 2), torch.full((5, 4), 1e300, dtype=torch.float64)  # inf in float32
+    with pytest.raises(ValueError, match=r"^image must fit in the model's dtype torch.float32, got values up to 1e\+300"):
+        net(huge, torch.ones(5, 3))
+    with pytest.raises(ValueError, match=r"^signal must fit in the model's dtype torch.float32"):
+        net(torch.ones(5, 4), huge[:, :3])
+
+
 @pytest.mark.parametrize("value", [np.nan, np.inf])
 def test_a_non_finite_input_is_refused_naming_it_before_any_training(value: float) -> None:
     net = FusionNet(6, 3, 2)

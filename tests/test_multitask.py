@@ -109,6 +109,12 @@ def test_forward_takes_float64_tensors_and_arrays() -> None:
     torch.testing.assert_close(net(x), expected)
 
 
+def test_a_float64_input_beyond_the_model_dtype_is_refused_not_made_inf() -> None:
+    huge = torch.full((5, 3), 1e300, dtype=torch.float64)  # finite in float64, inf in float32
+    with pytest.raises(ValueError, match=r"^x must fit in the model's dtype torch.float32, got values up to 1e\+300"):
+        MultiTaskNet(3, 2, hidden=4)(huge)
+
+
 @pytest.mark.parametrize("value", [np.nan, np.inf])
 def test_a_non_finite_input_is_refused_naming_it_before_any_training(value: float) -> None:
     net = MultiTaskNet(20, 2, hidden=4)

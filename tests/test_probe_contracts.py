@@ -11,9 +11,10 @@ import subprocess
 import sys
 from collections import Counter
 
+import labkit
+
 ROOT = pathlib.Path(__file__).resolve().parents[1]
-#: Every public module of labkit, as tests/test_public_api.py finds them: a new module needs its probes.
-MODULES = {m.name for m in pkgutil.iter_modules([str(ROOT / "labkit")]) if not m.name.startswith("_")}
+MODULES = {m.name for m in pkgutil.iter_modules(labkit.__path__) if not m.name.startswith("_")}
 
 
 def test_the_probe_lists_at_least_300_probes_over_every_public_module() -> None:

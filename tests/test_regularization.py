@@ -382,7 +382,7 @@ BAD_INPUTS = [
     ("dropout", dropout, dict(x=torch.ones(3), p=0.5, mask=torch.ones(3)), ValueError, "mask"),
     ("dropout", dropout, dict(x=torch.ones(3), p=0.5, mask=torch.ones(2, dtype=torch.bool)), ValueError, "mask"),
     ("smooth_labels", smooth_labels, dict(y=torch.tensor([0, 3]), n_classes=3, eps=0.1), ValueError, "y"),
-    ("smooth_labels", smooth_labels, dict(y=torch.tensor([0, 1]), n_classes=3, eps=0.1, dtype=torch.int64), TypeError, "dtype"),
+    ("smooth_labels", smooth_labels, dict(y=torch.tensor([0, 1]), n_classes=3, eps=0.1, dtype=torch.int64), ValueError, "dtype"),
     ("label_smoothing_loss", label_smoothing_loss, dict(logits=torch.ones(2, 3), y=torch.tensor([0]), eps=0.1), ValueError, "y"),
     ("label_smoothing_loss", label_smoothing_loss, dict(logits=torch.ones(1, 3), y=torch.tensor([3]), eps=0.1), ValueError, "y"),
     ("augment_digits", augment_digits, dict(X=np.zeros((2, 63)), rng=np.random.default_rng(0)), ValueError, "X"),

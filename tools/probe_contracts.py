@@ -55,7 +55,7 @@ import numpy as np
 import torch
 
 MODULES = ["autodiff", "autoencoders", "backprop", "data", "graphs", "hardware", "i18n", "multimodal",
-           "multitask", "multiview", "plotting", "regularization", "timing", "training"]
+           "multitask", "multiview", "networks", "plotting", "regularization", "seeding", "timing", "training"]
 ERROR_OUTCOMES = ["clear", "obscure", "garbage", "hang"]
 OK_OUTCOMES = ["ok", "rejected"]
 BAD_OUTCOMES = {"obscure", "garbage", "hang", "rejected"}
@@ -274,6 +274,8 @@ def autoencoders_probes() -> list[Probe]:
     p.err("DenseAutoencoder.loss: 1-D x", lambda: dense().loss(torch.ones(64)), "x")
     p.ok("DenseAutoencoder.forward: float64 tensor", lambda: dense()(torch.ones(2, 64, dtype=torch.float64)))
     p.ok("DenseAutoencoder.forward: float16 tensor", lambda: dense()(torch.ones(2, 64, dtype=torch.float16)))
+    p.err("DenseAutoencoder.forward: float64 x beyond float32's range",
+          lambda: dense()(torch.full((2, 64), 1e300, dtype=torch.float64)), "x")
     p.ok("DenseAutoencoder.encode: a single sample (1, 64)", lambda: dense().encode(torch.ones(1, 64)))
     p.ok("DenseAutoencoder.loss: numpy float32", lambda: dense().loss(np.ones((2, 64), dtype=np.float32)))
     p.err("DenoisingAutoencoder: noise 1e308", lambda: ae.DenoisingAutoencoder(noise=1e308), "noise")
@@ -1002,6 +1004,8 @@ def multimodal_probes() -> list[Probe]:
     p.ok("FusionNet.forward: float64 tensors", lambda: net()(torch.ones(2, 4, dtype=torch.float64),
                                                              torch.ones(2, 3, dtype=torch.float64)))
     p.ok("FusionNet.forward: numpy arrays", lambda: net()(np.ones((2, 4)), np.ones((2, 3))))
+    p.err("FusionNet.forward: float64 signal beyond float32's range",
+          lambda: net()(torch.ones(2, 4), torch.full((2, 3), 1e300, dtype=torch.float64)), "signal")
     p.ok("FusionNet.forward: a single sample, late fusion", lambda: net("late")(torch.ones(1, 4), torch.ones(1, 3)))
     p.err("train_fusion: label 2 for 2 classes", lambda: train(y=np.array([0, 1, 2, 1, 0, 1])), "y")
     p.err("train_fusion: float labels", lambda: train(y=Y.astype(float)), "y")
@@ -1042,6 +1046,8 @@ def multitask_probes() -> list[Probe]:
     p.err("MultiTaskNet.forward: x 1-D", lambda: net()(torch.ones(3)), "x")
     p.err("MultiTaskNet.forward: x with inf", lambda: net()(torch.full((2, 3), float("inf"))), "x")
     p.ok("MultiTaskNet.forward: float64 x, separate nets", lambda: net(False)(torch.ones(2, 3, dtype=torch.float64)))
+    p.err("MultiTaskNet.forward: float64 x beyond float32's range",
+          lambda: net()(torch.full((2, 3), 1e300, dtype=torch.float64)), "x")
     p.ok("MultiTaskNet.forward: numpy x", lambda: net()(np.ones((1, 3))))
     p.err("UncertaintyWeighting: n_tasks 10**30", lambda: mt.UncertaintyWeighting(10**30), "n_tasks")
     p.err("UncertaintyWeighting.forward: losses with NaN", lambda: mt.UncertaintyWeighting(2)(torch.tensor(
@@ -1136,6 +1142,24 @@ def multiview_probes() -> list[Probe]:
     p.ok("rotated_copies: angles a tuple of numpy floats", lambda: mv.rotated_copies(rand(1, 64), (np.float32(90.0),)))
     p.ok("rotated_copies: angles a numpy array, -0.0", lambda: mv.rotated_copies(rand(1, 64), np.array([-0.0, 360.0])))
     p.ok("rotated_copies: angles a generator", lambda: mv.rotated_copies(rand(1, 64), gen([0.0])))
+    return p.items
+
+
+# -- networks ------------------------------------------------------------------------------------------
+def networks_probes() -> list[Probe]:
+    from labkit import networks as nw
+
+    p = Probes("networks")
+    p.err("mlp: one size (no layer)", lambda: nw.mlp([3]), "sizes")
+    p.err("mlp: sizes a string", lambda: nw.mlp("64"), "sizes")
+    p.err("mlp: a 10**5 x 10**5 layer", lambda: nw.mlp([10**5, 10**5]), "sizes")
+    p.err("mlp: activation 'softmax'", lambda: nw.mlp([3, 2], "softmax"), "activation")
+    p.err("mlp: dtype torch.int64", lambda: nw.mlp([3, 2], dtype=torch.int64), "dtype")
+    p.err("mlp: dtype a numpy dtype", lambda: nw.mlp([3, 2], dtype=np.float64), "dtype")
+    p.err("mlp: seed -1", lambda: nw.mlp([3, 2], seed=-1), "seed")
+    p.err("mlp: seed 2**32", lambda: nw.mlp([3, 2], seed=2**32), "seed")
+    p.ok("mlp: numpy int sizes in a tuple, numpy int seed", lambda: nw.mlp((np.int64(3), np.int32(2)), seed=np.int64(1)))
+    p.ok("mlp: float16 weights", lambda: nw.mlp([3, 2], dtype=torch.float16, seed=0))
     return p.items
 
 
@@ -1371,6 +1395,26 @@ def training_probes() -> list[Probe]:
     p.ok("History: numpy ints and floats", lambda: tr.History(train_loss=[np.float32(1.0)], best_epoch=np.int64(0)))
     p.ok("History: train_loss a tuple", lambda: tr.History(train_loss=(1.0, 0.5)))
     return p.items
+
+
+# -- seeding -------------------------------------------------------------------------------------------
+def seeding_probes() -> list[Probe]:
+    from labkit import seeding as sd
+
+    p = Probes("seeding")
+    p.err("seeded: seed -1", lambda: sd.seeded(-1), "seed")
+    p.err("seeded: seed 2**64", lambda: sd.seeded(2**64), "seed")
+    p.err("seeded: seed 1.5", lambda: sd.seeded(1.5), "seed")
+    p.err("generator: seed True", lambda: sd.generator(True), "seed")
+    p.err("generator: seed '0'", lambda: sd.generator("0"), "seed")
+    p.ok("seeded: numpy int seed, a block", lambda: _in_block(sd.seeded(np.int64(3))))
+    p.ok("generator: numpy int32 seed", lambda: sd.generator(np.int32(3)))
+    return p.items
+
+
+def _in_block(context: Any) -> Any:
+    with context:
+        return torch.rand(1)
 
 
 # -- running and classifying ---------------------------------------------------------------------------

@@ -95,28 +95,6 @@ class NumberOrArray(Array):
         return super().bad() + [("bool", _const(True), TypeError)]
 
     def unusual(self) -> list[Variant]:
-        # The variants keep the valid value's shape: a tangent must have the shape of its value.
-        return super().unusual() + [("a NaN inside", _needs(lambda v: _with_first(v, np.nan)), None),
-                                    ("an inf inside", _needs(lambda v: _with_first(v, -np.inf)), None),
-                                    ("numpy scalar", _needs(lambda v: np.float32(v) if np.ndim(v) == 0 else v), None)]
-
-
-def _with_first(valid: Any, value: float) -> np.ndarray:
-    x = np.array(valid, dtype=np.float64)
-    if x.size:
-        x.flat[0] = value
-    return x
-
-
-def any_array(**kwargs: Any) -> Array:
-    """An :class:`~labkit._checks.Array` of floats that lets NaN and inf through, with their unusual values."""
-    return _AnyArray(**kwargs)
-
-
-class _AnyArray(Array):
-    def __init__(self, **kwargs: Any) -> None:
-        super().__init__(finite=False, **kwargs)
-
-    def unusual(self) -> list[Variant]:
-        return super().unusual() + [("a NaN inside", _needs(lambda v: _with_first(v, np.nan)), None),
-                                    ("an inf inside", _needs(lambda v: _with_first(v, np.inf)), None)]
+        # Array's variants (NaN and inf inside, with finite=False) keep the valid value's shape: a
+        # tangent must have the shape of its value.
+        return super().unusual() + [("numpy scalar", _needs(lambda v: np.float32(v) if np.ndim(v) == 0 else v), None)]

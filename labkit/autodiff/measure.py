@@ -12,9 +12,8 @@ from typing import Any
 
 import numpy as np
 
-from .._checks import Choice, Count, Function, Int, Seed, Size, Threads, check_elements
+from .._checks import Array, Choice, Count, Function, Int, Seed, Size, Threads, check_elements
 from .._contract import contract
-from ._ieee import any_array
 from ..timing import time_call
 from .forward import jvp
 from .scalar import Value
@@ -23,7 +22,7 @@ from .tensor import Tensor, mlp_loss, vjp
 __all__ = ["jacobian", "expression_swell", "median_time", "training_step_times"]
 
 
-@contract(f=Function(takes=1), x=any_array(ndim=1, min_rows=1), mode=Choice("forward", "reverse"))
+@contract(f=Function(takes=1), x=Array(finite=False, ndim=1, min_rows=1), mode=Choice("forward", "reverse"))
 def jacobian(f: Callable[[Any], Any], x: Any, mode: str = "reverse") -> np.ndarray:
     """The Jacobian of ``f: Rⁿ → Rᵐ`` at the 1-D array ``x``, of shape ``(m, n)``.
 

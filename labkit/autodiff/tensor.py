@@ -16,7 +16,8 @@ import numpy as np
 
 from .._checks import Array, Bool, Each, Function, Instance, Int, Optional, Rule, Variant, _const, _needs, check_labels
 from .._contract import contract
-from ._ieee import any_array, pow_slope, quiet
+from ..backprop import _log_softmax
+from ._ieee import pow_slope, quiet
 from .scalar import _start_backward, _topological_order
 
 __all__ = ["Tensor", "softmax_cross_entropy", "grad", "vjp", "mlp_logits", "mlp_loss"]
@@ -246,7 +247,7 @@ class Tensor:
         mask = ~(self.data <= 0)
         return self._node(np.maximum(self.data, 0.0), (self,), lambda g: self._accumulate(g * mask))
 
-    @contract(seed=Optional(any_array()), accumulate=Bool())
+    @contract(seed=Optional(Array(finite=False)), accumulate=Bool())
     def backward(self, seed: Any = None, accumulate: bool = False) -> None:
         """Add ``seedᵀ d self / d leaf`` to the ``grad`` of every leaf of the graph.
 
@@ -298,8 +299,7 @@ def softmax_cross_entropy(logits: Tensor, y: np.ndarray) -> Tensor:
     if z.ndim != 2 or z.shape[0] == 0:
         raise ValueError(f"logits must be a 2-D Tensor with at least one row, got shape {z.shape}")
     y = check_labels("y", y, z.shape[0], z.shape[1])
-    shifted = z - z.max(axis=1, keepdims=True)
-    log_p = shifted - np.log(np.exp(shifted).sum(axis=1, keepdims=True))
+    log_p = _log_softmax(z)
     rows = np.arange(z.shape[0])
 
     def _backward(g: np.ndarray) -> None:
@@ -311,7 +311,7 @@ def softmax_cross_entropy(logits: Tensor, y: np.ndarray) -> Tensor:
 
 def _as_arrays(args: Sequence[Any]) -> list[np.ndarray]:
     # Named as the caller sees them: gradient(*args), so args[0] is the first argument.
-    return [any_array().check(f"args[{i}]", a) for i, a in enumerate(args)]
+    return [Array(finite=False).check(f"args[{i}]", a) for i, a in enumerate(args)]
 
 
 @contract(f=Function())
@@ -337,7 +337,7 @@ def grad(f: Callable[..., Tensor]) -> Callable[..., Any]:
     return gradient
 
 
-@contract(f=Function(takes=1), x=any_array(), v=any_array())
+@contract(f=Function(takes=1), x=Array(finite=False), v=Array(finite=False))
 def vjp(f: Callable[[Tensor], Tensor], x: Any, v: Any) -> tuple[np.ndarray, np.ndarray]:
     """Value ``f(x)`` and vector-Jacobian product ``vᵀ J_f(x)``, in one reverse pass.
 
@@ -360,7 +360,7 @@ def vjp(f: Callable[[Tensor], Tensor], x: Any, v: Any) -> tuple[np.ndarray, np.n
 class _Batch(Rule):
     # An MLP's input: a Tensor as it is, or a 2-D array-like of numbers with a row (NaN and inf allowed).
     expected = "a Tensor or a 2-D array of numbers with at least 1 row"
-    _array = any_array(ndim=2, min_rows=1)
+    _array = Array(finite=False, ndim=2, min_rows=1)
 
     def check(self, name: str, value: Any) -> Tensor:
         if isinstance(value, Tensor):

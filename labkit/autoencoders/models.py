@@ -15,14 +15,16 @@ import torch
 from torch import nn
 
 from .._checks import (
-    Array, Choice, Count, Instance, Int, Optional, Real, Seed, Size, Sizes, TorchTensor, check_elements,
+    Array, Choice, Count, Instance, Int, Optional, Real, Seed, Size, Sizes, TorchTensor, check_elements, in_model_dtype,
 )
 from .._contract import contract
-from .._torch import optimizer_step, seeded
+from .._torch import optimizer_step
+from ..networks import mlp
+from ..seeding import generator, seeded
 from ..training import History, fit
 from .measures import _NOISE, _columns
 
-_ACTIVATIONS = {"relu": nn.ReLU, "tanh": nn.Tanh, "linear": nn.Identity}
+_ACTIVATIONS = ("relu", "tanh", "linear")  # of labkit.networks.ACTIVATIONS; "linear": a linear autoencoder
 #: A batch of flat rows (images or codes) given to a model's methods.
 _BATCH = TorchTensor(ndim=2)
 #: NumPy rows (images or codes) for a float32 model: a value beyond float32's range is refused here,
@@ -43,15 +45,7 @@ def _rows(model: nn.Module, name: str, x: torch.Tensor, size: int, what: str) ->
     """``x`` in the model's dtype, if each row has ``size`` entries (``what`` names that size)."""
     if x.shape[-1] != size:
         raise ValueError(f"{name} must have {size} columns ({what}), got {x.shape[-1]} (shape {tuple(x.shape)})")
-    return x.to(next(model.parameters()).dtype)  # a float64 tensor would meet float32 weights
-
-
-def _mlp(sizes: list[int], activation: str) -> nn.Sequential:
-    # Linear layers with the activation between them, none after the last: its output is a code or pixels.
-    layers: list[nn.Module] = []
-    for n_in, n_out in zip(sizes[:-1], sizes[1:]):
-        layers += [nn.Linear(n_in, n_out), _ACTIVATIONS[activation]()]
-    return nn.Sequential(*layers[:-1])
+    return in_model_dtype(name, x, model)
 
 
 class DenseAutoencoder(nn.Module):
@@ -102,8 +96,8 @@ class DenseAutoencoder(nn.Module):
         _check_weights([("n_inputs", n_inputs), *(("hidden", h) for h in self.hidden), ("code_size", code_size)])
         with seeded(seed):
             sizes = [self.n_inputs, *self.hidden, self.code_size]
-            self.encoder = _mlp(sizes, self.activation)
-            self.decoder = _mlp(sizes[::-1], self.activation)
+            # No activation after the last layer of either: its output is a code or pixels.
+            self.encoder, self.decoder = mlp(sizes, self.activation), mlp(sizes[::-1], self.activation)
         # The training images' mean, set by train_autoencoder: the model codes the deviation from
         # it, as PCA does. Without it, gradient descent spends many steps moving one code entry
         # away from the mean direction before the linear model reaches the PCA subspace.
@@ -178,7 +172,7 @@ class DenoisingAutoencoder(DenseAutoencoder):
                  activation: str = "relu", seed: int = 0, noise: float = 0.3) -> None:
         super().__init__(n_inputs, code_size, hidden, activation, seed)
         self.noise = noise
-        self.generator = torch.Generator().manual_seed(seed)
+        self.generator = generator(seed)
 
     def _forward(self, x: torch.Tensor) -> torch.Tensor:
         if self.training and self.noise > 0:
@@ -236,7 +230,7 @@ class ConvAutoencoder(nn.Module):
             return _rows(self, "x", x, self.n_inputs, "n_inputs, the 8x8 pixels").reshape(-1, 1, 8, 8)
         if x.ndim != 4 or tuple(x.shape[1:]) != (1, 8, 8):
             raise ValueError(f"x must hold 8x8 grey images, of shape (n, 64) or (n, 1, 8, 8), got {tuple(x.shape)}")
-        return x.to(next(self.parameters()).dtype)
+        return in_model_dtype("x", x, self)
 
     @contract(x=TorchTensor())
     def encode(self, x: torch.Tensor) -> torch.Tensor:
@@ -328,12 +322,11 @@ class VariationalAutoencoder(nn.Module):
         _check_weights([("n_inputs", n_inputs), *(("hidden", h) for h in self.hidden), ("code_size", code_size)])
         with seeded(seed):
             # The hidden layers, each followed by a ReLU; then two heads read the last one.
-            body = _mlp([self.n_inputs, *self.hidden], "relu")
-            self.body = nn.Sequential(body, nn.ReLU()) if self.hidden else nn.Identity()
+            self.body = mlp([self.n_inputs, *self.hidden], final_activation=True) if self.hidden else nn.Identity()
             last = self.hidden[-1] if self.hidden else self.n_inputs
             self.to_mu, self.to_logvar = nn.Linear(last, self.code_size), nn.Linear(last, self.code_size)
-            self.decoder = _mlp([self.code_size, *self.hidden[::-1], self.n_inputs], "relu")
-        self.generator = torch.Generator().manual_seed(seed)
+            self.decoder = mlp([self.code_size, *self.hidden[::-1], self.n_inputs])
+        self.generator = generator(seed)
 
     def _distribution(self, x: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
         h = self.body(x)
@@ -505,7 +498,7 @@ def sample(model: VariationalAutoencoder, n: int, seed: int = 0) -> np.ndarray:
     ((4, 64), True)
     """
     check_elements("n", n * model.n_inputs, f"{n} images of {model.n_inputs} pixels")
-    z = torch.randn(n, model.code_size, generator=torch.Generator().manual_seed(seed))
+    z = torch.randn(n, model.code_size, generator=generator(seed))
     return decode(model, z.numpy())
 
 

@@ -10,10 +10,12 @@ from typing import Any
 import torch
 
 from .._checks import (
-    Bool, Choice, Count, Optional, Probability, Rule, Seed, Size, Sizes, TorchTensor, Variant, _const, check_elements,
+    Bool, Choice, Count, FloatDtype, Optional, Probability, Seed, Size, Sizes, TorchTensor, check_elements,
+    in_model_dtype,
 )
 from .._contract import contract
-from .._torch import seeded
+from ..networks import mlp
+from ..seeding import generator
 from .structure import _FEATURES, GRAPH, Graph
 
 __all__ = ["scatter", "propagate", "gcn_norm", "gcn_structure_bytes", "GCNLayer", "SAGELayer", "readout", "GCN", "GraphClassifier"]
@@ -23,22 +25,6 @@ _IDS = TorchTensor("int", ndim=1, min=0)
 _HALF = (torch.float16, torch.bfloat16)  # CPU sparse kernels lack them: computed in float32, cast back
 
 
-class _FloatDtype(Rule):
-    """A torch floating dtype (``torch.float32``, ``torch.float64``...)."""
-
-    expected = "a torch floating dtype such as torch.float64"
-
-    def check(self, name: str, value: Any) -> torch.dtype:
-        if not isinstance(value, torch.dtype):
-            raise self.fail(name, value, TypeError)
-        if not value.is_floating_point:
-            raise self.fail(name, value)
-        return value
-
-    def bad(self) -> list[Variant]:
-        return [("string", _const("float64"), TypeError), ("int dtype", _const(torch.int64), ValueError)]
-
-
 def _model_features(x: torch.Tensor, graph: Graph, in_features: int, dtype: torch.dtype, model: str) -> torch.Tensor:
     """``x`` in the model's dtype, once its relations to the graph and the model are checked: one row per
     node, one column per input. A float64 ``x`` meets a float32 model as in the autoencoders: converted,
@@ -46,12 +32,7 @@ def _model_features(x: torch.Tensor, graph: Graph, in_features: int, dtype: torc
     if x.shape != (graph.num_nodes, in_features):
         raise ValueError(f"x must have shape ({graph.num_nodes}, {in_features}): one row per node of graph "
                          f"and the {model}'s in_features columns, got {tuple(x.shape)}")
-    if x.dtype == dtype:
-        return x
-    converted = x.to(dtype)
-    if not bool(torch.isfinite(converted).all()):  # e.g. 1e300 in float64 is inf in float32
-        raise ValueError(f"x must fit in the {model}'s dtype {dtype}, got values up to {x.abs().max().item():.3g}")
-    return converted
+    return in_model_dtype("x", x, dtype, model)
 
 
 def _check_weights(name: str, sizes: Sequence[int]) -> None:
@@ -142,7 +123,7 @@ def _propagate(graph: Graph, x: torch.Tensor, reduce: str) -> torch.Tensor:
     return _scatter(messages, graph.dst, graph.num_nodes, reduce)
 
 
-@contract(graph=GRAPH, dtype=Optional(_FloatDtype()))
+@contract(graph=GRAPH, dtype=Optional(FloatDtype()))
 def gcn_norm(graph: Graph, dtype: torch.dtype | None = None) -> Graph:
     """Kipf and Welling's ``D^-1/2 (A + I) D^-1/2`` as edge weights, ``D`` the in-degrees of ``A + I``.
 
@@ -181,7 +162,7 @@ def gcn_norm(graph: Graph, dtype: torch.dtype | None = None) -> Graph:
     return norm
 
 
-@contract(graph=GRAPH, dtype=_FloatDtype())
+@contract(graph=GRAPH, dtype=FloatDtype())
 def gcn_structure_bytes(graph: Graph, dtype: torch.dtype = torch.float32) -> int:
     """Bytes of the graph structure that :class:`GCNLayer` keeps for ``graph``, measured on the tensors.
 
@@ -221,7 +202,7 @@ class GCNLayer(torch.nn.Module):
     def __init__(self, in_features: int, out_features: int, *, bias: bool = True, seed: int = 0) -> None:
         super().__init__()
         _check_weights("in_features", [in_features, out_features])
-        gen = torch.Generator().manual_seed(seed)
+        gen = generator(seed)
         self.weight = _glorot(in_features, out_features, gen)
         self.bias = torch.nn.Parameter(torch.zeros(out_features)) if bias else None
 
@@ -256,7 +237,7 @@ class SAGELayer(torch.nn.Module):
         super().__init__()
         _check_weights("in_features", [in_features, out_features])
         self.aggregator = aggregator
-        gen = torch.Generator().manual_seed(seed)
+        gen = generator(seed)
         self.weight_self, self.weight_neigh = _glorot(in_features, out_features, gen), _glorot(in_features, out_features, gen)
         self.bias = torch.nn.Parameter(torch.zeros(out_features))
 
@@ -365,9 +346,7 @@ class GraphClassifier(torch.nn.Module):
         self.in_features, self.reduce = in_features, reduce
         self.convs = torch.nn.ModuleList(
             GCNLayer(in_features if i == 0 else hidden, hidden, seed=seed + i) for i in range(num_layers))
-        with seeded(seed):  # the MLP head: torch's own initialisation
-            self.head = torch.nn.Sequential(torch.nn.Linear(hidden if num_layers else in_features, hidden),
-                                            torch.nn.ReLU(), torch.nn.Linear(hidden, n_classes))
+        self.head = mlp([hidden if num_layers else in_features, hidden, n_classes], seed=seed)  # torch's initialisation
 
     @contract(graph=GRAPH, x=_FEATURES, batch=_IDS)
     def forward(self, graph: Graph, x: torch.Tensor, batch: torch.Tensor) -> torch.Tensor:

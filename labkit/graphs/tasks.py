@@ -17,6 +17,7 @@ from .._checks import (
     _const, check_elements,
 )
 from .._contract import contract
+from ..seeding import generator
 from ..timing import time_call
 from .layers import GCNLayer, gcn_norm, _scatter
 from .structure import _FEATURES, GRAPH, Graph, to_dgl
@@ -360,7 +361,7 @@ def benchmark_graph(num_edges: int, seed: int = 0) -> Graph:
     Graph(num_nodes=100, num_edges=1000)
     """
     check_elements("num_edges", 2 * num_edges, f"{num_edges:,} edges")
-    return _random_graph(num_edges, torch.Generator().manual_seed(seed))
+    return _random_graph(num_edges, generator(seed))
 
 
 def _random_graph(num_edges: int, gen: torch.Generator) -> Graph:
@@ -369,7 +370,7 @@ def _random_graph(num_edges: int, gen: torch.Generator) -> Graph:
 
 
 def _benchmark(num_edges: int, names: list[str], features: int, repeats: int, seed: int) -> dict[str, float]:
-    gen = torch.Generator().manual_seed(seed)
+    gen = generator(seed)
     g = _random_graph(num_edges, gen)  # the graph of benchmark_graph(num_edges, seed); gen then draws x
     n = g.num_nodes
     x = torch.randn(n, features, generator=gen, requires_grad=True)

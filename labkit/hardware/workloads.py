@@ -146,8 +146,10 @@ class Workload:
         """
         import torch
 
+        from ..seeding import generator
+
         _check_fits(self)
-        gen = torch.Generator().manual_seed(seed)
+        gen = generator(seed)
         if self.kind in ("copy", "pinned_copy"):
             if device == "cpu":
                 raise ValueError("device must be 'cuda' for a host-to-device copy: on 'cpu' nothing moves")
@@ -174,12 +176,10 @@ class Workload:
 def _mlp_runner(w: Workload, device: str, dt: Any, gen: Any) -> Callable[[], object]:
     import torch
 
+    from ..networks import mlp
+
     d = w.shape["sizes"]
-    torch.manual_seed(int(torch.randint(0, 2**31, (1,), generator=gen)))
-    layers: list[Any] = []
-    for i, o in zip(d[:-1], d[1:]):
-        layers += [torch.nn.Linear(i, o), torch.nn.ReLU()]
-    net = torch.nn.Sequential(*layers[:-1]).to(device=device, dtype=dt)
+    net = mlp(d, seed=int(torch.randint(0, 2**31, (1,), generator=gen))).to(device=device, dtype=dt)
     opt = torch.optim.SGD(net.parameters(), lr=1e-3)
     X_host, y_host = torch.randn(w.size, d[0], generator=gen).to(dt), torch.randint(0, d[-1], (w.size,), generator=gen)
     X, y = X_host.to(device), y_host.to(device)

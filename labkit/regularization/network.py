@@ -16,6 +16,8 @@ import torch
 
 from .._checks import Array, Bool, Choice, Count, Instance, Int, Optional, Probability, Real, Seed, Sizes, check_labels
 from .._contract import contract
+from ..networks import mlp
+from ..seeding import seeded
 from ..training import History, fit
 from .mechanisms import Dropout, GaussianNoise, _augment, _label_smoothing_loss, _max_norm
 from .penalties import _l1, _l2, _penalized, _soft_threshold_tensor
@@ -75,20 +77,15 @@ def make_mlp(sizes: Sequence[int], *, dropout: float = 0.0, noise_std: float = 0
       (3): Linear(in_features=32, out_features=10, bias=True)
     )
     """
-    gen = torch.Generator().manual_seed(seed)
     layers: list[torch.nn.Module] = []
-    for i, (n_in, n_out) in enumerate(zip(sizes[:-1], sizes[1:])):
-        linear = torch.nn.Linear(n_in, n_out)
-        with torch.no_grad():  # PyTorch's default initialisation, from our own generator
-            bound = 1 / np.sqrt(n_in)
-            linear.weight.uniform_(-bound, bound, generator=gen)
-            linear.bias.uniform_(-bound, bound, generator=gen)
-        layers.append(linear)
-        if i < len(sizes) - 2:  # hidden layer: the regularisers go between the layers
-            layers += [torch.nn.BatchNorm1d(n_out)] if batch_norm else []
-            layers.append(torch.nn.ReLU())
+    for layer in mlp(sizes, seed=seed):
+        if isinstance(layer, torch.nn.ReLU):  # a hidden layer: the regularisers go around its activation
+            layers += [torch.nn.BatchNorm1d(layers[-1].out_features)] if batch_norm else []
+            layers.append(layer)
             layers += [GaussianNoise(noise_std)] if noise_std else []
             layers += [Dropout(dropout)] if dropout else []
+        else:
+            layers.append(layer)
     return torch.nn.Sequential(*layers)
 
 
@@ -198,7 +195,6 @@ def train_classifier(model: torch.nn.Module, X_train: np.ndarray, y_train: np.nd
     if n_inputs is not None and n_inputs != 64:
         raise ValueError(f"model must take the 64 pixels of a digit as input, got a first layer of {n_inputs} inputs")
 
-    torch.manual_seed(seed)  # dropout and noise masks: same seed, same run
     rng = np.random.default_rng(seed)
     opt = {"adam": torch.optim.Adam, "sgd": torch.optim.SGD}[optimizer](model.parameters(), lr=lr)
     weights = [p for _, p in _penalized(model, [])]
@@ -242,7 +238,8 @@ def train_classifier(model: torch.nn.Module, X_train: np.ndarray, y_train: np.nd
     get_state = set_state = None
     if patience is not None:
         get_state, set_state = model.state_dict, model.load_state_dict
-    history = fit(step, Xt, yt, epochs=epochs, batch_size=batch_size, seed=seed, evaluate=evaluate,
-                  patience=patience, get_state=get_state, set_state=set_state)
+    with seeded(seed):  # dropout and noise masks: same seed, same run
+        history = fit(step, Xt, yt, epochs=epochs, batch_size=batch_size, seed=seed, evaluate=evaluate,
+                      patience=patience, get_state=get_state, set_state=set_state)
     model.eval()
     return history

@@ -25,22 +25,13 @@ __all__ = [
 _NORMS = (torch.nn.modules.batchnorm._NormBase, torch.nn.LayerNorm, torch.nn.GroupNorm)
 
 
-class _Tensor(TorchTensor):
-    """A floating tensor, kept as it is (autograd included), or an array-like of numbers, made float64.
-
-    float64 for arrays: a NumPy user compares with float64 results (autograd, closed forms).
-    """
-
-    def check(self, name: str, value: Any) -> torch.Tensor:
-        if not isinstance(value, torch.Tensor):
-            value = torch.from_numpy(Array(finite=False).check(name, value))  # finiteness: below, one message
-        return super().check(name, value)
+#: A floating tensor, kept as it is (autograd included), or an array-like of numbers, made float64: a
+#: NumPy user compares with float64 results (autograd, closed forms).
+_TENSOR = TorchTensor(array_dtype=torch.float64)
 
 
-class _ArrayOrTensor(_Tensor):
+class _ArrayOrTensor(TorchTensor):
     """A NumPy array-like (returned as a float64 array) or a tensor (kept): the result has the caller's type."""
-
-    expected = "an array or a tensor of finite numbers"
 
     def __init__(self) -> None:
         super().__init__()
@@ -174,7 +165,7 @@ def _l2(weights: list[torch.Tensor], lam: float) -> torch.Tensor:
     return lam / 2 * sum(((w**2).sum() for w in weights), torch.zeros(()))
 
 
-@contract(w=_Tensor(), lam=Real(0))
+@contract(w=_TENSOR, lam=Real(0))
 def l1_gradient(w: Any, lam: float) -> torch.Tensor:
     """Gradient of the L1 penalty: ``lam * sign(w)``, a pull of constant size ``lam``, 0 at 0.
 
@@ -186,7 +177,7 @@ def l1_gradient(w: Any, lam: float) -> torch.Tensor:
     return lam * torch.sign(w)
 
 
-@contract(w=_Tensor(), lam=Real(0))
+@contract(w=_TENSOR, lam=Real(0))
 def l2_gradient(w: Any, lam: float) -> torch.Tensor:
     """Gradient of the L2 penalty: ``lam * w``, a pull proportional to the weight (``w`` as in :func:`l1_gradient`).
 
@@ -224,7 +215,7 @@ def _same_shape(w: torch.Tensor, grad: torch.Tensor) -> None:
         raise ValueError(f"grad must have the shape of w, {tuple(w.shape)}, got {tuple(grad.shape)}")
 
 
-_STEP = dict(w=_Tensor(), grad=_Tensor(), lr=Real(0, low_open=True), lam=Real(0))
+_STEP = dict(w=_TENSOR, grad=_TENSOR, lr=Real(0, low_open=True), lam=Real(0))
 
 
 @contract(**_STEP)
