@@ -21,10 +21,10 @@ import numpy as np
 import torch
 from torch import nn
 
-from ._checks import Array, Count, Instance, Real, Seed, Size, check_elements, check_labels, check_same_rows
-from ._contract import contract
-from ._torch import optimizer_step, seeded
-from .training import fit
+from .._checks import Array, Count, Instance, Real, Seed, Size, check_elements, check_labels, check_same_rows
+from .._contract import contract
+from .._torch import optimizer_step, seeded
+from ..training import fit
 
 __all__ = ["CCA", "softmax_regression", "co_training", "co_predict", "rotated_copies"]
 

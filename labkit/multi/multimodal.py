@@ -16,13 +16,13 @@ import numpy as np
 import torch
 from torch import nn
 
-from ._checks import (
+from .._checks import (
     Array, Choice, Count, Instance, Optional, Probability, Real, Seed, Size, TorchTensor, check_elements,
     check_labels, check_same_rows,
 )
-from ._contract import contract
-from ._torch import optimizer_step, seeded
-from .training import History, fit
+from .._contract import contract
+from .._torch import optimizer_step, seeded
+from ..training import History, fit
 
 __all__ = ["FUSIONS", "FusionNet", "train_fusion", "fusion_accuracy"]
 

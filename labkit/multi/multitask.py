@@ -16,12 +16,12 @@ import numpy as np
 import torch
 from torch import nn
 
-from ._checks import (
+from .._checks import (
     Array, Bool, Choice, Count, Instance, Optional, Real, Seed, Size, TorchTensor, check_elements, check_same_rows,
 )
-from ._contract import contract
-from ._torch import optimizer_step, seeded
-from .training import History, fit
+from .._contract import contract
+from .._torch import optimizer_step, seeded
+from ..training import History, fit
 
 __all__ = ["MultiTaskNet", "UncertaintyWeighting", "train_multitask", "r2_per_task", "mean_test_r2"]
 
