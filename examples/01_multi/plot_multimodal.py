@@ -17,9 +17,8 @@ import matplotlib.pyplot as plt
 import numpy as np
 import torch
 
-from labkit.data import make_multimodal_digits
 from labkit.i18n import _
-from labkit.multimodal import FUSIONS, FusionNet, fusion_accuracy, train_fusion
+from labkit.multi import FUSIONS, FusionNet, fusion_accuracy, make_multimodal_digits, train_fusion
 from labkit.plotting import PALETTE, use_style
 
 use_style()

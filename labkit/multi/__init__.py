@@ -3,9 +3,11 @@
 Multi-task learning (:mod:`labkit.multi.multitask`) predicts several targets from the same inputs with
 one network; multi-modal learning (:mod:`labkit.multi.multimodal`) makes one prediction from inputs of
 different kinds; multi-view learning (:mod:`labkit.multi.multiview`) uses several descriptions of the
-same objects and their agreement. Import the public names from here: ``from labkit.multi import FusionNet``.
+same objects and their agreement. Their seeded data is in :mod:`labkit.multi.data`. Import the public
+names from here: ``from labkit.multi import FusionNet``.
 """
 
+from .data import digit_views, make_multimodal_digits, make_multitask_data, make_planted_views
 from .multimodal import FUSIONS, FusionNet, fusion_accuracy, train_fusion
 from .multitask import MultiTaskNet, UncertaintyWeighting, mean_test_r2, r2_per_task, train_multitask
 from .multiview import CCA, co_predict, co_training, rotated_copies, softmax_regression
@@ -14,4 +16,5 @@ __all__ = [
     "MultiTaskNet", "UncertaintyWeighting", "train_multitask", "r2_per_task", "mean_test_r2",
     "FUSIONS", "FusionNet", "train_fusion", "fusion_accuracy",
     "CCA", "co_training", "co_predict", "softmax_regression", "rotated_copies",
+    "make_multitask_data", "make_multimodal_digits", "digit_views", "make_planted_views",
 ]

@@ -174,7 +174,7 @@ def train_fusion(
 
     Examples
     --------
-    >>> from labkit.data import make_multimodal_digits
+    >>> from labkit.multi import make_multimodal_digits
     >>> image, signal, y = make_multimodal_digits()
     >>> history = train_fusion(FusionNet(64, 32, 10), image[:200], signal[:200], y[:200], epochs=2)
     >>> history.epochs

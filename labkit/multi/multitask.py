@@ -183,7 +183,7 @@ def train_multitask(
 
     Examples
     --------
-    >>> from labkit.data import make_multitask_data
+    >>> from labkit.multi import make_multitask_data
     >>> X, Y = make_multitask_data(200, 2, noise=[0.1, 1.0])
     >>> _, w = train_multitask(MultiTaskNet(20, 2), X, Y, weighting="uncertainty", epochs=60)
     >>> bool(w[0] > w[1])
@@ -267,7 +267,7 @@ def mean_test_r2(
 
     Examples
     --------
-    >>> from labkit.data import make_multitask_data
+    >>> from labkit.multi import make_multitask_data
     >>> X, Y = make_multitask_data(300, 2, seed=0)
     >>> bool(mean_test_r2(X[:200], Y[:200], X[200:], Y[200:], epochs=200) > 0.5)
     True
