@@ -11,8 +11,8 @@ import sys
 from collections import Counter
 
 ROOT = pathlib.Path(__file__).resolve().parents[1]
-MODULES = {"autodiff", "autoencoders", "backprop", "data", "graphs", "hardware", "i18n", "multimodal", "multitask",
-           "multiview", "plotting", "regularization", "training"}
+MODULES = {"autodiff", "autoencoders", "backprop", "data", "graphs", "hardware", "i18n", "multi", "plotting",
+           "regularization", "training"}
 
 
 def test_the_probe_lists_at_least_300_probes_over_every_public_module() -> None:

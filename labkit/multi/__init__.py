@@ -7,8 +7,9 @@ same objects and their agreement. Their seeded data is in :mod:`labkit.multi.dat
 names from here: ``from labkit.multi import FusionNet``.
 """
 
+from . import multimodal
 from .data import digit_views, make_multimodal_digits, make_multitask_data, make_planted_views
-from .multimodal import FUSIONS, FusionNet, fusion_accuracy, train_fusion
+from .multimodal import FusionNet, fusion_accuracy, train_fusion
 from .multitask import MultiTaskNet, UncertaintyWeighting, mean_test_r2, r2_per_task, train_multitask
 from .multiview import CCA, co_predict, co_training, rotated_copies, softmax_regression
 
@@ -18,3 +19,7 @@ __all__ = [
     "CCA", "co_training", "co_predict", "softmax_regression", "rotated_copies",
     "make_multitask_data", "make_multimodal_digits", "digit_views", "make_planted_views",
 ]
+
+#: The models that :class:`FusionNet` builds, by name, each with the modalities it reads: one modality alone,
+#: or both fused at one of three places.
+FUSIONS = multimodal.FUSIONS
