@@ -504,52 +504,12 @@ def data_probes() -> list[Probe]:
     p.ok("one_hot: a long torch tensor", lambda: d.one_hot(torch.tensor([0, 1]), 2))
     p.ok("one_hot: labels a tuple", lambda: d.one_hot((0, 1), 2))
     p.ok("one_hot: labels a generator", lambda: d.one_hot(gen([0, 1]), 2))
-    p.err("render: numbers a string", lambda: i18n.render("{0}", {"0": "1.5"}, "0", "fr"), "numbers")
-    p.ok("render: numbers a tuple", lambda: i18n.render("{0}", {"0": "1.5"}, ("0",), "fr"))
-    p.ok("render: no field", lambda: i18n.render("plain", {}, [], "fr"))
-    return p.items
-
-
-# -- multi: multi-task, multi-modal and multi-view learning, and their data --------------------------------
-def multi_probes() -> list[Probe]:
-    return _multi_data_probes() + _multimodal_probes() + _multitask_probes() + _multiview_probes()
-
-
-def _multi_data_probes() -> list[Probe]:
-    from labkit import multi as md
-
-    p = Probes("multi")
-    p.err("make_multitask_data: n_samples 10**30", lambda: md.make_multitask_data(10**30), "n_samples")
-    p.err("make_multitask_data: noise a dict", lambda: md.make_multitask_data(5, noise={"a": 0.1}), "noise")
-    p.err("make_multitask_data: noise list with NaN", lambda: md.make_multitask_data(5, noise=[0.1, float("nan")]), "noise")
-    p.err("make_multitask_data: n_latent > n_features", lambda: md.make_multitask_data(5, n_features=2, n_latent=5),
-          "n_latent", "n_features")
-    p.err("make_multitask_data: noise 1e308", lambda: md.make_multitask_data(5, noise=1e308), "noise")
-    p.ok("make_multitask_data: zero noise", lambda: md.make_multitask_data(5, noise=0.0))
-    p.ok("make_multitask_data: noise a tuple of numpy floats", lambda: md.make_multitask_data(
-        5, n_tasks=2, noise=(np.float32(0.1), np.float64(0.2))))
-    p.ok("make_multitask_data: a single sample, a single task", lambda: md.make_multitask_data(1, n_tasks=1))
-    p.err("make_multimodal_digits: signal_length 10**30", lambda: md.make_multimodal_digits(signal_length=10**30),
-          "signal_length")
-    p.err("make_multimodal_digits: image_noise 1e308", lambda: md.make_multimodal_digits(image_noise=1e308),
-          "image_noise")
-    p.ok("make_multimodal_digits: zero noise", lambda: md.make_multimodal_digits(0.0, 0.0))
-    p.err("digit_views: complex X", lambda: md.digit_views(np.ones((2, 64)) * 1j), "X")
-    p.err("digit_views: X 3-D (2, 8, 8)", lambda: md.digit_views(np.ones((2, 8, 8))), "X")
-    p.ok("digit_views: a single row, int X", lambda: md.digit_views(np.ones((1, 64), dtype=int)))
-    p.ok("digit_views: torch X", lambda: md.digit_views(torch.ones(2, 64)))
-    p.err("make_planted_views: correlations negative", lambda: md.make_planted_views(10, [-0.5]), "correlations")
-    p.err("make_planted_views: dims with 0", lambda: md.make_planted_views(10, [0.5], dims=(0, 5)), "dims")
-    p.err("make_planted_views: correlations a set", lambda: md.make_planted_views(10, {0.5}), "correlations")
-    p.err("make_planted_views: n_samples 10**30", lambda: md.make_planted_views(10**30, [0.5]), "n_samples")
-    p.ok("make_planted_views: correlations a numpy array", lambda: md.make_planted_views(10, np.array([0.5, 0.2])))
-    p.ok("make_planted_views: correlations a generator", lambda: md.make_planted_views(10, gen([0.5])))
     p.err("load_karate_club: labelled_per_class 10**30", lambda: d.load_karate_club(10**30), "labelled_per_class")
     p.ok("load_karate_club: numpy ints", lambda: d.load_karate_club(np.int64(2), seed=np.int32(3)))
-    p.err("make_graph_classification: num_types 0", lambda: md.make_graph_classification(2, num_types=0), "num_types")
-    p.err("make_graph_classification: n_per_class 10**30", lambda: md.make_graph_classification(10**30), "n_per_class")
+    p.err("make_graph_classification: num_types 0", lambda: d.make_graph_classification(2, num_types=0), "num_types")
+    p.err("make_graph_classification: n_per_class 10**30", lambda: d.make_graph_classification(10**30), "n_per_class")
     p.ok("make_graph_classification: one graph per class, numpy ints",
-         lambda: md.make_graph_classification(np.int64(1), seed=np.int32(0)))
+         lambda: d.make_graph_classification(np.int64(1), seed=np.int32(0)))
     return p.items
 
 
@@ -962,6 +922,46 @@ def i18n_probes() -> list[Probe]:
     p.err("render: field value an int", lambda: i18n.render("{0}", {"0": 12}, ["0"], "fr"), "fields")
     p.err("render: pattern None", lambda: i18n.render(None, {}, [], "fr"), "pattern")
     p.err("render: pattern with an unclosed brace", lambda: i18n.render("{0", {"0": "1"}, [], "fr"), "pattern")
+    p.err("render: numbers a string", lambda: i18n.render("{0}", {"0": "1.5"}, "0", "fr"), "numbers")
+    p.ok("render: numbers a tuple", lambda: i18n.render("{0}", {"0": "1.5"}, ("0",), "fr"))
+    p.ok("render: no field", lambda: i18n.render("plain", {}, [], "fr"))
+    return p.items
+
+
+# -- multi: multi-task, multi-modal and multi-view learning, and their data --------------------------------
+def multi_probes() -> list[Probe]:
+    return _multi_data_probes() + _multimodal_probes() + _multitask_probes() + _multiview_probes()
+
+
+def _multi_data_probes() -> list[Probe]:
+    from labkit import multi as md
+
+    p = Probes("multi")
+    p.err("make_multitask_data: n_samples 10**30", lambda: md.make_multitask_data(10**30), "n_samples")
+    p.err("make_multitask_data: noise a dict", lambda: md.make_multitask_data(5, noise={"a": 0.1}), "noise")
+    p.err("make_multitask_data: noise list with NaN", lambda: md.make_multitask_data(5, noise=[0.1, float("nan")]), "noise")
+    p.err("make_multitask_data: n_latent > n_features", lambda: md.make_multitask_data(5, n_features=2, n_latent=5),
+          "n_latent", "n_features")
+    p.err("make_multitask_data: noise 1e308", lambda: md.make_multitask_data(5, noise=1e308), "noise")
+    p.ok("make_multitask_data: zero noise", lambda: md.make_multitask_data(5, noise=0.0))
+    p.ok("make_multitask_data: noise a tuple of numpy floats", lambda: md.make_multitask_data(
+        5, n_tasks=2, noise=(np.float32(0.1), np.float64(0.2))))
+    p.ok("make_multitask_data: a single sample, a single task", lambda: md.make_multitask_data(1, n_tasks=1))
+    p.err("make_multimodal_digits: signal_length 10**30", lambda: md.make_multimodal_digits(signal_length=10**30),
+          "signal_length")
+    p.err("make_multimodal_digits: image_noise 1e308", lambda: md.make_multimodal_digits(image_noise=1e308),
+          "image_noise")
+    p.ok("make_multimodal_digits: zero noise", lambda: md.make_multimodal_digits(0.0, 0.0))
+    p.err("digit_views: complex X", lambda: md.digit_views(np.ones((2, 64)) * 1j), "X")
+    p.err("digit_views: X 3-D (2, 8, 8)", lambda: md.digit_views(np.ones((2, 8, 8))), "X")
+    p.ok("digit_views: a single row, int X", lambda: md.digit_views(np.ones((1, 64), dtype=int)))
+    p.ok("digit_views: torch X", lambda: md.digit_views(torch.ones(2, 64)))
+    p.err("make_planted_views: correlations negative", lambda: md.make_planted_views(10, [-0.5]), "correlations")
+    p.err("make_planted_views: dims with 0", lambda: md.make_planted_views(10, [0.5], dims=(0, 5)), "dims")
+    p.err("make_planted_views: correlations a set", lambda: md.make_planted_views(10, {0.5}), "correlations")
+    p.err("make_planted_views: n_samples 10**30", lambda: md.make_planted_views(10**30, [0.5]), "n_samples")
+    p.ok("make_planted_views: correlations a numpy array", lambda: md.make_planted_views(10, np.array([0.5, 0.2])))
+    p.ok("make_planted_views: correlations a generator", lambda: md.make_planted_views(10, gen([0.5])))
     return p.items
 
 
