@@ -77,7 +77,8 @@ def test_the_site_lists_the_page_and_the_api_reference_documents_the_concept(con
     assert toctree and re.search(rf"(?m)^{concept}$", toctree.group(1)), f"docs/index.md's toctree misses {concept}"
     assert re.search(rf"(?m)^:link: {concept}$", index), f"docs/index.md has no card linking to {concept}"
     api = (ROOT / "docs" / "api.rst").read_text(encoding="utf-8")
-    assert re.search(rf"(?m)^\.\. automodule:: labkit\.{concept}$", api), f"docs/api.rst does not document labkit.{concept}"
+    assert re.search(rf"(?m)^\.\. automodule:: labkit\.{concept}$", api), \
+        f"docs/api.rst does not document labkit.{concept}"
 
 
 def test_no_other_module_of_labkit_carries_a_concepts_name() -> None:

@@ -934,34 +934,34 @@ def multi_probes() -> list[Probe]:
 
 
 def _multi_data_probes() -> list[Probe]:
-    from labkit import multi as md
+    from labkit import multi as d
 
     p = Probes("multi")
-    p.err("make_multitask_data: n_samples 10**30", lambda: md.make_multitask_data(10**30), "n_samples")
-    p.err("make_multitask_data: noise a dict", lambda: md.make_multitask_data(5, noise={"a": 0.1}), "noise")
-    p.err("make_multitask_data: noise list with NaN", lambda: md.make_multitask_data(5, noise=[0.1, float("nan")]), "noise")
-    p.err("make_multitask_data: n_latent > n_features", lambda: md.make_multitask_data(5, n_features=2, n_latent=5),
+    p.err("make_multitask_data: n_samples 10**30", lambda: d.make_multitask_data(10**30), "n_samples")
+    p.err("make_multitask_data: noise a dict", lambda: d.make_multitask_data(5, noise={"a": 0.1}), "noise")
+    p.err("make_multitask_data: noise list with NaN", lambda: d.make_multitask_data(5, noise=[0.1, float("nan")]), "noise")
+    p.err("make_multitask_data: n_latent > n_features", lambda: d.make_multitask_data(5, n_features=2, n_latent=5),
           "n_latent", "n_features")
-    p.err("make_multitask_data: noise 1e308", lambda: md.make_multitask_data(5, noise=1e308), "noise")
-    p.ok("make_multitask_data: zero noise", lambda: md.make_multitask_data(5, noise=0.0))
-    p.ok("make_multitask_data: noise a tuple of numpy floats", lambda: md.make_multitask_data(
+    p.err("make_multitask_data: noise 1e308", lambda: d.make_multitask_data(5, noise=1e308), "noise")
+    p.ok("make_multitask_data: zero noise", lambda: d.make_multitask_data(5, noise=0.0))
+    p.ok("make_multitask_data: noise a tuple of numpy floats", lambda: d.make_multitask_data(
         5, n_tasks=2, noise=(np.float32(0.1), np.float64(0.2))))
-    p.ok("make_multitask_data: a single sample, a single task", lambda: md.make_multitask_data(1, n_tasks=1))
-    p.err("make_multimodal_digits: signal_length 10**30", lambda: md.make_multimodal_digits(signal_length=10**30),
+    p.ok("make_multitask_data: a single sample, a single task", lambda: d.make_multitask_data(1, n_tasks=1))
+    p.err("make_multimodal_digits: signal_length 10**30", lambda: d.make_multimodal_digits(signal_length=10**30),
           "signal_length")
-    p.err("make_multimodal_digits: image_noise 1e308", lambda: md.make_multimodal_digits(image_noise=1e308),
+    p.err("make_multimodal_digits: image_noise 1e308", lambda: d.make_multimodal_digits(image_noise=1e308),
           "image_noise")
-    p.ok("make_multimodal_digits: zero noise", lambda: md.make_multimodal_digits(0.0, 0.0))
-    p.err("digit_views: complex X", lambda: md.digit_views(np.ones((2, 64)) * 1j), "X")
-    p.err("digit_views: X 3-D (2, 8, 8)", lambda: md.digit_views(np.ones((2, 8, 8))), "X")
-    p.ok("digit_views: a single row, int X", lambda: md.digit_views(np.ones((1, 64), dtype=int)))
-    p.ok("digit_views: torch X", lambda: md.digit_views(torch.ones(2, 64)))
-    p.err("make_planted_views: correlations negative", lambda: md.make_planted_views(10, [-0.5]), "correlations")
-    p.err("make_planted_views: dims with 0", lambda: md.make_planted_views(10, [0.5], dims=(0, 5)), "dims")
-    p.err("make_planted_views: correlations a set", lambda: md.make_planted_views(10, {0.5}), "correlations")
-    p.err("make_planted_views: n_samples 10**30", lambda: md.make_planted_views(10**30, [0.5]), "n_samples")
-    p.ok("make_planted_views: correlations a numpy array", lambda: md.make_planted_views(10, np.array([0.5, 0.2])))
-    p.ok("make_planted_views: correlations a generator", lambda: md.make_planted_views(10, gen([0.5])))
+    p.ok("make_multimodal_digits: zero noise", lambda: d.make_multimodal_digits(0.0, 0.0))
+    p.err("digit_views: complex X", lambda: d.digit_views(np.ones((2, 64)) * 1j), "X")
+    p.err("digit_views: X 3-D (2, 8, 8)", lambda: d.digit_views(np.ones((2, 8, 8))), "X")
+    p.ok("digit_views: a single row, int X", lambda: d.digit_views(np.ones((1, 64), dtype=int)))
+    p.ok("digit_views: torch X", lambda: d.digit_views(torch.ones(2, 64)))
+    p.err("make_planted_views: correlations negative", lambda: d.make_planted_views(10, [-0.5]), "correlations")
+    p.err("make_planted_views: dims with 0", lambda: d.make_planted_views(10, [0.5], dims=(0, 5)), "dims")
+    p.err("make_planted_views: correlations a set", lambda: d.make_planted_views(10, {0.5}), "correlations")
+    p.err("make_planted_views: n_samples 10**30", lambda: d.make_planted_views(10**30, [0.5]), "n_samples")
+    p.ok("make_planted_views: correlations a numpy array", lambda: d.make_planted_views(10, np.array([0.5, 0.2])))
+    p.ok("make_planted_views: correlations a generator", lambda: d.make_planted_views(10, gen([0.5])))
     return p.items
 
 
