@@ -4,7 +4,7 @@ The digits are 1,797 grey-level images of 8x8 pixels, each pixel an integer from
 0 to 9. They ship with scikit-learn, so every example runs offline, and they are small enough to
 train a network on a laptop CPU in seconds. The graphs are Zachary's karate club, which ships with
 networkx, and a seeded synthetic set of small graphs whose class only their structure reveals. The data
-of question 1 lives with its concept, in :mod:`labkit.multi.data`.
+of question 1 lives with its concept, in ``labkit.multi``.
 """
 
 from __future__ import annotations

@@ -1,10 +1,11 @@
-"""Multi-task, multi-modal and multi-view learning: one concept, three ways to learn from "several".
+"""Multi-task, multi-modal and multi-view learning: several tasks, several kinds of input, several views.
 
-Multi-task learning (:mod:`labkit.multi.multitask`) predicts several targets from the same inputs with
-one network; multi-modal learning (:mod:`labkit.multi.multimodal`) makes one prediction from inputs of
-different kinds; multi-view learning (:mod:`labkit.multi.multiview`) uses several descriptions of the
-same objects and their agreement. Their seeded data is in :mod:`labkit.multi.data`. Import the public
-names from here: ``from labkit.multi import FusionNet``.
+Multi-task learning predicts several targets from the same inputs with one network: :class:`MultiTaskNet`,
+trained by :func:`train_multitask` (in ``multitask.py``). Multi-modal learning makes one prediction from
+inputs of different kinds: :class:`FusionNet` fuses an image and a signal at one of the places of
+:data:`FUSIONS` (in ``multimodal.py``). Multi-view learning uses several descriptions of the same objects
+and their agreement: :class:`CCA` and :func:`co_training` (in ``multiview.py``). The seeded data of all
+three is in ``data.py``. Every public name is imported here: ``from labkit.multi import FusionNet``.
 """
 
 from . import multimodal
