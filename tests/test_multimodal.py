@@ -1,4 +1,4 @@
-"""Tests of labkit.multimodal: each modality carries part of the label, fusion beats either one,
+"""Tests of labkit.multi.multimodal: each modality carries part of the label, fusion beats either one,
 modality dropout makes a missing modality survivable, and bad input is rejected."""
 
 from __future__ import annotations
@@ -7,9 +7,7 @@ import numpy as np
 import pytest
 import torch
 
-from labkit import multimodal
-from labkit.data import make_multimodal_digits
-from labkit.multimodal import FUSIONS, FusionNet, fusion_accuracy, train_fusion
+from labkit.multi import FUSIONS, FusionNet, fusion_accuracy, make_multimodal_digits, multimodal, train_fusion
 from contracts import contract_tests, relation_tests
 from torchthreads import one_torch_thread  # noqa: F401  (autouse: tiny networks, one thread)
 
@@ -19,8 +17,8 @@ def trained() -> dict:
     image, signal, y = make_multimodal_digits(image_noise=0.5, signal_noise=1.0, seed=0)
     train, test = slice(0, 1200), slice(1200, None)
     scores = {}
-    for fusion in FUSIONS:
-        for p in ((0.0,) if fusion.endswith("only") else (0.0, 0.5)):
+    for fusion, modalities in FUSIONS.items():
+        for p in ((0.0, 0.5) if len(modalities) == 2 else (0.0,)):  # modality dropout needs two modalities
             net = FusionNet(64, 32, 10, fusion=fusion)
             train_fusion(net, image[train], signal[train], y[train], modality_dropout=p, epochs=25)
             scores[fusion, p] = {m: fusion_accuracy(net, image[test], signal[test], y[test], missing=m)
@@ -53,7 +51,26 @@ def test_modality_dropout_makes_a_missing_modality_survivable(trained: dict) -> 
 def test_late_fusion_adds_the_logits_of_each_modality() -> None:
     net = FusionNet(4, 3, 2, fusion="late")
     image, signal = torch.randn(5, 4), torch.randn(5, 3)
-    torch.testing.assert_close(net(image, signal), net.branches[0](image) + net.branches[1](signal))
+    branches = net.layers.branches
+    torch.testing.assert_close(net(image, signal), branches[0](image) + branches[1](signal))
+
+
+@pytest.mark.parametrize("fusion", list(FUSIONS))
+def test_each_fusion_reads_the_modalities_it_names_and_no_other(fusion: str) -> None:
+    net = FusionNet(4, 3, 2, fusion=fusion, hidden=5)
+    image, signal = torch.randn(6, 4), torch.randn(6, 3)
+    logits = net(image, signal)
+    for name, changed in (("image", (image + 1.0, signal)), ("signal", (image, signal + 1.0))):
+        reads = not torch.equal(net(*changed), logits)
+        assert reads == (name in FUSIONS[fusion]), (fusion, name)
+
+
+@pytest.mark.parametrize("fusion", list(FUSIONS))
+def test_the_size_refused_before_building_is_the_size_built(fusion: str) -> None:
+    from labkit.multi.multimodal import _FUSIONS
+
+    net = FusionNet(4, 3, 2, fusion=fusion, hidden=5)
+    assert sum(p.numel() for p in net.parameters()) == _FUSIONS[fusion].n_weights(4, 3, 5, 2)
 
 
 def test_training_is_seeded() -> None:

@@ -1,4 +1,4 @@
-"""Tests of labkit.multitask: sharing helps related tasks with scarce data, uncertainty weighting
+"""Tests of labkit.multi.multitask: sharing helps related tasks with scarce data, uncertainty weighting
 learns larger weights for less noisy tasks, and bad input is rejected with a clear message."""
 
 from __future__ import annotations
@@ -9,9 +9,9 @@ import torch
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from labkit import multitask
-from labkit.data import make_multitask_data
-from labkit.multitask import MultiTaskNet, UncertaintyWeighting, mean_test_r2, r2_per_task, train_multitask
+from labkit.multi import (
+    MultiTaskNet, UncertaintyWeighting, make_multitask_data, mean_test_r2, multitask, r2_per_task, train_multitask,
+)
 from contracts import contract_tests, relation_tests
 from torchthreads import one_torch_thread  # noqa: F401  (autouse: tiny networks, one thread)
 

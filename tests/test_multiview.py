@@ -1,4 +1,4 @@
-"""Tests of labkit.multiview: CCA recovers planted correlations and matches scikit-learn, co-training
+"""Tests of labkit.multi.multiview: CCA recovers planted correlations and matches scikit-learn, co-training
 uses the second view, rotated copies are augmentation of one view, and bad input is rejected."""
 
 from __future__ import annotations
@@ -10,9 +10,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from sklearn.cross_decomposition import CCA as SklearnCCA
 
-from labkit import multiview
-from labkit.data import digit_views, load_digits_split, make_planted_views
-from labkit.multiview import CCA, co_predict, co_training, rotated_copies, softmax_regression
+from labkit.data import load_digits_split
+from labkit.multi import (
+    CCA, co_predict, co_training, digit_views, make_planted_views, multiview, rotated_copies, softmax_regression,
+)
 from contracts import contract_tests, relation_tests
 from torchthreads import one_torch_thread  # noqa: F401  (autouse: tiny networks, one thread)
 

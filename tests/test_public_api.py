@@ -1,10 +1,11 @@
-"""Every public module of labkit has its test module, with a bad-input table for its public callables."""
+"""Every public module of labkit has its test modules, with a bad-input table for its public callables."""
 
 import importlib
 import pkgutil
 
 import labkit
 import pytest
+from sitetools import ROOT
 
 
 PUBLIC_MODULES = [m.name for m in pkgutil.iter_modules(labkit.__path__) if not m.name.startswith("_")]
@@ -12,25 +13,24 @@ PUBLIC_MODULES = [m.name for m in pkgutil.iter_modules(labkit.__path__) if not m
 
 @pytest.mark.parametrize("name", PUBLIC_MODULES)
 def test_every_public_module_has_contract_tests_over_every_public_callable(name):
-    """tests/test_<module>.py gives a valid call of every public callable (methods and forward
-    included) and turns its declared contracts into tests with tests/contracts.py."""
+    """tests/test_<module>*.py give, together, a valid call of every public callable (methods and forward
+    included) and turn its declared contracts into tests with tests/contracts.py (a package may split its
+    tests by submodule: tests/test_multi_data.py, tests/test_multimodal.py...)."""
     from labkit._contract import public_callables
 
     module = importlib.import_module(f"labkit.{name}")
     assert module.__all__, f"labkit.{name} must list its public names in __all__"
-    tests = importlib.import_module(f"test_{name}")
-    valid_calls = getattr(tests, "VALID_CALLS", None)
-    assert valid_calls, f"tests/test_{name}.py must define VALID_CALLS"
-    assert set(valid_calls) == set(public_callables(module))
-    assert hasattr(tests, "test_bad_values_of_a_declared_argument_are_refused_naming_it")
+    tests = [importlib.import_module(path.stem) for path in sorted((ROOT / "tests").glob(f"test_{name}*.py"))]
+    with_calls = [t for t in tests if getattr(t, "VALID_CALLS", None)]
+    assert with_calls, f"tests/test_{name}*.py must define VALID_CALLS"
+    assert set().union(*(t.VALID_CALLS for t in with_calls)) == set(public_callables(module))
+    assert all(hasattr(t, "test_bad_values_of_a_declared_argument_are_refused_naming_it") for t in with_calls)
 
 
 @pytest.mark.parametrize("name", PUBLIC_MODULES)
 def test_api_page_lists_every_public_name(name):
     """docs/api.rst documents each module's public names under its ``currentmodule``."""
     import re
-
-    from sitetools import ROOT
 
     api = (ROOT / "docs" / "api.rst").read_text(encoding="utf-8")
     sections = re.split(r"(?m)^\.\. currentmodule:: ", api)[1:]

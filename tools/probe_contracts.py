@@ -54,8 +54,8 @@ from typing import Any
 import numpy as np
 import torch
 
-MODULES = ["autodiff", "autoencoders", "backprop", "data", "graphs", "hardware", "i18n", "multimodal",
-           "multitask", "multiview", "networks", "plotting", "regularization", "seeding", "timing", "training"]
+MODULES = ["autodiff", "autoencoders", "backprop", "data", "graphs", "hardware", "i18n", "multi", "networks", "plotting",
+           "regularization", "seeding", "timing", "training"]
 ERROR_OUTCOMES = ["clear", "obscure", "garbage", "hang"]
 OK_OUTCOMES = ["ok", "rejected"]
 BAD_OUTCOMES = {"obscure", "garbage", "hang", "rejected"}
@@ -507,31 +507,6 @@ def data_probes() -> list[Probe]:
     p.ok("one_hot: a long torch tensor", lambda: d.one_hot(torch.tensor([0, 1]), 2))
     p.ok("one_hot: labels a tuple", lambda: d.one_hot((0, 1), 2))
     p.ok("one_hot: labels a generator", lambda: d.one_hot(gen([0, 1]), 2))
-    p.err("make_multitask_data: n_samples 10**30", lambda: d.make_multitask_data(10**30), "n_samples")
-    p.err("make_multitask_data: noise a dict", lambda: d.make_multitask_data(5, noise={"a": 0.1}), "noise")
-    p.err("make_multitask_data: noise list with NaN", lambda: d.make_multitask_data(5, noise=[0.1, float("nan")]), "noise")
-    p.err("make_multitask_data: n_latent > n_features", lambda: d.make_multitask_data(5, n_features=2, n_latent=5),
-          "n_latent", "n_features")
-    p.err("make_multitask_data: noise 1e308", lambda: d.make_multitask_data(5, noise=1e308), "noise")
-    p.ok("make_multitask_data: zero noise", lambda: d.make_multitask_data(5, noise=0.0))
-    p.ok("make_multitask_data: noise a tuple of numpy floats", lambda: d.make_multitask_data(
-        5, n_tasks=2, noise=(np.float32(0.1), np.float64(0.2))))
-    p.ok("make_multitask_data: a single sample, a single task", lambda: d.make_multitask_data(1, n_tasks=1))
-    p.err("make_multimodal_digits: signal_length 10**30", lambda: d.make_multimodal_digits(signal_length=10**30),
-          "signal_length")
-    p.err("make_multimodal_digits: image_noise 1e308", lambda: d.make_multimodal_digits(image_noise=1e308),
-          "image_noise")
-    p.ok("make_multimodal_digits: zero noise", lambda: d.make_multimodal_digits(0.0, 0.0))
-    p.err("digit_views: complex X", lambda: d.digit_views(np.ones((2, 64)) * 1j), "X")
-    p.err("digit_views: X 3-D (2, 8, 8)", lambda: d.digit_views(np.ones((2, 8, 8))), "X")
-    p.ok("digit_views: a single row, int X", lambda: d.digit_views(np.ones((1, 64), dtype=int)))
-    p.ok("digit_views: torch X", lambda: d.digit_views(torch.ones(2, 64)))
-    p.err("make_planted_views: correlations negative", lambda: d.make_planted_views(10, [-0.5]), "correlations")
-    p.err("make_planted_views: dims with 0", lambda: d.make_planted_views(10, [0.5], dims=(0, 5)), "dims")
-    p.err("make_planted_views: correlations a set", lambda: d.make_planted_views(10, {0.5}), "correlations")
-    p.err("make_planted_views: n_samples 10**30", lambda: d.make_planted_views(10**30, [0.5]), "n_samples")
-    p.ok("make_planted_views: correlations a numpy array", lambda: d.make_planted_views(10, np.array([0.5, 0.2])))
-    p.ok("make_planted_views: correlations a generator", lambda: d.make_planted_views(10, gen([0.5])))
     return p.items
 
 
@@ -981,11 +956,47 @@ def i18n_probes() -> list[Probe]:
     return p.items
 
 
-# -- multimodal ----------------------------------------------------------------------------------------
-def multimodal_probes() -> list[Probe]:
-    from labkit import multimodal as mm
+# -- multi: multi-task, multi-modal and multi-view learning, and their data --------------------------------
+def multi_probes() -> list[Probe]:
+    return _multi_data_probes() + _multimodal_probes() + _multitask_probes() + _multiview_probes()
 
-    p = Probes("multimodal")
+
+def _multi_data_probes() -> list[Probe]:
+    from labkit import multi as d
+
+    p = Probes("multi")
+    p.err("make_multitask_data: n_samples 10**30", lambda: d.make_multitask_data(10**30), "n_samples")
+    p.err("make_multitask_data: noise a dict", lambda: d.make_multitask_data(5, noise={"a": 0.1}), "noise")
+    p.err("make_multitask_data: noise list with NaN", lambda: d.make_multitask_data(5, noise=[0.1, float("nan")]), "noise")
+    p.err("make_multitask_data: n_latent > n_features", lambda: d.make_multitask_data(5, n_features=2, n_latent=5),
+          "n_latent", "n_features")
+    p.err("make_multitask_data: noise 1e308", lambda: d.make_multitask_data(5, noise=1e308), "noise")
+    p.ok("make_multitask_data: zero noise", lambda: d.make_multitask_data(5, noise=0.0))
+    p.ok("make_multitask_data: noise a tuple of numpy floats", lambda: d.make_multitask_data(
+        5, n_tasks=2, noise=(np.float32(0.1), np.float64(0.2))))
+    p.ok("make_multitask_data: a single sample, a single task", lambda: d.make_multitask_data(1, n_tasks=1))
+    p.err("make_multimodal_digits: signal_length 10**30", lambda: d.make_multimodal_digits(signal_length=10**30),
+          "signal_length")
+    p.err("make_multimodal_digits: image_noise 1e308", lambda: d.make_multimodal_digits(image_noise=1e308),
+          "image_noise")
+    p.ok("make_multimodal_digits: zero noise", lambda: d.make_multimodal_digits(0.0, 0.0))
+    p.err("digit_views: complex X", lambda: d.digit_views(np.ones((2, 64)) * 1j), "X")
+    p.err("digit_views: X 3-D (2, 8, 8)", lambda: d.digit_views(np.ones((2, 8, 8))), "X")
+    p.ok("digit_views: a single row, int X", lambda: d.digit_views(np.ones((1, 64), dtype=int)))
+    p.ok("digit_views: torch X", lambda: d.digit_views(torch.ones(2, 64)))
+    p.err("make_planted_views: correlations negative", lambda: d.make_planted_views(10, [-0.5]), "correlations")
+    p.err("make_planted_views: dims with 0", lambda: d.make_planted_views(10, [0.5], dims=(0, 5)), "dims")
+    p.err("make_planted_views: correlations a set", lambda: d.make_planted_views(10, {0.5}), "correlations")
+    p.err("make_planted_views: n_samples 10**30", lambda: d.make_planted_views(10**30, [0.5]), "n_samples")
+    p.ok("make_planted_views: correlations a numpy array", lambda: d.make_planted_views(10, np.array([0.5, 0.2])))
+    p.ok("make_planted_views: correlations a generator", lambda: d.make_planted_views(10, gen([0.5])))
+    return p.items
+
+
+def _multimodal_probes() -> list[Probe]:
+    from labkit import multi as mm
+
+    p = Probes("multi")
     IMG, SIG, Y = rand(6, 4), rand(6, 3, seed=1), np.array([0, 1, 0, 1, 0, 1])
     net = lambda fusion="early": mm.FusionNet(4, 3, 2, fusion=fusion, hidden=4)  # noqa: E731
     train = lambda **kw: mm.train_fusion(kw.pop("model", net()), kw.pop("image", IMG), kw.pop("signal", SIG),  # noqa
@@ -1029,11 +1040,10 @@ def multimodal_probes() -> list[Probe]:
     return p.items
 
 
-# -- multitask -----------------------------------------------------------------------------------------
-def multitask_probes() -> list[Probe]:
-    from labkit import multitask as mt
+def _multitask_probes() -> list[Probe]:
+    from labkit import multi as mt
 
-    p = Probes("multitask")
+    p = Probes("multi")
     X, Y = rand(8, 3), rand(8, 2, seed=1)
     net = lambda shared=True: mt.MultiTaskNet(3, 2, hidden=4, shared=shared)  # noqa: E731
     train = lambda **kw: mt.train_multitask(kw.pop("model", net()), kw.pop("X", X), kw.pop("Y", Y),  # noqa: E731
@@ -1087,11 +1097,10 @@ def multitask_probes() -> list[Probe]:
     return p.items
 
 
-# -- multiview -----------------------------------------------------------------------------------------
-def multiview_probes() -> list[Probe]:
-    from labkit import multiview as mv
+def _multiview_probes() -> list[Probe]:
+    from labkit import multi as mv
 
-    p = Probes("multiview")
+    p = Probes("multi")
     A, B, Y = rand(6, 3), rand(6, 2, seed=1), np.array([0, 1, 0, 1, 0, 1])
     fitted = lambda: mv.CCA(1).fit(A, B)  # noqa: E731
     M = lambda d=3: mv.softmax_regression(rand(6, d), Y, 2, epochs=1)  # noqa: E731

@@ -26,9 +26,9 @@ FIXED_DATE = datetime(2026, 1, 1, tzinfo=timezone.utc)  # headers that do not ch
 
 
 def concept_of(path: Path) -> str:
-    """The concept a source file belongs to (``labkit/multitask.py`` -> ``multi``), else ``labkit``.
+    """The concept a source file belongs to (``labkit/multi/multitask.py`` -> ``multi``), else ``labkit``.
 
-    >>> concept_of(Path("examples/02_graphs/plot_benchmark.py")), concept_of(Path("labkit/multiview.py"))
+    >>> concept_of(Path("examples/02_graphs/plot_benchmark.py")), concept_of(Path("labkit/multi/multiview.py"))
     ('graphs', 'multi')
     >>> concept_of(Path("docs/backprop.md")), concept_of(Path("labkit/plotting.py"))
     ('backprop', 'labkit')

@@ -17,9 +17,8 @@ import matplotlib.pyplot as plt
 import numpy as np
 import torch
 
-from labkit.data import make_multimodal_digits
 from labkit.i18n import _
-from labkit.multimodal import FUSIONS, FusionNet, fusion_accuracy, train_fusion
+from labkit.multi import FUSIONS, FusionNet, fusion_accuracy, make_multimodal_digits, train_fusion
 from labkit.plotting import PALETTE, use_style
 
 use_style()
@@ -48,8 +47,9 @@ axes[2].legend(loc="lower right", fontsize=8)
 plt.show()
 
 models = {}
-for fusion in FUSIONS:
-    for dropout in ((0.0,) if fusion.endswith("only") else (0.0, 0.5)):
+fused = [fusion for fusion, modalities in FUSIONS.items() if len(modalities) == 2]  # early, intermediate, late
+for fusion, modalities in FUSIONS.items():
+    for dropout in ((0.0, 0.5) if len(modalities) == 2 else (0.0,)):  # modality dropout needs two modalities
         net = FusionNet(64, 32, 10, fusion=fusion, seed=0)
         train_fusion(net, image[train], signal[train], y[train], modality_dropout=dropout, epochs=25)
         models[fusion, dropout] = net
@@ -67,7 +67,7 @@ counts = np.bincount(y[test], minlength=10)
 ceiling = np.maximum(counts[:5], counts[5:]).sum() / counts.sum()
 print(_("best accuracy possible from the signal alone on this test set: {ceiling:.3f}").format(ceiling=ceiling))
 assert accuracy["signal_only"] <= ceiling + 1e-9
-assert min(accuracy[f] for f in ("early", "intermediate", "late")) > max(accuracy["image_only"], accuracy["signal_only"]), \
+assert min(accuracy[f] for f in fused) > max(accuracy["image_only"], accuracy["signal_only"]), \
     "the text says every fusion beats both modalities alone"
 
 # %%
@@ -84,7 +84,7 @@ assert min(accuracy[f] for f in ("early", "intermediate", "late")) > max(accurac
 # *modality dropout* (half of the training examples lose one modality, chosen at random) has.
 rows = []
 for missing, alone in (("image", "signal_only"), ("signal", "image_only")):
-    for fusion in ("early", "intermediate", "late"):
+    for fusion in fused:
         rows.append((missing, fusion, *(fusion_accuracy(models[fusion, p], image[test], signal[test], y[test],
                                                         missing=missing) for p in (0.0, 0.5))))
     print(_("{missing}: the {alone} model scores {acc:.3f}").format(

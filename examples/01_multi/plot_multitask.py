@@ -22,9 +22,8 @@ import matplotlib.pyplot as plt
 import numpy as np
 import torch
 
-from labkit.data import make_multitask_data
 from labkit.i18n import _
-from labkit.multitask import MultiTaskNet, mean_test_r2, train_multitask
+from labkit.multi import MultiTaskNet, make_multitask_data, mean_test_r2, train_multitask
 from labkit.plotting import PALETTE, use_style
 
 use_style()

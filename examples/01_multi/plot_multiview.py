@@ -20,9 +20,9 @@ import matplotlib.pyplot as plt
 import numpy as np
 import torch
 
-from labkit.data import digit_views, load_digits_split
+from labkit.data import load_digits_split
 from labkit.i18n import _
-from labkit.multiview import CCA, co_predict, co_training, rotated_copies, softmax_regression
+from labkit.multi import CCA, co_predict, co_training, digit_views, rotated_copies, softmax_regression
 from labkit.plotting import PALETTE, use_style
 from labkit.regularization import accuracy
 

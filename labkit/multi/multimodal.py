@@ -16,30 +16,121 @@ import numpy as np
 import torch
 from torch import nn
 
-from ._checks import (
+from .._checks import (
     Array, Choice, Count, Instance, Optional, Probability, Real, Seed, Size, TorchTensor, check_elements,
     check_labels, check_same_rows, in_model_dtype,
 )
-from ._contract import contract
-from ._torch import optimizer_step
-from .networks import mlp
-from .seeding import generator, seeded
-from .training import History, fit
+from .._contract import contract
+from .._torch import optimizer_step
+from ..networks import mlp
+from ..seeding import generator, seeded
+from ..training import History, fit
 
 __all__ = ["FUSIONS", "FusionNet", "train_fusion", "fusion_accuracy"]
 
-#: Names of the models that :class:`FusionNet` builds (one modality alone, or both fused at one of three places).
-FUSIONS: tuple[str, ...] = ("image_only", "signal_only", "early", "intermediate", "late")
+
+def _mlp_weights(n_in: int, hidden: int, n_out: int) -> int:
+    """The number of weights (biases included) of ``mlp([n_in, hidden, n_out])``."""
+    return (n_in + 1) * hidden + (hidden + 1) * n_out
 
 
-def _n_weights(fusion: str, da: int, ds: int, hidden: int, k: int) -> int:
-    """The number of weights (biases included) of the network that :class:`FusionNet` builds."""
-    def mlp(n_in: int) -> int:
-        return (n_in + 1) * hidden + (hidden + 1) * k
+# -- the fusions: where the two modalities meet, one small class each ------------------------------------
+# Each one builds its layers from the sizes (image_dim, signal_dim, hidden, n_classes), counts them before
+# they are built (a huge network is refused before any memory is asked for), names the modalities it
+# reads, and maps (image, signal) to logits.
+class _ImageOnly(nn.Module):
+    """The image alone: the signal is ignored."""
 
-    return {"image_only": mlp(da), "signal_only": mlp(ds), "early": mlp(da + ds),
-            "intermediate": (da + 1) * hidden + (ds + 1) * hidden + mlp(2 * hidden),
-            "late": mlp(da) + mlp(ds)}[fusion]
+    modalities = ("image",)
+
+    def __init__(self, da: int, ds: int, hidden: int, k: int) -> None:
+        super().__init__()
+        self.net = mlp([da, hidden, k])
+
+    @staticmethod
+    def n_weights(da: int, ds: int, hidden: int, k: int) -> int:
+        return _mlp_weights(da, hidden, k)
+
+    def forward(self, image: torch.Tensor, signal: torch.Tensor) -> torch.Tensor:
+        return self.net(image)
+
+
+class _SignalOnly(nn.Module):
+    """The signal alone: the image is ignored."""
+
+    modalities = ("signal",)
+
+    def __init__(self, da: int, ds: int, hidden: int, k: int) -> None:
+        super().__init__()
+        self.net = mlp([ds, hidden, k])
+
+    @staticmethod
+    def n_weights(da: int, ds: int, hidden: int, k: int) -> int:
+        return _mlp_weights(ds, hidden, k)
+
+    def forward(self, image: torch.Tensor, signal: torch.Tensor) -> torch.Tensor:
+        return self.net(signal)
+
+
+class _Early(nn.Module):
+    """Early fusion: one network on the concatenated raw inputs."""
+
+    modalities = ("image", "signal")
+
+    def __init__(self, da: int, ds: int, hidden: int, k: int) -> None:
+        super().__init__()
+        self.net = mlp([da + ds, hidden, k])
+
+    @staticmethod
+    def n_weights(da: int, ds: int, hidden: int, k: int) -> int:
+        return _mlp_weights(da + ds, hidden, k)
+
+    def forward(self, image: torch.Tensor, signal: torch.Tensor) -> torch.Tensor:
+        return self.net(torch.cat([image, signal], dim=1))
+
+
+class _Intermediate(nn.Module):
+    """Intermediate fusion: one encoder per modality, then one classifier on the concatenated embeddings."""
+
+    modalities = ("image", "signal")
+
+    def __init__(self, da: int, ds: int, hidden: int, k: int) -> None:
+        super().__init__()
+        self.encoders = nn.ModuleList([mlp([da, hidden], final_activation=True),
+                                       mlp([ds, hidden], final_activation=True)])
+        self.net = mlp([2 * hidden, hidden, k])
+
+    @staticmethod
+    def n_weights(da: int, ds: int, hidden: int, k: int) -> int:
+        return (da + 1) * hidden + (ds + 1) * hidden + _mlp_weights(2 * hidden, hidden, k)
+
+    def forward(self, image: torch.Tensor, signal: torch.Tensor) -> torch.Tensor:
+        return self.net(torch.cat([self.encoders[0](image), self.encoders[1](signal)], dim=1))
+
+
+class _Late(nn.Module):
+    """Late fusion: one classifier per modality, their logits added (the predictions are fused)."""
+
+    modalities = ("image", "signal")
+
+    def __init__(self, da: int, ds: int, hidden: int, k: int) -> None:
+        super().__init__()
+        self.branches = nn.ModuleList([mlp([da, hidden, k]), mlp([ds, hidden, k])])
+
+    @staticmethod
+    def n_weights(da: int, ds: int, hidden: int, k: int) -> int:
+        return _mlp_weights(da, hidden, k) + _mlp_weights(ds, hidden, k)
+
+    def forward(self, image: torch.Tensor, signal: torch.Tensor) -> torch.Tensor:
+        return self.branches[0](image) + self.branches[1](signal)
+
+
+_FUSIONS = {"image_only": _ImageOnly, "signal_only": _SignalOnly, "early": _Early, "intermediate": _Intermediate,
+            "late": _Late}
+
+# The models that FusionNet builds, by name, each with the modalities it reads (documented in labkit/multi/__init__.py,
+# where the API reference reads it).
+FUSIONS: dict[str, tuple[str, ...]] = {name: fusion.modalities for name, fusion in _FUSIONS.items()}
 
 
 def _check_modalities(model: FusionNet, image: Any, signal: Any) -> None:
@@ -83,25 +174,14 @@ class FusionNet(nn.Module):
     def __init__(self, image_dim: int, signal_dim: int, n_classes: int, *, fusion: str = "early",
                  hidden: int = 32, seed: int = 0) -> None:
         super().__init__()
+        kind = _FUSIONS[fusion]
         # Refused before torch asks the allocator for terabytes.
         check_elements(f"FusionNet(image_dim={image_dim}, signal_dim={signal_dim}, n_classes={n_classes}, "
                        f"fusion={fusion!r}, hidden={hidden})",
-                       _n_weights(fusion, image_dim, signal_dim, hidden, n_classes), "a network")
+                       kind.n_weights(image_dim, signal_dim, hidden, n_classes), "a network")
         self.image_dim, self.signal_dim, self.n_classes, self.fusion = image_dim, signal_dim, n_classes, fusion
-        k, da, ds = self.n_classes, self.image_dim, self.signal_dim
         with seeded(seed):
-            if fusion == "image_only":
-                self.net = mlp([da, hidden, k])
-            elif fusion == "signal_only":
-                self.net = mlp([ds, hidden, k])
-            elif fusion == "early":
-                self.net = mlp([da + ds, hidden, k])
-            elif fusion == "intermediate":
-                self.encoders = nn.ModuleList([mlp([da, hidden], final_activation=True),
-                                               mlp([ds, hidden], final_activation=True)])
-                self.net = mlp([2 * hidden, hidden, k])
-            else:
-                self.branches = nn.ModuleList([mlp([da, hidden, k]), mlp([ds, hidden, k])])
+            self.layers = kind(image_dim, signal_dim, hidden, n_classes)
 
     @contract(image=TorchTensor(ndim=2), signal=TorchTensor(ndim=2))
     def forward(self, image: torch.Tensor, signal: torch.Tensor) -> torch.Tensor:
@@ -113,15 +193,7 @@ class FusionNet(nn.Module):
         """
         _check_modalities(self, image, signal)
         image, signal = in_model_dtype("image", image, self), in_model_dtype("signal", signal, self)
-        if self.fusion == "image_only":
-            return self.net(image)
-        if self.fusion == "signal_only":
-            return self.net(signal)
-        if self.fusion == "early":
-            return self.net(torch.cat([image, signal], dim=1))  # fuse the raw inputs
-        if self.fusion == "intermediate":
-            return self.net(torch.cat([self.encoders[0](image), self.encoders[1](signal)], dim=1))
-        return self.branches[0](image) + self.branches[1](signal)  # fuse the predictions
+        return self.layers(image, signal)
 
 
 def _inputs(model: FusionNet, image: np.ndarray, signal: np.ndarray,
@@ -171,7 +243,7 @@ def train_fusion(
 
     Examples
     --------
-    >>> from labkit.data import make_multimodal_digits
+    >>> from labkit.multi import make_multimodal_digits
     >>> image, signal, y = make_multimodal_digits()
     >>> history = train_fusion(FusionNet(64, 32, 10), image[:200], signal[:200], y[:200], epochs=2)
     >>> history.epochs

@@ -16,15 +16,15 @@ import numpy as np
 import torch
 from torch import nn
 
-from ._checks import (
+from .._checks import (
     Array, Bool, Choice, Count, Instance, Optional, Real, Seed, Size, TorchTensor, check_elements, check_same_rows,
     in_model_dtype,
 )
-from ._contract import contract
-from ._torch import optimizer_step
-from .networks import mlp
-from .seeding import seeded
-from .training import History, fit
+from .._contract import contract
+from .._torch import optimizer_step
+from ..networks import mlp
+from ..seeding import seeded
+from ..training import History, fit
 
 __all__ = ["MultiTaskNet", "UncertaintyWeighting", "train_multitask", "r2_per_task", "mean_test_r2"]
 
@@ -186,7 +186,7 @@ def train_multitask(
 
     Examples
     --------
-    >>> from labkit.data import make_multitask_data
+    >>> from labkit.multi import make_multitask_data
     >>> X, Y = make_multitask_data(200, 2, noise=[0.1, 1.0])
     >>> _, w = train_multitask(MultiTaskNet(20, 2), X, Y, weighting="uncertainty", epochs=60)
     >>> bool(w[0] > w[1])
@@ -270,7 +270,7 @@ def mean_test_r2(
 
     Examples
     --------
-    >>> from labkit.data import make_multitask_data
+    >>> from labkit.multi import make_multitask_data
     >>> X, Y = make_multitask_data(300, 2, seed=0)
     >>> bool(mean_test_r2(X[:200], Y[:200], X[200:], Y[200:], epochs=200) > 0.5)
     True

@@ -3,7 +3,7 @@
 Each object is described by several *views*, distinct sets of features: often of different kinds
 (the text of a web page and the text of the links to it, in Blum and Mitchell's co-training), here
 of the same kind to keep the example small (the left and right halves of a digit,
-:func:`labkit.data.digit_views`). What makes them views is that they describe the same objects and
+:func:`labkit.multi.digit_views`). What makes them views is that they describe the same objects and
 that the method exploits their agreement. :class:`CCA` finds the directions in which the two views
 agree most, without any label; :func:`co_training` lets a classifier on each view label, for the
 other, the unlabeled examples it is most sure of (Blum and Mitchell, 1998). :func:`rotated_copies`
@@ -21,11 +21,11 @@ import numpy as np
 import torch
 from torch import nn
 
-from ._checks import Array, Count, Instance, Real, Seed, Size, check_elements, check_labels, check_same_rows
-from ._contract import contract
-from ._torch import optimizer_step
-from .seeding import seeded
-from .training import fit
+from .._checks import Array, Count, Instance, Real, Seed, Size, check_elements, check_labels, check_same_rows
+from .._contract import contract
+from .._torch import optimizer_step
+from ..seeding import seeded
+from ..training import fit
 
 __all__ = ["CCA", "softmax_regression", "co_training", "co_predict", "rotated_copies"]
 
@@ -83,7 +83,7 @@ class CCA:
 
     Examples
     --------
-    >>> from labkit.data import make_planted_views
+    >>> from labkit.multi import make_planted_views
     >>> Xa, Xb = make_planted_views(5000, [0.9, 0.5], seed=0)
     >>> CCA(2).fit(Xa, Xb).correlations_.round(1).tolist()
     [0.9, 0.5]
@@ -204,7 +204,8 @@ def co_training(
 
     Examples
     --------
-    >>> from labkit.data import load_digits_split, digit_views
+    >>> from labkit.data import load_digits_split
+    >>> from labkit.multi import digit_views
     >>> X, _, y, _ = load_digits_split()
     >>> a, b = digit_views(X)
     >>> model_a, model_b = co_training(a[:20], b[:20], y[:20], a[20:300], b[20:300], n_classes=10, rounds=2)
