@@ -1,0 +1,47 @@
+"""The course's environment, read from its one source: ``build.env`` (and ``offline.env``) at the root.
+
+The Makefile includes those files and exports them; Python entry points that may run without make
+(conf.py, conftest.py, reproduce.py) apply them here. A variable already set wins, as on make's command
+line: ``OMP_NUM_THREADS=1 make test`` and ``OMP_NUM_THREADS=1 pytest`` both use one thread.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import MutableMapping
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+BUILD = ROOT / "build.env"  # threads, seeds, backends: every build, test and tool run
+OFFLINE = ROOT / "offline.env"  # the closed proxy: the site builds only
+
+
+def read(path: Path = BUILD) -> dict[str, str]:
+    """The ``KEY=VALUE`` lines of an environment file, in order; comments and blank lines skipped.
+
+    >>> read()["DGLBACKEND"]
+    'pytorch'
+    """
+    settings = {}
+    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+        line = line.strip()
+        if not line or line.startswith("#"):
+            continue
+        key, sep, value = line.partition("=")
+        if not sep or not key.isidentifier() or key != key.strip() or value != value.strip():
+            raise ValueError(f"{path.name}:{number}: expected KEY=VALUE without spaces, got {line!r}")
+        settings[key] = value
+    return settings
+
+
+def apply(environ: MutableMapping[str, str] = os.environ, *paths: Path) -> MutableMapping[str, str]:
+    """Set in ``environ`` each variable of ``paths`` (default: ``build.env``) that it does not set yet.
+
+    >>> env = apply({"OMP_NUM_THREADS": "1"})
+    >>> env["OMP_NUM_THREADS"], env["MPLBACKEND"]
+    ('1', 'Agg')
+    """
+    for path in paths or (BUILD,):
+        for key, value in read(path).items():
+            environ.setdefault(key, value)
+    return environ
