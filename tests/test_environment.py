@@ -45,6 +45,16 @@ def test_lock_keeps_numpy_and_setuptools_below_dgl_breaking_versions():
     locked = locked_versions()
     assert int(locked["numpy"].split(".")[0]) < 2
     assert int(locked["setuptools"].split(".")[0]) < 70
+    # setuptools < 70 builds labkit's editable wheel with wheel's own bdist_wheel, which wheel 0.46 dropped.
+    assert tuple(int(n) for n in locked["wheel"].split(".")[:2]) < (0, 46)
+
+
+def test_lock_is_what_make_lock_writes():
+    """The command recorded in the lock file is the Makefile's (pyproject's extras included)."""
+    recorded = (ROOT / "requirements.lock").read_text(encoding="utf-8").splitlines()[1].lstrip("# ").split()
+    dry_run = subprocess.run(["make", "-n", "--no-print-directory", "lock"], cwd=ROOT, capture_output=True, text=True,
+                             check=True).stdout
+    assert [word for word in dry_run.split() if word != "\\"] == recorded
 
 
 def test_installed_versions_match_the_lock():
@@ -113,8 +123,10 @@ def test_a_built_labkit_ships_its_catalogs_and_records(tmp_path):
                    check=True, capture_output=True)
     (wheel,) = (tmp_path / "dist").glob("labkit-*.whl")
     shipped = set(zipfile.ZipFile(wheel).namelist())
-    data = [*(ROOT / "labkit" / "locales").glob("*/*.po"), *(ROOT / "labkit" / "hardware" / "records").glob("*")]
-    assert data and not {p.relative_to(ROOT).as_posix() for p in data} - shipped
+    records = ROOT / "labkit" / "hardware" / "records"
+    data = [*(ROOT / "labkit" / "locales").glob("*/*.po"), *records.glob("*.json"), records / "README.md"]
+    missing = {p.relative_to(ROOT).as_posix() for p in data} - shipped
+    assert not missing, f"not in the wheel: {sorted(missing)}"
     subprocess.run([*pip, "install", "--no-deps", "--no-index", "--target", tmp_path / "site", wheel], check=True,
                    capture_output=True)
     # PYTHONPATH here only to reach the scratch install: from there, does labkit.i18n find its French?
