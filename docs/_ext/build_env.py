@@ -1,8 +1,9 @@
 """The course's environment, read from its one source: ``build.env`` (and ``offline.env``) at the root.
 
-The Makefile includes those files and exports them; Python entry points that may run without make
-(conf.py, conftest.py, reproduce.py) apply them here. A variable already set wins, as on make's command
-line: ``OMP_NUM_THREADS=1 make test`` and ``OMP_NUM_THREADS=1 pytest`` both use one thread.
+The Makefile includes those files and exports them (``make test OMP_NUM_THREADS=1`` changes one for a
+run); the Python entry points that may run without make (conf.py, conftest.py, reproduce.py) apply them
+here, filling in only what the environment does not set: under make, that is make's values, and
+``OMP_NUM_THREADS=1 pytest`` runs with one thread.
 """
 
 from __future__ import annotations
