@@ -9,7 +9,7 @@ SPHINX := $(PY) -m sphinx
 SPHINXOPTS ?= -W --keep-going
 PORT ?= 8000
 # The course's environment has one source, build.env (threads, seeds, backends), read here and by
-# docs/_ext/build_env.py for conf.py, conftest.py and the tools: the same settings with or without make.
+# docs/_ext/build_env.py for conf.py, conftest.py and reproduce.py: the same settings with or without make.
 include build.env
 export $(shell sed -n 's/^\([A-Za-z_][A-Za-z0-9_]*\)=.*/\1/p' build.env)
 # The site build must never fetch anything (offline.env: any HTTP(S) request goes to a closed port).

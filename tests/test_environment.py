@@ -149,9 +149,10 @@ def test_build_env_fills_what_is_not_set_and_keeps_what_is():
 
 def test_build_env_refuses_a_line_make_would_read_otherwise(tmp_path):
     bad = tmp_path / "bad.env"
-    bad.write_text("# fine\nOMP_NUM_THREADS = 2\n")
-    with pytest.raises(ValueError, match="bad.env:2: expected KEY=VALUE without spaces"):
-        build_env.read(bad)
+    for line in ("OMP_NUM_THREADS = 2", 'MPLBACKEND="Agg"', "no_proxy=a#b", "X=$(HOME)"):
+        bad.write_text(f"# fine\nDGLBACKEND=pytorch\n{line}\n")
+        with pytest.raises(ValueError, match="bad.env:3: expected KEY=VALUE without spaces, quotes, # or \\$"):
+            build_env.read(bad)
 
 
 @pytest.mark.parametrize("entry", ["conf.py", "conftest.py"])

@@ -29,8 +29,9 @@ def read(path: Path = BUILD) -> dict[str, str]:
         if not line or line.startswith("#"):
             continue
         key, sep, value = line.partition("=")
-        if not sep or not key.isidentifier() or key != key.strip() or value != value.strip():
-            raise ValueError(f"{path.name}:{number}: expected KEY=VALUE without spaces, got {line!r}")
+        # What make would read differently: spaces around "=", quotes, "#" (a comment) or "$" (a variable).
+        if not sep or not key.isidentifier() or any(c in value for c in " \t\"'#$"):
+            raise ValueError(f"{path.name}:{number}: expected KEY=VALUE without spaces, quotes, # or $, got {line!r}")
         settings[key] = value
     return settings
 
