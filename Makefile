@@ -8,17 +8,12 @@ STAMP := $(VENV)/.installed
 SPHINX := $(PY) -m sphinx
 SPHINXOPTS ?= -W --keep-going
 PORT ?= 8000
-# The build must never fetch anything: any HTTP(S) request during it goes to a closed port and fails.
-OFFLINE := http_proxy=http://127.0.0.1:9 https_proxy=http://127.0.0.1:9 HTTP_PROXY=http://127.0.0.1:9 \
-	HTTPS_PROXY=http://127.0.0.1:9 no_proxy=127.0.0.1,localhost
-
-# Same threads and seeds everywhere: the site must build identically on a 2-core laptop and in CI.
-export DGLBACKEND := pytorch
-export OMP_NUM_THREADS := 2
-export MKL_NUM_THREADS := 2
-export MPLBACKEND := Agg
-export PYTHONHASHSEED := 0
-export PYDEVD_DISABLE_FILE_VALIDATION := 1
+# The course's environment has one source, build.env (threads, seeds, backends), read here and by
+# docs/_ext/build_env.py for conf.py, conftest.py and reproduce.py: the same settings with or without make.
+include build.env
+export $(shell sed -n 's/^\([A-Za-z_][A-Za-z0-9_]*\)=.*/\1/p' build.env)
+# The site build must never fetch anything (offline.env: any HTTP(S) request goes to a closed port).
+OFFLINE := $(shell grep -v '^\#' offline.env)
 
 .PHONY: site html-en html-fr serve test po lock doctest report clean help
 
@@ -40,8 +35,8 @@ $(STAMP): requirements.lock
 	rm -rf $(VENV)
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --disable-pip-version-check --require-hashes --no-deps -r requirements.lock
-	@# labkit is used from the checkout (no build step): a .pth file puts the repository on sys.path.
-	echo "$(CURDIR)" > "$$($(PY) -c 'import sysconfig; print(sysconfig.get_paths()["purelib"])')/labkit-checkout.pth"
+	@# labkit itself, editable (the checkout's labkit/ is what runs), built offline by the locked setuptools.
+	$(PY) -m pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation --no-index --editable .
 	touch $@
 
 site: html-en html-fr
@@ -89,7 +84,7 @@ po: $(STAMP)
 	$(PY) docs/_ext/code_messages.py fr
 
 lock:
-	uv pip compile pyproject.toml --extra docs --extra test --universal --python-version 3.10 \
+	uv pip compile pyproject.toml --extra docs --extra test --extra build --universal --python-version 3.10 \
 	  --generate-hashes -o requirements.lock
 
 # Copy the last build's report (times and peak memory against the budget) into the README.
@@ -98,5 +93,7 @@ report:
 	$(PY) docs/_ext/build_report.py docs/auto_examples _build/logs README.md > /dev/null
 	@echo "README.md: Build report section updated from the last build."
 
+# Sphinx compiles each catalog beside its .po, in every subfolder of LC_MESSAGES (generated/, ...).
 clean:
-	rm -rf _build docs/auto_examples docs/generated locales/fr/LC_MESSAGES/**/*.mo
+	rm -rf _build docs/auto_examples docs/generated
+	find locales -name '*.mo' -delete

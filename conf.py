@@ -12,12 +12,11 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent
-sys.path.insert(0, str(ROOT))  # labkit, importable without installing it
-sys.path.insert(0, str(ROOT / "docs" / "_ext"))  # labkit_site: the site's own glue
-# Quiet, reproducible builds: a fixed thread count avoids fork hangs and keeps timings comparable.
-os.environ.setdefault("DGLBACKEND", "pytorch")
-os.environ.setdefault("OMP_NUM_THREADS", "2")
-os.environ.setdefault("MPLBACKEND", "Agg")
+sys.path.insert(0, str(ROOT / "docs" / "_ext"))  # the site's own Sphinx extensions (labkit is installed)
+import build_env  # noqa: E402
+
+# Quiet, reproducible builds, with or without make: threads, seeds and backends from build.env.
+build_env.apply()
 
 project = "labkit"
 author = "the labkit authors"  # per language: see docs/_ext/labkit_site.py

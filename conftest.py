@@ -2,8 +2,9 @@
 
 import os
 
-os.environ.setdefault("DGLBACKEND", "pytorch")  # DGL otherwise writes ~/.dgl/config.json and warns
-os.environ.setdefault("MPLBACKEND", "Agg")
+import build_env  # docs/_ext, on the path through pyproject's [tool.pytest.ini_options] pythonpath
+
+build_env.apply()  # threads, seeds and backends from build.env, for the tests and what they start
 # Tests read English output whatever the machine's locale; a test that wants French sets it itself.
 os.environ["LABKIT_LANG"] = "en"
 

@@ -7,8 +7,6 @@ from __future__ import annotations
 
 import os
 
-os.environ.setdefault("DGLBACKEND", "pytorch")
-
 import networkx as nx
 import numpy as np
 import pytest

@@ -1,9 +1,12 @@
-"""The front door: an unsupported Python gets one clear sentence, not a pip traceback."""
+"""The front door: an unsupported Python gets one clear sentence, not a pip traceback; build.env reaches every
+recipe; make clean cleans."""
 
+import os
 import shutil
 import subprocess
 import sys
 
+import build_env
 from sitetools import ROOT
 
 FAKE = """#!/bin/sh
@@ -13,7 +16,8 @@ exec {python} -c "import sys, collections; sys.version_info = collections.namedt
 
 
 def test_unsupported_python_gets_one_clear_sentence(tmp_path):
-    for name in ("Makefile", "requirements.lock", "pyproject.toml"):
+    copy_front_door(tmp_path)
+    for name in ("requirements.lock", "pyproject.toml"):
         shutil.copy(ROOT / name, tmp_path / name)
     fake = tmp_path / "python3.13"
     fake.write_text(FAKE.format(python=sys.executable))
@@ -27,3 +31,38 @@ def test_unsupported_python_gets_one_clear_sentence(tmp_path):
     assert first.startswith("labkit needs Python 3.10, 3.11 or 3.12") and "3.13" in first
     assert "Traceback" not in result.stdout + result.stderr
     assert not (tmp_path / ".venv").exists()
+
+
+def copy_front_door(tmp_path):
+    """The Makefile and the files it reads, in a scratch folder where its recipes can do no harm."""
+    for name in ("Makefile", "build.env", "offline.env"):
+        shutil.copy(ROOT / name, tmp_path / name)
+    return tmp_path
+
+
+def test_make_exports_build_env_to_every_recipe(tmp_path):
+    """build.env is the one source: every KEY=VALUE of it reaches what make runs, whatever the shell had."""
+    settings = build_env.read()
+    env = {k: v for k, v in os.environ.items() if k not in settings and not k.startswith("MAKE")}
+    result = subprocess.run(["make", "--no-print-directory", "-s", "--eval", "env: ; @env", "env"],
+                            cwd=copy_front_door(tmp_path), env=env, capture_output=True, text=True, check=True)
+    exported = dict(line.split("=", 1) for line in result.stdout.splitlines() if "=" in line)
+    assert {key: exported.get(key) for key in settings} == settings
+    assert "http_proxy" not in exported  # offline.env is for the site build only: the install needs the network
+
+
+def test_clean_removes_every_compiled_catalog(tmp_path):
+    """Sphinx writes a .mo beside each .po, in subfolders too: make clean removes them all, and only them."""
+    root = copy_front_door(tmp_path)
+    messages = root / "locales" / "fr" / "LC_MESSAGES"
+    compiled = [messages / "index.mo", messages / "generated" / "labkit.i18n.mo",
+                messages / "auto_examples" / "06_backprop" / "plot_gradient_check.mo"]
+    for mo in compiled:
+        mo.parent.mkdir(parents=True, exist_ok=True)
+        mo.write_bytes(b"")
+        mo.with_suffix(".po").write_text("")
+    (root / "_build" / "html").mkdir(parents=True)
+    subprocess.run(["make", "--no-print-directory", "-s", "clean"], cwd=root, check=True, capture_output=True)
+    assert not [mo for mo in compiled if mo.exists()]
+    assert all(mo.with_suffix(".po").exists() for mo in compiled)
+    assert not (root / "_build").exists()

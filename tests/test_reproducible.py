@@ -1,4 +1,5 @@
-"""Two builds from the same commit give the same example outputs: text identical, figures pixel-identical."""
+"""Two builds from the same commit give the same example outputs: text identical, figures pixel-identical;
+each runs as make site does (build.env, offline.env)."""
 
 from __future__ import annotations
 
@@ -46,3 +47,21 @@ def test_examples_that_time_code_are_told_apart():
 def test_the_fastest_examples_build_twice_to_the_same_outputs(tmp_path):
     examples = reproduce.fastest(3)  # from the timings of the `make site` that ran before
     assert reproduce.compare(examples, workdir=tmp_path) == []
+
+
+def test_each_build_runs_offline_with_the_course_environment(tmp_path, monkeypatch):
+    """Both builds run as make site does: build.env's settings, offline.env's closed proxy, no path setting."""
+    import build_env
+
+    started = {}
+    monkeypatch.setattr(reproduce.subprocess, "Popen", lambda command, **kwargs: started.update(kwargs))
+    expected = {**build_env.read(build_env.BUILD), **build_env.read(build_env.OFFLINE)}
+    for key in expected:
+        monkeypatch.delenv(key, raising=False)
+    monkeypatch.delenv("PYTHONPATH", raising=False)
+    reproduce.build(tmp_path, r"/(plot_x)\.py$")
+    started["stdout"].close()
+    env = started["env"]
+    assert {key: env.get(key) for key in expected} == expected
+    assert env["LABKIT_GALLERY_PATTERN"] == r"/(plot_x)\.py$" and "PYTHONPATH" not in env
+    assert (tmp_path / "build.env").is_file()  # the copied conf.py applies the copy's build.env

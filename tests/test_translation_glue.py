@@ -3,7 +3,6 @@ two languages, a catalog of a few messages, built in a temporary folder in a few
 
 from __future__ import annotations
 
-import os
 import subprocess
 import sys
 from pathlib import Path
@@ -52,11 +51,10 @@ def write_project(path: Path, catalog: dict[str, str]) -> Path:
 def build(project: Path, language: str) -> tuple[str, str]:
     """The built page and the build's warnings (a fresh process: Sphinx caches catalogs per process)."""
     out = project / "_build" / language
-    env = {**os.environ, "PYTHONPATH": str(ROOT)}
     result = subprocess.run(
         [sys.executable, "-m", "sphinx", "-q", "-b", "html", "-E", "-D", f"language={language}", str(project),
          str(out)],
-        capture_output=True, text=True, env=env, check=True,
+        capture_output=True, text=True, check=True,
     )
     return (out / "index.html").read_text(encoding="utf-8"), result.stderr
 

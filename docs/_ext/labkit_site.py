@@ -7,6 +7,7 @@ Kept out of ``labkit`` on purpose: this is about building the course site, not a
 from __future__ import annotations
 
 import html
+import os
 import random
 import re
 from pathlib import Path
@@ -161,10 +162,12 @@ def reset_state(gallery_conf: dict, fname: str, when: str) -> None:
             copy.with_name(f"{copy.stem}.memory.json").write_text(json.dumps({"peak_rss_mib": round(_peak_rss_mib(), 1)}))
         return
     output_i18n.start_example()
-    random.seed(0)
-    np.random.seed(0)
-    torch.manual_seed(0)
-    torch.set_num_threads(2)  # the course targets a 2-core laptop; also keeps timings comparable
+    seed = int(os.environ["LABKIT_GALLERY_SEED"])  # build.env, applied by conf.py
+    random.seed(seed)
+    np.random.seed(seed)
+    torch.manual_seed(seed)
+    # The course targets a 2-core laptop (build.env); an example that changed torch's threads gets them back.
+    torch.set_num_threads(int(os.environ["OMP_NUM_THREADS"]))
     matplotlib.rcdefaults()
     matplotlib.use("Agg")
     if clear_refs.exists():  # Linux: "5" resets the peak resident set, so each example gets its own

@@ -20,12 +20,14 @@ import sys
 import tempfile
 from pathlib import Path
 
+import build_env
 import build_report
 import numpy as np
 
 ROOT = Path(__file__).resolve().parents[2]
 GALLERY = ROOT / "docs" / "auto_examples"
-COPIED = ["conf.py", "docs", "examples", "labkit", "locales"]
+# What a build reads beside labkit, which both builds import from the environment (installed from this checkout).
+COPIED = ["build.env", "offline.env", "conf.py", "docs", "examples", "locales"]
 GENERATED = shutil.ignore_patterns("auto_examples", "generated", "__pycache__", ".ipynb_checkpoints")
 EXAMPLES = ROOT / "examples"
 # labkit's timers and the clocks under them: an example that calls one prints or draws measured times,
@@ -55,8 +57,8 @@ def build(workdir: Path, pattern: str) -> subprocess.Popen:
         source = ROOT / name
         (shutil.copytree(source, workdir / name, ignore=GENERATED) if source.is_dir()
          else shutil.copy2(source, workdir / name))
-    env = {**os.environ, "LABKIT_GALLERY_PATTERN": pattern, "PYTHONPATH": str(workdir), "MPLBACKEND": "Agg",
-           "PYTHONHASHSEED": "0", "OMP_NUM_THREADS": "2", "MKL_NUM_THREADS": "2", "DGLBACKEND": "pytorch"}
+    # Offline and with the course's environment, as make builds the site.
+    env = build_env.apply({**os.environ, "LABKIT_GALLERY_PATTERN": pattern}, build_env.BUILD, build_env.OFFLINE)
     command = [sys.executable, "-m", "sphinx", "-b", "html", "-q", "-c", str(workdir), "-d", str(workdir / "doctrees"),
                "-D", "nb_execution_mode=off", str(workdir / "docs"), str(workdir / "html")]
     log = (workdir / "build.log").open("w")
