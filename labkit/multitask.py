@@ -20,8 +20,8 @@ from ._checks import (
     Array, Bool, Choice, Count, Instance, Optional, Real, Seed, Size, TorchTensor, check_elements, check_same_rows,
 )
 from ._contract import contract
-from ._torch import optimizer_step, seeded
-from .training import History, fit
+from ._torch import seeded
+from .training import History, fit, train_step
 
 __all__ = ["MultiTaskNet", "UncertaintyWeighting", "train_multitask", "r2_per_task", "mean_test_r2"]
 
@@ -209,7 +209,7 @@ def train_multitask(
         # the sum sends the gradient of every task into the shared trunk
         return combine(losses) if combine is not None else torch.sum(fixed_t * losses)
 
-    history = fit(optimizer_step(opt, loss), Xt, Yt, epochs=epochs, batch_size=batch_size, seed=seed)
+    history = fit(train_step(opt, loss), Xt, Yt, epochs=epochs, batch_size=batch_size, seed=seed)
     return history, (combine.weights if combine is not None else fixed.astype(np.float64))
 
 
