@@ -346,7 +346,7 @@ def accuracy(model: torch.nn.Module, X: Any, y: Any) -> float:
     Returns
     -------
     float
-        From 0 to 1.
+        :func:`accuracy_of` the model's scores, from 0 to 1.
 
     Examples
     --------

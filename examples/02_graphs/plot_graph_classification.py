@@ -24,6 +24,7 @@ from labkit.data import make_graph_classification
 from labkit.graphs import Graph, GraphClassifier, batch_graphs, to_networkx
 from labkit.i18n import _
 from labkit.plotting import use_style
+from labkit.training import accuracy_of
 
 use_style()
 edges, features, y = make_graph_classification(n_per_class=100, seed=0)
@@ -59,7 +60,7 @@ def train_and_test(num_layers, epochs=150):
         logits = model(big, big.x, batch)
         torch.nn.functional.cross_entropy(logits[train], y[train]).backward()
         opt.step()
-        accuracy.append((logits[test].argmax(1) == y[test]).float().mean().item())
+        accuracy.append(accuracy_of(logits[test], y[test]))
     return accuracy
 
 

@@ -105,6 +105,7 @@ def training_step_times(batch_size: int, hidden: int = 128, repeats: int = 21, s
 
     from ..backprop import MLP, to_torch
     from ..data import load_digits_split
+    from ..training import train_step
 
     X_train, X_test, y_train, y_test = load_digits_split(seed=seed)
     X, y = np.vstack([X_train, X_test]), np.concatenate([y_train, y_test])
@@ -123,17 +124,13 @@ def training_step_times(batch_size: int, hidden: int = 128, repeats: int = 21, s
         for p in params:
             p.data -= lr * p.grad
 
-    def torch_step() -> None:
-        net.zero_grad(set_to_none=True)
-        torch.nn.functional.cross_entropy(net(Xt), yt).backward()
-        with torch.no_grad():
-            for p in net.parameters():
-                p -= lr * p.grad
+    torch_step = train_step(torch.optim.SGD(net.parameters(), lr=lr),
+                            lambda xb, yb: torch.nn.functional.cross_entropy(net(xb), yb))
 
     previous = torch.get_num_threads()
     try:
         torch.set_num_threads(threads)
         with threadpool_limits(limits=threads):
-            return median_time(labkit_step, repeats), median_time(torch_step, repeats)
+            return median_time(labkit_step, repeats), median_time(lambda: torch_step(Xt, yt), repeats)
     finally:
         torch.set_num_threads(previous)
