@@ -24,6 +24,7 @@ import torch
 
 from ._checks import (
     Array, Count, Each, Function, Instance, Optional, Real, Samples, Seed, Size, _numpy, _shown, check_labels,
+    check_same_rows,
 )
 from ._contract import contract
 from .i18n import _
@@ -314,9 +315,7 @@ def accuracy_of(scores: Any, y: Any) -> float:
     elif s.ndim == 1:
         if s.dtype.kind not in "iu":
             raise TypeError(f"scores must be predicted classes (ints) when 1-D, got {_shown(scores)}")
-        if y.shape != s.shape:
-            raise ValueError(f"y must have shape {s.shape}, one label per prediction, got shape {y.shape}")
-        predicted = s
+        predicted, y = s, check_same_rows("y", y, "scores", len(s))
     else:
         raise ValueError(f"scores must be (n, classes) scores or (n,) predicted classes, got {_shown(scores)}")
     return float(np.mean(predicted == y))
@@ -361,8 +360,7 @@ def accuracy(model: torch.nn.Module, X: Any, y: Any) -> float:
     dtype = weight.dtype if weight is not None else torch.get_default_dtype()
     Xt = torch.as_tensor(X).to(device=weight.device if weight is not None else None, dtype=dtype)
     if not bool(torch.isfinite(Xt).all()):  # e.g. 1e300 in float64 is inf in float32
-        raise ValueError(f"X must fit in the model's dtype {dtype}, got values up to "
-                         f"{float(np.abs(_numpy(X)).max()):.3g}")
+        raise ValueError(f"X must fit in the model's dtype {dtype}, got values up to {np.abs(_numpy(X)).max():.3g}")
     n_inputs = _input_size(model)
     if n_inputs is not None and (Xt.ndim != 2 or Xt.shape[1] != n_inputs):
         raise ValueError(f"X must have one column per input of the model ({n_inputs}), got shape {tuple(Xt.shape)}")

@@ -16,10 +16,10 @@ from hypothesis.extra import numpy as hnp
 from labkit import regularization
 from labkit.data import load_digits_split
 from labkit.regularization import (
-    Dropout, GaussianNoise, Optimization, Regularizers, augment_digits, decoupled_weight_decay_, dropout, gaussian_noise,
-    l1_gradient, l1_penalty, l2_gradient, l2_penalty, l2_vs_weight_decay, label_smoothing_loss, lasso_path, make_mlp,
-    max_norm_, penalized_parameters, penalized_weights, proximal_l1_step, ridge_path, smooth_labels, soft_threshold,
-    subgradient_l1_step, train_classifier,
+    Dropout, GaussianNoise, Optimization, Regularizers, augment_digits, decoupled_weight_decay_, dropout,
+    gaussian_noise, l1_gradient, l1_penalty, l2_gradient, l2_penalty, l2_vs_weight_decay, label_smoothing_loss,
+    lasso_path, make_mlp, max_norm_, penalized_parameters, penalized_weights, proximal_l1_step, ridge_path,
+    smooth_labels, soft_threshold, subgradient_l1_step, train_classifier,
 )
 from labkit.regularization.mechanisms import dropout_subnetwork_means
 from labkit.training import accuracy

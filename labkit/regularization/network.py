@@ -144,8 +144,9 @@ class Regularizers:
 
     Examples
     --------
-    >>> Regularizers(l2=1e-3, patience=10)
-    Regularizers(l1=0.0, l1_proximal=False, l2=0.001, weight_decay=0.0, label_smoothing=0.0, augment=False, max_norm=None, patience=10)
+    >>> chosen = Regularizers(l2=1e-3, patience=10)
+    >>> chosen.l2, chosen.patience, chosen.l1, chosen.max_norm
+    (0.001, 10, 0.0, None)
     """
 
     l1: float = 0.0
@@ -159,7 +160,8 @@ class Regularizers:
 
 
 @contract(model=_MODEL, X_train=_DIGITS, y_train=_LABELS, X_val=_DIGITS, y_val=_LABELS,
-          optimization=Instance(Optimization), regularizers=Instance(Regularizers))
+          optimization=Instance(Optimization, what="a labkit.regularization.Optimization"),
+          regularizers=Instance(Regularizers, what="a labkit.regularization.Regularizers"))
 def train_classifier(model: torch.nn.Module, X_train: np.ndarray, y_train: np.ndarray, X_val: np.ndarray,
                      y_val: np.ndarray, optimization: Optimization = Optimization(),
                      regularizers: Regularizers = Regularizers()) -> History:
