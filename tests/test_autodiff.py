@@ -18,10 +18,9 @@ from labkit.autodiff import (
     Dual, Tensor, Value, expression_swell, grad, graph_of, jacobian, jvp, median_time, mlp_logits, mlp_loss,
     softmax_cross_entropy, training_step_times, vjp,
 )
-from labkit._torch import optimizer_step
 from labkit.backprop import MLP, numerical_gradient, to_torch
 from labkit.data import load_digits_split
-from labkit.training import fit
+from labkit.training import accuracy, accuracy_of, fit, train_step
 from contracts import contract_tests, relation_tests
 
 # -- random scalar programs: the same code runs on Value, Dual, torch tensors and floats ----------------
@@ -367,16 +366,13 @@ def test_mlp_training_on_digits_follows_torch() -> None:
             p.data -= 0.2 * p.grad
         return float(loss.data)
 
-    torch_step = optimizer_step(opt, lambda xb, yb: torch.nn.functional.cross_entropy(net(xb), yb))
+    torch_step = train_step(opt, lambda xb, yb: torch.nn.functional.cross_entropy(net(xb), yb))
 
     mine = fit(labkit_step, X_train, y_train, epochs=4, batch_size=64, seed=0)
     theirs = fit(torch_step, torch.from_numpy(X_train), torch.from_numpy(y_train), epochs=4, batch_size=64, seed=0)
     np.testing.assert_allclose(mine.train_loss, theirs.train_loss, rtol=1e-10)
     assert mine.train_loss[-1] < mine.train_loss[0] / 3
-    accuracy = np.mean(mlp_logits(params, X_test).data.argmax(axis=1) == y_test)
-    with torch.no_grad():
-        accuracy_t = np.mean(net(torch.from_numpy(X_test)).argmax(dim=1).numpy() == y_test)
-    assert accuracy == accuracy_t > 0.85
+    assert accuracy_of(mlp_logits(params, X_test).data, y_test) == accuracy(net, X_test, y_test) > 0.85
 
 
 def test_softmax_cross_entropy_matches_torch_on_large_logits() -> None:

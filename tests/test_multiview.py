@@ -14,6 +14,7 @@ from labkit.data import load_digits_split
 from labkit.multi import (
     CCA, co_predict, co_training, digit_views, make_planted_views, multiview, rotated_copies, softmax_regression,
 )
+from labkit.training import accuracy
 from contracts import contract_tests, relation_tests
 from torchthreads import one_torch_thread  # noqa: F401  (autouse: tiny networks, one thread)
 
@@ -53,10 +54,6 @@ def few_labels() -> dict:
     a, b = digit_views(X, noise=0.1, seed=0)
     ta, tb = digit_views(Xte, noise=0.1, seed=1)
     return dict(X=X, y=y, lab=lab, unl=unl, a=a, b=b, ta=ta, tb=tb, yte=yte)
-
-
-def accuracy(model: torch.nn.Linear, X: np.ndarray, y: np.ndarray) -> float:
-    return float((model(torch.tensor(X).float()).argmax(1).numpy() == y).mean())
 
 
 def test_co_training_beats_one_view_with_few_labels(few_labels: dict) -> None:

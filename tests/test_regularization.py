@@ -16,12 +16,13 @@ from hypothesis.extra import numpy as hnp
 from labkit import regularization
 from labkit.data import load_digits_split
 from labkit.regularization import (
-    Dropout, GaussianNoise, accuracy, augment_digits, decoupled_weight_decay_, dropout, gaussian_noise, l1_gradient,
-    l1_penalty, l2_gradient, l2_penalty, l2_vs_weight_decay, label_smoothing_loss, lasso_path, make_mlp, max_norm_,
-    penalized_parameters, penalized_weights, proximal_l1_step, ridge_path, smooth_labels, soft_threshold,
-    subgradient_l1_step, train_classifier,
+    Dropout, GaussianNoise, Optimization, Regularizers, augment_digits, decoupled_weight_decay_, dropout,
+    gaussian_noise, l1_gradient, l1_penalty, l2_gradient, l2_penalty, l2_vs_weight_decay, label_smoothing_loss,
+    lasso_path, make_mlp, max_norm_, penalized_parameters, penalized_weights, proximal_l1_step, ridge_path,
+    smooth_labels, soft_threshold, subgradient_l1_step, train_classifier,
 )
 from labkit.regularization.mechanisms import dropout_subnetwork_means
+from labkit.training import accuracy
 from contracts import contract_tests, relation_tests
 
 FEW = settings(deadline=None, derandomize=True, max_examples=25)
@@ -270,7 +271,7 @@ def test_augment_digits_is_seeded_and_the_identity_without_distortion(digits) ->
 def test_early_stopping_restores_the_weights_of_the_best_epoch(digits) -> None:
     X, y, X_val, y_val = digits
     net = make_mlp([64, 64, 10], seed=0)
-    history = train_classifier(net, X, y, X_val, y_val, epochs=80, lr=1e-2, patience=5, seed=0)
+    history = train_classifier(net, X, y, X_val, y_val, Optimization(epochs=80, lr=1e-2), Regularizers(patience=5))
     assert history.stopped_early
     with torch.no_grad():
         val_loss = torch.nn.functional.cross_entropy(net(torch.as_tensor(X_val, dtype=torch.float32)),
@@ -282,8 +283,9 @@ def test_early_stopping_restores_the_weights_of_the_best_epoch(digits) -> None:
 def test_sgd_with_l2_equals_sgd_with_weight_decay_on_the_network(digits) -> None:
     X, y, X_val, y_val = digits
     nets = [make_mlp([64, 16, 10], seed=1) for _ in range(2)]
-    train_classifier(nets[0], X, y, X_val, y_val, epochs=2, optimizer="sgd", lr=0.05, l2=0.5)
-    train_classifier(nets[1], X, y, X_val, y_val, epochs=2, optimizer="sgd", lr=0.05, weight_decay=0.5)
+    sgd = Optimization(epochs=2, optimizer="sgd", lr=0.05)
+    train_classifier(nets[0], X, y, X_val, y_val, sgd, Regularizers(l2=0.5))
+    train_classifier(nets[1], X, y, X_val, y_val, sgd, Regularizers(weight_decay=0.5))
     start = make_mlp([64, 16, 10], seed=1)
     for a, b, a0 in zip(nets[0].parameters(), nets[1].parameters(), start.parameters()):
         assert not torch.allclose(a, a0, atol=1e-3)  # training moved the weights...
@@ -295,7 +297,8 @@ def test_proximal_l1_training_gives_exact_zeros_and_l1_in_the_loss_does_not(digi
     zeros = {}
     for proximal in (False, True):
         net = make_mlp([64, 32, 10], seed=0)
-        train_classifier(net, X, y, X_val, y_val, epochs=20, lr=1e-2, l1=0.5, l1_proximal=proximal)
+        train_classifier(net, X, y, X_val, y_val, Optimization(epochs=20, lr=1e-2),
+                         Regularizers(l1=0.5, l1_proximal=proximal))
         zeros[proximal] = np.mean(penalized_weights(net) == 0)
     assert zeros[True] > 0.3 and zeros[False] < 0.01
 
@@ -310,12 +313,13 @@ def test_make_mlp_depends_only_on_its_seed() -> None:
 def test_max_norm_holds_after_training(digits) -> None:
     X, y, X_val, y_val = digits
     net = make_mlp([64, 32, 10], seed=0)
-    train_classifier(net, X, y, X_val, y_val, epochs=5, lr=3e-2, max_norm=0.5)
+    train_classifier(net, X, y, X_val, y_val, Optimization(epochs=5, lr=3e-2), Regularizers(max_norm=0.5))
     assert all(float(w.norm(dim=1).max()) <= 0.5 + 1e-5 for _, w in penalized_parameters(net))
 
 
 # -- bad input -----------------------------------------------------------------------------------------
 NET = make_mlp([64, 4, 10])
+ONE_EPOCH = Optimization(epochs=1)
 XD, YD = np.zeros((4, 64)), np.array([0, 1, 2, 3])
 XR, YR = regression(0, n=5, d=2)
 W2 = lambda: torch.ones(2, 3)  # noqa: E731 - a fresh tensor for each call that changes it in place
@@ -349,11 +353,14 @@ VALID_CALLS = {
     "augment_digits": lambda: (augment_digits, dict(X=XD, rng=np.random.default_rng(0), max_shift=1.0,
                                                     max_degrees=10.0, elastic=0.2)),
     "make_mlp": lambda: (make_mlp, dict(sizes=[4, 3, 2], dropout=0.5, noise_std=0.1, batch_norm=True, seed=1)),
+    "Optimization": lambda: (Optimization, dict(epochs=1, batch_size=2, lr=1e-3, optimizer="sgd", seed=1)),
+    "Regularizers": lambda: (Regularizers, dict(l1=0.1, l1_proximal=True, l2=0.1, weight_decay=0.1, label_smoothing=0.1,
+                                                augment=True, max_norm=1.0, patience=1)),
     "train_classifier": lambda: (train_classifier, dict(
-        model=make_mlp([64, 4, 10]), X_train=XD, y_train=YD, X_val=XD, y_val=YD, epochs=1, batch_size=2, lr=1e-3,
-        optimizer="sgd", l1=0.1, l1_proximal=True, l2=0.1, weight_decay=0.1, label_smoothing=0.1, augment=True,
-        max_norm=1.0, patience=1, seed=1)),
-    "accuracy": lambda: (accuracy, dict(model=NET, X=XD, y=YD)),
+        model=make_mlp([64, 4, 10]), X_train=XD, y_train=YD, X_val=XD, y_val=YD,
+        optimization=Optimization(epochs=1, batch_size=2, lr=1e-3, optimizer="sgd", seed=1),
+        regularizers=Regularizers(l1=0.1, l1_proximal=True, l2=0.1, weight_decay=0.1, label_smoothing=0.1, augment=True,
+                                  max_norm=1.0, patience=1))),
     "penalized_weights": lambda: (penalized_weights, dict(model=NET)),
 }
 
@@ -386,8 +393,6 @@ BAD_INPUTS = [
     ("label_smoothing_loss", label_smoothing_loss, dict(logits=torch.ones(2, 3), y=torch.tensor([0]), eps=0.1), ValueError, "y"),
     ("label_smoothing_loss", label_smoothing_loss, dict(logits=torch.ones(1, 3), y=torch.tensor([3]), eps=0.1), ValueError, "y"),
     ("augment_digits", augment_digits, dict(X=np.zeros((2, 63)), rng=np.random.default_rng(0)), ValueError, "X"),
-    ("accuracy", accuracy, dict(model=NET, X=XD, y=YD[:2]), ValueError, "y"),
-    ("accuracy", accuracy, dict(model=make_mlp([32, 10]), X=XD, y=YD), ValueError, "X"),
     ("train_classifier", train_classifier, dict(model=NET, X_train=XD[:, :10], y_train=YD, X_val=XD, y_val=YD),
      ValueError, "X_train"),
     ("train_classifier", train_classifier, dict(model=NET, X_train=XD, y_train=YD + 7, X_val=XD, y_val=YD),
@@ -415,28 +420,23 @@ BAD_INPUTS = [
     ("smooth_labels", smooth_labels, dict(y=torch.zeros(4, dtype=torch.long), n_classes=2**27, eps=0.1), ValueError,
      "n_classes"),  # 4 rows of 2**27 targets: 2 GiB
     ("train_classifier", train_classifier, dict(model=make_mlp([64, 4, 4]), X_train=XD, y_train=YD, X_val=XD,
-                                                y_val=YD + 1, epochs=1), ValueError, "y_val"),  # IndexError
+                                                y_val=YD + 1, optimization=ONE_EPOCH), ValueError, "y_val"),  # IndexError
     ("train_classifier", train_classifier, dict(model=make_mlp([64, 4, 4]), X_train=XD, y_train=YD + 1, X_val=XD,
-                                                y_val=YD, epochs=1), ValueError, "y_train"),
+                                                y_val=YD, optimization=ONE_EPOCH), ValueError, "y_train"),
     ("train_classifier", train_classifier, dict(model=make_mlp([64, 4, 10]), X_train=XD, y_train=YD, X_val=XD,
-                                                y_val=YD, epochs=1, lr=0.5, weight_decay=3.0), ValueError,
+                                                y_val=YD, optimization=Optimization(epochs=1, lr=0.5),
+                                                regularizers=Regularizers(weight_decay=3.0)), ValueError,
      "weight_decay"),
-    ("accuracy", accuracy, dict(model=make_mlp([64, 4]), X=XD, y=YD * 3), ValueError, "y"),  # returned 0.25
     ("penalized_weights", penalized_weights, dict(model=torch.nn.Sequential(torch.nn.ReLU())), ValueError, "model"),
     # Declared bounds (Count, Seed, Size, eps < 1, a float32 std). The y of the wrong length makes the code before
     # the bounds fail fast, naming y, instead of running 10**30 steps: the row fails there, quickly.
     ("lasso_path", lasso_path, dict(X=XR, y=YR[:2], lams=[1.0], n_steps=10**30), ValueError, "n_steps"),
     ("l2_vs_weight_decay", l2_vs_weight_decay, dict(optimizer="sgd", X=XR, y=YR[:2], lam=0.1, lr=0.1, steps=10**7),
      ValueError, "steps"),
-    ("train_classifier", train_classifier, dict(model=NET, X_train=XD, y_train=YD[:2], X_val=XD, y_val=YD,
-                                                epochs=10**30), ValueError, "epochs"),
-    ("train_classifier", train_classifier, dict(model=NET, X_train=XD, y_train=YD[:2], X_val=XD, y_val=YD, epochs=1,
-                                                patience=10**30), ValueError, "patience"),
-    ("train_classifier", train_classifier, dict(model=NET, X_train=XD, y_train=YD[:2], X_val=XD, y_val=YD, epochs=1,
-                                                seed=2**32), ValueError, "seed"),
-    ("train_classifier", train_classifier, dict(model=make_mlp([64, 4, 10]), X_train=XD, y_train=YD, X_val=XD,
-                                                y_val=YD, epochs=1, label_smoothing=1.0), ValueError,
-     "label_smoothing"),
+    ("Optimization", Optimization, dict(epochs=10**30), ValueError, "epochs"),
+    ("Regularizers", Regularizers, dict(patience=10**30), ValueError, "patience"),
+    ("Optimization", Optimization, dict(epochs=1, seed=2**32), ValueError, "seed"),
+    ("Regularizers", Regularizers, dict(label_smoothing=1.0), ValueError, "label_smoothing"),
     ("label_smoothing_loss", label_smoothing_loss, dict(logits=torch.zeros(1, 3), y=torch.tensor([0]), eps=1.0),
      ValueError, "eps"),
     ("smooth_labels", smooth_labels, dict(y=torch.tensor([0, 1]), n_classes=10**30, eps=0.1), ValueError, "n_classes"),
@@ -464,9 +464,10 @@ def test_numpy_scalars_and_zero_coefficients_are_accepted(digits) -> None:
     assert Dropout(np.float32(0.5)).p == 0.5 and make_mlp([np.int64(8), 4, 2], dropout=np.float32(0.5), seed=np.int64(1))
     assert not any(isinstance(m, Dropout) for m in make_mlp([8, 4, 2], dropout=0))  # 0: no dropout layer
     plain, zeros = make_mlp([64, 8, 10], seed=2), make_mlp([64, 8, 10], seed=2)
-    train_classifier(plain, X, y, X_val, y_val, epochs=1)
-    train_classifier(zeros, X, y, X_val, y_val, epochs=np.int64(1), lr=np.float32(1e-3), weight_decay=0.0, l1=0, l2=0.0,
-                     label_smoothing=np.float64(0.0), batch_size=np.int32(32), seed=np.int64(0))
+    train_classifier(plain, X, y, X_val, y_val, ONE_EPOCH)
+    train_classifier(zeros, X, y, X_val, y_val,
+                     Optimization(epochs=np.int64(1), lr=np.float32(1e-3), batch_size=np.int32(32), seed=np.int64(0)),
+                     Regularizers(weight_decay=0.0, l1=0, l2=0.0, label_smoothing=np.float64(0.0)))
     for a, b in zip(plain.parameters(), zeros.parameters()):  # 0 is no decay, no penalty: the same run
         torch.testing.assert_close(a, b)
 
@@ -487,7 +488,8 @@ NAN, INF = float("nan"), float("inf")
     ("max_norm_", lambda: max_norm_(torch.full((2, 2), NAN), 1.0), "weight"),
     ("label_smoothing_loss", lambda: label_smoothing_loss(torch.tensor([[0.0, NAN]]), torch.tensor([0]), 0.1), "logits"),
     ("decoupled_weight_decay_", lambda: decoupled_weight_decay_([torch.tensor([NAN])], 0.1, 0.5), "params"),
-    ("train_classifier", lambda: train_classifier(make_mlp([64, 4, 10]), XD, YD, np.full((4, 64), INF), YD, epochs=1), "X_val"),
+    ("train_classifier", lambda: train_classifier(make_mlp([64, 4, 10]), XD, YD, np.full((4, 64), INF), YD, ONE_EPOCH),
+     "X_val"),
 ], ids=lambda v: v if isinstance(v, str) else "-")
 def test_nan_or_inf_is_refused_naming_the_argument(name, call, arg) -> None:
     with pytest.raises(ValueError, match=rf"^{arg}\b.*(NaN|finite|nan)"):
@@ -506,10 +508,8 @@ def test_a_layer_forward_checks_its_input(layer) -> None:
 
 def test_a_network_of_another_input_size_is_refused_naming_the_argument(digits) -> None:
     X, y, X_val, y_val = digits
-    with pytest.raises(ValueError, match=r"^X must have one column per input of the model \(32\)"):
-        accuracy(make_mlp([32, 10]), X, y)
     with pytest.raises(ValueError, match=r"^model must take the 64 pixels"):
-        train_classifier(make_mlp([32, 10]), X, y, X_val, y_val, epochs=1)
+        train_classifier(make_mlp([32, 10]), X, y, X_val, y_val, ONE_EPOCH)
 
 
 def test_huge_layers_are_refused_before_the_allocator_is_asked() -> None:
@@ -540,16 +540,17 @@ def test_augmenting_huge_finite_digits_stays_finite() -> None:
 
 def test_float32_data_beyond_its_range_is_refused_naming_the_argument_of_train_classifier() -> None:
     with pytest.raises(ValueError, match=r"^X_train\b.*float32"):
-        train_classifier(make_mlp([64, 4, 10]), np.full((4, 64), 1e308), YD, XD, YD, epochs=1)
+        train_classifier(make_mlp([64, 4, 10]), np.full((4, 64), 1e308), YD, XD, YD, ONE_EPOCH)
 
 
 def test_a_diverging_training_is_refused_naming_lr(digits) -> None:
     X, y, X_val, y_val = digits
     with pytest.raises(ValueError, match=r"^lr must be small enough"):
-        train_classifier(make_mlp([64, 8, 10]), X, y, X_val, y_val, epochs=3, optimizer="sgd", lr=1e30)
+        train_classifier(make_mlp([64, 8, 10]), X, y, X_val, y_val, Optimization(epochs=3, optimizer="sgd", lr=1e30))
 
 
 def test_idle_or_oversized_options_are_accepted() -> None:
     net = make_mlp([64, 4, 10], seed=0)
-    history = train_classifier(net, XD, YD, XD, YD, epochs=1, batch_size=10**6, l1=0.0, l1_proximal=True)
+    history = train_classifier(net, XD, YD, XD, YD, Optimization(epochs=1, batch_size=10**6),
+                               Regularizers(l1=0.0, l1_proximal=True))
     assert len(history.train_loss) == 1  # one batch of everything

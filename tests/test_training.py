@@ -1,6 +1,6 @@
 """Tests of labkit.training: batches depend only on the seed, the history records what happened,
-early stopping stops and restores the best weights, and a NumPy model and its PyTorch twin trained
-through the same loop give the same loss curve."""
+early stopping stops and restores the best weights, a NumPy model and its PyTorch twin trained
+through the same loop give the same loss curve, and accuracy scores a model in its own dtype."""
 
 from __future__ import annotations
 
@@ -11,10 +11,9 @@ import pytest
 import torch
 
 from labkit import training
-from labkit._torch import optimizer_step
 from labkit.backprop import MLP, sgd_step, to_torch
 from labkit.data import load_digits_split
-from labkit.training import History, fit, minibatches
+from labkit.training import History, accuracy, accuracy_of, fit, minibatches, train_step
 from contracts import contract_tests, relation_tests
 
 
@@ -115,19 +114,21 @@ def test_early_stopping_stops_after_patience_epochs_without_improvement() -> Non
     assert h.best_epoch == 2 and h.stopped_early
 
 
-def test_early_stopping_restores_the_best_state_even_from_references() -> None:
+def test_early_stopping_restores_the_weights_of_the_best_epoch() -> None:
     step, evaluate, state = scripted([5.0, 2.0, 3.0, 4.0, 1.0])
-    weights = [np.zeros(2)]  # get_state returns this very list: fit must copy it
+    net = torch.nn.Linear(2, 1)
+    with torch.no_grad():
+        net.weight.zero_()
 
     def step_that_trains(xb, yb) -> float:
-        weights[0] += 1.0
+        with torch.no_grad():
+            net.weight += 1.0  # state_dict() holds this very tensor: fit must copy it
         return step(xb, yb)
 
-    restored = []
     h = fit(step_that_trains, np.zeros(2), np.zeros(2), epochs=5, batch_size=2, evaluate=evaluate,
-            patience=2, get_state=lambda: weights, set_state=restored.append)
+            patience=2, restore_best=net)
     assert h.epochs == 4 and h.best_epoch == 1 and h.stopped_early
-    assert len(restored) == 1 and np.array_equal(restored[0][0], [2.0, 2.0])  # after epoch 1: 2 steps
+    assert torch.equal(net.weight, torch.full((1, 2), 2.0))  # after epoch 1: 2 steps, not the 4 of the end
 
 
 def test_no_early_stop_when_the_loss_keeps_falling() -> None:
@@ -149,7 +150,7 @@ def test_numpy_mlp_and_its_torch_twin_have_the_same_loss_curve() -> None:
         return loss
 
     opt = torch.optim.SGD(net.parameters(), lr=lr)
-    torch_step = optimizer_step(opt, lambda xb, yb: torch.nn.functional.cross_entropy(net(xb), yb))
+    torch_step = train_step(opt, lambda xb, yb: torch.nn.functional.cross_entropy(net(xb), yb))
 
     kwargs = dict(epochs=5, batch_size=64, seed=3)
     h_np = fit(numpy_step, X_train, y_train, **kwargs)
@@ -178,13 +179,21 @@ def ok_step(xb, yb) -> float:
     return 0.0
 
 
+def ok_loss(xb, yb) -> torch.Tensor:
+    return ((NET(xb) - yb) ** 2).mean()
+
+
 X4, Y4 = np.zeros(4), np.zeros(4)
 FIT = dict(epochs=1, batch_size=2)
+NET = torch.nn.Linear(2, 3)
 VALID_CALLS = {
     "History": lambda: (History, dict(train_loss=[0.5], metrics={"acc": [1.0]}, best_epoch=0, stopped_early=False)),
     "minibatches": lambda: (minibatches, dict(n=5, batch_size=2, rng=np.random.default_rng(0))),
     "fit": lambda: (fit, dict(step=ok_step, X=np.ones((4, 2)), y=np.ones(4), epochs=1, batch_size=2, seed=1,
-                              evaluate=lambda: {"val_loss": 0.5}, patience=1, get_state=list, set_state=print)),
+                              evaluate=lambda: {"val_loss": 0.5}, patience=1, restore_best=torch.nn.Linear(2, 1))),
+    "train_step": lambda: (train_step, dict(optimizer=torch.optim.SGD(NET.parameters(), lr=0.1), loss_fn=ok_loss)),
+    "accuracy": lambda: (accuracy, dict(model=NET, X=np.ones((4, 2)), y=np.array([0, 1, 2, 0]))),
+    "accuracy_of": lambda: (accuracy_of, dict(scores=np.eye(3), y=np.array([0, 1, 1]))),
 }
 
 (test_every_public_callable_declares_a_contract_and_a_valid_call, test_the_valid_call_succeeds,
@@ -198,9 +207,7 @@ BAD_INPUTS = [
     ("fit", fit, dict(step=ok_step, X=X4, y=Y4, evaluate=lambda: {"acc": 1.0}, patience=1, **FIT),
      ValueError, "evaluate"),
     ("fit", fit, dict(step=ok_step, X=X4, y=Y4, evaluate=lambda: 0.5, **FIT), TypeError, "evaluate"),
-    ("fit", fit, dict(step=ok_step, X=X4, y=Y4, evaluate=dict, patience=1, get_state=list, **FIT),
-     ValueError, "set_state"),
-    ("fit", fit, dict(step=ok_step, X=X4, y=Y4, get_state=list, set_state=print, **FIT), ValueError, "patience"),
+    ("fit", fit, dict(step=ok_step, X=X4, y=Y4, restore_best=NET, **FIT), ValueError, "restore_best"),
     ("fit", fit, dict(step=lambda xb, yb: "low", X=X4, y=Y4, **FIT), TypeError, "step"),
     ("fit", fit, dict(step=lambda xb, yb: float("nan"), X=X4, y=Y4, **FIT), ValueError, "step"),
     # Round 2 of the probe (issue 15): each row below failed before its fix (fit(epochs=10**30) hung).
@@ -210,6 +217,16 @@ BAD_INPUTS = [
     ("fit", fit, dict(step=ok_step, X=X4, y=Y4, evaluate=lambda scores: {}, **FIT), TypeError, "evaluate"),
     ("minibatches", lambda: minibatches(10**30, 2, np.random.default_rng(0)), ValueError, "n"),
     ("History", lambda: History(train_loss=[0.5, float("nan")]), ValueError, "train_loss"),
+    ("train_step", lambda: train_step(torch.optim.SGD(NET.parameters(), lr=0.1), lambda xb, yb: 0.5)(X4, Y4),
+     TypeError, "loss_fn"),
+    ("accuracy", accuracy, dict(model=NET, X=np.ones((4, 3)), y=Y4.astype(int)), ValueError, "X"),
+    ("accuracy", accuracy, dict(model=NET, X=np.ones((4, 2)), y=np.array([0, 1, 2])), ValueError, "y"),
+    ("accuracy", accuracy, dict(model=NET, X=np.ones((4, 2)), y=np.array([0, 1, 2, 3])), ValueError, "y"),
+    ("accuracy", accuracy, dict(model=NET, X=np.full((4, 2), 1e300), y=Y4.astype(int)), ValueError, "X"),
+    ("accuracy_of", accuracy_of, dict(scores=np.eye(3), y=np.array([0, 1, 3])), ValueError, "y"),
+    ("accuracy_of", accuracy_of, dict(scores=np.eye(3), y=np.array([0, 1])), ValueError, "y"),
+    ("accuracy_of", accuracy_of, dict(scores=np.array([0.0, 1.0]), y=np.array([0, 1])), TypeError, "scores"),
+    ("accuracy_of", accuracy_of, dict(scores=np.zeros((2, 2, 2)), y=np.array([0, 1])), ValueError, "scores"),
 ]
 
 
@@ -223,3 +240,32 @@ def test_history_stores_any_sequence_of_losses_as_a_list() -> None:
 
 test_a_broken_relation_is_refused_naming_the_argument = relation_tests(BAD_INPUTS)
 
+
+# -- accuracy -------------------------------------------------------------------------------------------
+def test_a_float64_network_is_scored_in_float64() -> None:
+    # labkit.regularization.accuracy fed every model float32: a float64 network raised a dtype error.
+    net = torch.nn.Linear(2, 2).double()
+    with torch.no_grad():
+        net.weight.copy_(torch.eye(2))
+        net.bias.zero_()
+    X = np.array([[1.0, 1.0 + 1e-12], [1.0 + 1e-12, 1.0]])  # the classes differ below float32's resolution
+    assert accuracy(net, X, np.array([1, 0])) == 1.0
+    assert accuracy(net.float(), X, np.array([1, 0])) == 0.5  # in float32 both rows tie: class 0
+
+
+def test_accuracy_runs_the_model_in_eval_mode_without_gradients_and_gives_its_mode_back() -> None:
+    net = torch.nn.Sequential(torch.nn.Linear(4, 3), torch.nn.Dropout(0.9))
+    X, y = np.random.default_rng(0).normal(size=(50, 4)), np.zeros(50, dtype=int)
+    with torch.no_grad():
+        expected = accuracy_of(net.eval()(torch.as_tensor(X, dtype=torch.float32)), y)
+    net.train()
+    assert accuracy(net, X, y) == expected == accuracy(net, X, y)  # dropout off: the same every time
+    assert net.training
+
+
+def test_accuracy_of_scores_and_of_predicted_classes_agree_in_numpy_and_torch() -> None:
+    scores = np.random.default_rng(1).normal(size=(40, 5))
+    y = np.random.default_rng(2).integers(0, 5, size=40)
+    expected = float(np.mean(scores.argmax(axis=1) == y))
+    assert accuracy_of(scores, y) == accuracy_of(torch.from_numpy(scores), torch.from_numpy(y)) == expected
+    assert accuracy_of(scores.argmax(axis=1), y) == accuracy_of(torch.tensor(scores).float().requires_grad_(), y)

@@ -1196,9 +1196,13 @@ def regularization_probes() -> list[Probe]:
     XR, YR = rand(6, 3), rand(6, seed=1)
     XD, YD = rand(8, 64), np.array([0, 1, 2, 3, 0, 1, 2, 3])
     net = lambda: rg.make_mlp([64, 4, 4])  # noqa: E731
-    train = lambda **kw: rg.train_classifier(kw.pop("model", net()), kw.pop("X_train", XD), kw.pop("y_train", YD),  # noqa
-                                             kw.pop("X_val", XD), kw.pop("y_val", YD), epochs=kw.pop("epochs", 1),
-                                             batch_size=4, **kw)
+
+    def train(**kw: Any) -> Any:  # each option goes to the object train_classifier takes it in
+        settings = {k: kw.pop(k) for k in ("lr", "optimizer", "seed") if k in kw}
+        optimization = rg.Optimization(epochs=kw.pop("epochs", 1), batch_size=kw.pop("batch_size", 4), **settings)
+        return rg.train_classifier(kw.pop("model", net()), kw.pop("X_train", XD), kw.pop("y_train", YD),
+                                   kw.pop("X_val", XD), kw.pop("y_val", YD), optimization, rg.Regularizers(**kw))
+
     p.err("penalized_parameters: exclude a set of unknown names", lambda: rg.penalized_parameters(net(), {"x"}), "exclude")
     p.err("penalized_parameters: model a numpy MLP", lambda: rg.penalized_parameters(__import__(
         "labkit.backprop", fromlist=["MLP"]).MLP([2, 2])), "model")
@@ -1333,7 +1337,7 @@ def regularization_probes() -> list[Probe]:
     p.err("train_classifier: label_smoothing 1.0", lambda: train(label_smoothing=1.0), "label_smoothing")
     # Decided: a batch larger than the data is one batch, as in PyTorch's DataLoader.
     p.ok("train_classifier: batch_size 10**6, more than the data", lambda: rg.train_classifier(
-        net(), XD, YD, XD, YD, epochs=1, batch_size=10**6))
+        net(), XD, YD, XD, YD, rg.Optimization(epochs=1, batch_size=10**6)))
     # A size beyond labkit's limit (2**28) is a typo, refused like every other size.
     p.err("train_classifier: batch_size 10**30", lambda: train(batch_size=10**30), "batch_size")
     p.err("train_classifier: lr * weight_decay > 1", lambda: train(lr=1.0, weight_decay=2.0), "lr", "weight_decay")
@@ -1345,10 +1349,6 @@ def regularization_probes() -> list[Probe]:
                                                                               lr=np.float32(0.01)))
     p.ok("train_classifier: sgd with l1_proximal, augment", lambda: train(optimizer="sgd", l1=0.01, l1_proximal=True,
                                                                           augment=True))
-    p.err("accuracy: y label 9 >= 4 outputs", lambda: rg.accuracy(net(), XD, YD * 3), "y")
-    p.err("accuracy: X 1-D", lambda: rg.accuracy(net(), XD[0], YD[:1]), "X")
-    p.ok("accuracy: torch X with grad, list y", lambda: rg.accuracy(net(), torch.tensor(XD, dtype=torch.float32)
-                                                                    .requires_grad_(True), YD.tolist()))
     p.err("penalized_weights: a numpy MLP", lambda: rg.penalized_weights(__import__(
         "labkit.backprop", fromlist=["MLP"]).MLP([2, 2])), "model")
     p.err("penalized_weights: a model with no weights", lambda: rg.penalized_weights(torch.nn.Sequential(
@@ -1376,9 +1376,28 @@ def training_probes() -> list[Probe]:
         step, X, Y, epochs=2, batch_size=4, evaluate=lambda: {"acc": 1.0}, patience=1), "evaluate", "patience")
     p.err("fit: patience without evaluate", lambda: tr.fit(step, X, Y, epochs=2, batch_size=4, patience=1),
           "patience", "evaluate")
-    p.err("fit: get_state without set_state", lambda: tr.fit(step, X, Y, epochs=2, batch_size=4, get_state=dict,
-                                                              evaluate=lambda: {"val_loss": 1.0}, patience=1),
-          "set_state", "get_state")
+    p.err("fit: restore_best without patience", lambda: tr.fit(step, X, Y, epochs=2, batch_size=4,
+                                                                restore_best=torch.nn.Linear(2, 2)),
+          "restore_best", "patience")
+    p.err("fit: restore_best a state_dict", lambda: tr.fit(step, X, Y, epochs=2, batch_size=4, patience=1,
+                                                            evaluate=lambda: {"val_loss": 1.0},
+                                                            restore_best=torch.nn.Linear(2, 2).state_dict()),
+          "restore_best")
+    net = lambda: torch.nn.Sequential(torch.nn.Linear(64, 4), torch.nn.ReLU(), torch.nn.Linear(4, 4))  # noqa: E731
+    XD, YD = rand(8, 64), np.array([0, 1, 2, 3, 0, 1, 2, 3])
+    p.err("accuracy: y label 9 >= 4 outputs", lambda: tr.accuracy(net(), XD, YD * 3), "y")
+    p.err("accuracy: X 1-D", lambda: tr.accuracy(net(), XD[0], YD[:1]), "X")
+    p.ok("accuracy: torch X with grad, list y", lambda: tr.accuracy(net(), torch.tensor(XD, dtype=torch.float32)
+                                                                    .requires_grad_(True), YD.tolist()))
+    p.ok("accuracy: a float64 network, float32 X", lambda: tr.accuracy(net().double(), XD.astype(np.float32), YD))
+    p.err("accuracy: X 1e300 for a float32 network", lambda: tr.accuracy(net(), np.full((8, 64), 1e300), YD), "X")
+    p.err("accuracy_of: 1-D float scores", lambda: tr.accuracy_of(np.zeros(8), YD), "scores")
+    p.err("accuracy_of: label 4 for 4 columns", lambda: tr.accuracy_of(np.eye(4), np.arange(1, 5)), "y")
+    p.ok("accuracy_of: torch logits with grad, numpy labels", lambda: tr.accuracy_of(grad_tensor(8, 4), YD))
+    p.err("train_step: loss_fn returns a float", lambda: tr.train_step(
+        torch.optim.SGD(net().parameters(), lr=0.1), lambda xb, yb: 0.5)(torch.ones(2, 64), torch.zeros(2)), "loss_fn")
+    p.err("train_step: optimizer a list of tensors", lambda: tr.train_step([torch.ones(2)], lambda xb, yb: 0.5),
+          "optimizer")
     p.err("fit: epochs 10**30", lambda: tr.fit(step, X, Y, epochs=10**30, batch_size=4), "epochs")
     p.err("fit: batch_size 10**30", lambda: tr.fit(step, X, Y, epochs=1, batch_size=10**30), "batch_size")
     p.err("fit: X 1e308 is finite but step sees overflow", lambda: tr.fit(lambda xb, yb: float(np.sum(xb * xb)),

@@ -24,7 +24,7 @@ from labkit.data import load_digits_split
 from labkit.i18n import _
 from labkit.multi import CCA, co_predict, co_training, digit_views, rotated_copies, softmax_regression
 from labkit.plotting import PALETTE, use_style
-from labkit.regularization import accuracy
+from labkit.training import accuracy
 
 use_style()
 torch.set_num_threads(1)  # one thread: results that do not depend on the number of cores

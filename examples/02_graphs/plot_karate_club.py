@@ -24,6 +24,7 @@ import torch
 from labkit.graphs import GCN, Graph, load_karate_club, train_node_classifier
 from labkit.i18n import _
 from labkit.plotting import PALETTE, use_style
+from labkit.training import accuracy_of
 
 use_style()
 edge_index, y, train_nodes = load_karate_club()
@@ -55,7 +56,7 @@ with torch.no_grad():
     predicted = model(graph, x).argmax(dim=1)
 unlabelled = torch.ones(34, dtype=torch.bool)
 unlabelled[train_nodes] = False
-accuracy = (predicted[unlabelled] == y[unlabelled]).float().mean().item()
+accuracy = accuracy_of(predicted[unlabelled], y[unlabelled])
 print(_("accuracy on the 32 unlabelled members: {accuracy:.3f}").format(accuracy=accuracy))
 
 # %%

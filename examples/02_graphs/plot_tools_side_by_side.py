@@ -29,6 +29,7 @@ import torch_geometric
 
 from labkit.graphs import GCN, Graph, load_karate_club, to_dgl, to_pyg, train_node_classifier
 from labkit.i18n import _
+from labkit.training import accuracy_of
 
 edge_index, y, train_nodes = load_karate_club()
 graph, x = Graph(edge_index, 34), torch.eye(34)
@@ -74,7 +75,7 @@ for name, (forward, parameters) in runs.items():
     losses = train_node_classifier(forward, parameters, y, train_nodes, epochs=100, lr=0.01)
     with torch.no_grad():
         logits = forward()
-    results[name] = {"final loss": losses[-1], "accuracy": (logits.argmax(1) == y).float().mean().item(),
+    results[name] = {"final loss": losses[-1], "accuracy": accuracy_of(logits, y),
                      "logits": logits}
 reference = results["labkit (plain torch)"]["logits"]
 # The table's words, in the reader's language; two columns are also read by the code below.

@@ -59,9 +59,8 @@ fig, ax = plt.subplots()
 bins = np.linspace(0, np.quantile(scores["autoencoder"], 0.99), 40)
 ax.hist(scores["autoencoder"][is_nine == 0], bins=bins, alpha=0.6, color=PALETTE[0], label=_("digits 0-8 (normal)"))
 ax.hist(scores["autoencoder"][is_nine == 1], bins=bins, alpha=0.6, color=PALETTE[1], label=_("9s (anomalies)"))
-ax.set_xlabel(_("reconstruction error of the autoencoder"))
-ax.set_ylabel(_("number of test images"))
-ax.set_title(_("9s are rebuilt worse than the digits the model learned"))
+ax.set(xlabel=_("reconstruction error of the autoencoder"), ylabel=_("number of test images"),
+       title=_("9s are rebuilt worse than the digits the model learned"))
 ax.legend()
 plt.show()
 
@@ -84,8 +83,7 @@ for (name, score), color in zip(scores.items(), PALETTE):
 # What the text says, checked on this run: well but not perfectly, and better than PCA.
 assert aucs["PCA"] < aucs["autoencoder"] < 1
 ax.plot([0, 1], [0, 1], color=PALETTE[7], linewidth=1, linestyle=":", label=_("chance"))
-ax.set_xlabel(_("false positive rate (normal digits flagged)"))
-ax.set_ylabel(_("true positive rate (9s caught)"))
-ax.set_title(_("Detecting unseen 9s by reconstruction error"))
+ax.set(xlabel=_("false positive rate (normal digits flagged)"), ylabel=_("true positive rate (9s caught)"),
+       title=_("Detecting unseen 9s by reconstruction error"))
 ax.legend()
 plt.show()

@@ -100,11 +100,8 @@ ax.plot([ae_bytes[BITS.index(4)], jpeg_equal], [ae_4bit, ae_4bit], color=PALETTE
         label=_("same error: 4-bit code and JPEG"))
 ax.axvline(raw_bytes, color=PALETTE[7], linewidth=1,
            label=_("raw pixels, lossless ({raw:.0f} bytes)").format(raw=raw_bytes))
-ax.set_xscale("log")
-ax.set_yscale("log")
-ax.set_xlabel(_("bytes per image"))
-ax.set_ylabel(_("test reconstruction error (MSE)"))
-ax.set_title(_("Compressing 8x8 digits"))
+ax.set(xscale="log", yscale="log", xlabel=_("bytes per image"), ylabel=_("test reconstruction error (MSE)"),
+       title=_("Compressing 8x8 digits"))
 ax.legend(fontsize=9)
 plt.show()
 

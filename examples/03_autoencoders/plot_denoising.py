@@ -101,8 +101,7 @@ ax.plot(LEVELS[1:], psnr_in[1:], marker="o", color=PALETTE[1], label=_("noisy in
 for (name, values), color, marker in zip(psnr_out.items(), (PALETTE[0], PALETTE[2], PALETTE[3]), "s^v"):
     ax.plot(LEVELS[1:], values[1:], marker=marker, color=color, label=name)
 ax.axvline(0.3, color=PALETTE[7], linewidth=1, linestyle=":", label=_("training noise"))
-ax.set_xlabel(_("standard deviation of the test noise"))
-ax.set_ylabel(_("PSNR against the clean digit (dB)"))
-ax.set_title(_("The denoiser pays off when the noise is strong"))
+ax.set(xlabel=_("standard deviation of the test noise"), ylabel=_("PSNR against the clean digit (dB)"),
+       title=_("The denoiser pays off when the noise is strong"))
 ax.legend(fontsize=9)
 plt.show()

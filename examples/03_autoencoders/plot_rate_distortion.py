@@ -80,10 +80,8 @@ for name, values in errors.items():
     ax.plot(CODE_SIZES, values, label=SHOWN[name], **styles[name])
 ax.set_xscale("log", base=2)
 ax.set_xticks(CODE_SIZES, [str(k) for k in CODE_SIZES])
-ax.set_yscale("log")
-ax.set_xlabel(_("code size k (numbers per image)"))
-ax.set_ylabel(_("test reconstruction error (MSE)"))
-ax.set_title(_("Rate–distortion: error against code size"))
+ax.set(yscale="log", xlabel=_("code size k (numbers per image)"), ylabel=_("test reconstruction error (MSE)"),
+       title=_("Rate–distortion: error against code size"))
 ax.legend()
 plt.show()
 

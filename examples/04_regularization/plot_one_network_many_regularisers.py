@@ -29,7 +29,8 @@ import torch
 from labkit.data import load_digits_split
 from labkit.i18n import _
 from labkit.plotting import PALETTE, use_style
-from labkit.regularization import accuracy, make_mlp, train_classifier
+from labkit.regularization import Optimization, Regularizers, make_mlp, train_classifier
+from labkit.training import accuracy
 
 use_style()
 torch.set_num_threads(1)  # one thread: results that do not depend on the number of cores
@@ -37,12 +38,12 @@ X, X_test, y, y_test = load_digits_split(seed=0)
 X_train, y_train, X_val, y_val = X[:50], y[:50], X[50:350], y[50:350]
 SEEDS = [0, 1, 2]
 
-GRIDS = {  # penalty: (option of train_classifier, coefficients tried)
+GRIDS = {  # penalty: (field of Regularizers, coefficients tried)
     "L2 penalty": ("l2", [1e-4, 1e-3, 1e-2, 1e-1]),
     "L1 penalty": ("l1", [1e-5, 1e-4, 1e-3, 1e-2]),
     "weight decay (AdamW)": ("weight_decay", [1e-2, 1e-1, 1.0, 10.0]),
 }
-FIXED = {  # name: (options of make_mlp, options of train_classifier)
+FIXED = {  # name: (options of make_mlp, fields of Regularizers)
     "none": ({}, {}),
     "dropout": (dict(dropout=0.5), {}),
     "early stopping": ({}, dict(patience=10)),
@@ -63,8 +64,9 @@ def train(net_options: dict, train_options: dict) -> list:
     runs = []
     for seed in SEEDS:
         net = make_mlp([64, 256, 10], seed=seed, **net_options)
-        history = train_classifier(net, X_train, y_train, X_val, y_val, epochs=100, batch_size=25, lr=1e-2,
-                                   seed=seed, **train_options)
+        history = train_classifier(net, X_train, y_train, X_val, y_val,
+                                   Optimization(epochs=100, batch_size=25, lr=1e-2, seed=seed),
+                                   Regularizers(**train_options))
         runs.append((history, accuracy(net, X_test, y_test)))
     return runs
 
@@ -106,8 +108,7 @@ curves |= {SHOWN[name] + _(", {coefficient:g}").format(coefficient=lam): sweeps[
            for name, (_option, lams) in GRIDS.items() for lam in lams[1:2]}
 for (name, history), style in zip(curves.items(), ["-"] * 5 + ["--"] * 4):
     ax.plot(history.metrics["val_loss"], style, label=name)
-ax.set_xlabel(_("epoch"))
-ax.set_ylabel(_("validation loss (cross-entropy)"))
+ax.set(xlabel=_("epoch"), ylabel=_("validation loss (cross-entropy)"))
 ax.set_ylim(bottom=0)
 ax.set_title(_("Validation loss of each regulariser (seed 0)"))
 fig.legend(loc="outside right center")
@@ -140,11 +141,8 @@ for ax, (name, sweep) in zip(axes, sweeps.items()):
     ax.errorbar(lams, accs.mean(axis=1), yerr=accs.std(axis=1), marker="o", capsize=3)
     ax.axhline(val_acc(results["none"]), color="k", linestyle=":", linewidth=1, label=_("no regulariser"))
     ax.plot(chosen[name], val_acc(sweep[chosen[name]]), "o", color=PALETTE[1], markersize=10, label=_("chosen"))
-    ax.set_xscale("log")
-    ax.set_xlabel(_("coefficient"))
-    ax.set_title(SHOWN[name])
-axes[0].set_ylim(0, 1)
-axes[0].set_ylabel(_("validation accuracy (mean ± std, 3 seeds)"))
+    ax.set(xscale="log", xlabel=_("coefficient"), title=SHOWN[name])
+axes[0].set(ylim=(0, 1), ylabel=_("validation accuracy (mean ± std, 3 seeds)"))
 axes[0].legend(loc="lower left")
 fig.suptitle(_("Each penalty's coefficient, chosen on the validation set"))
 plt.show()

@@ -19,7 +19,8 @@ import torch
 from labkit.data import load_digits_split
 from labkit.i18n import _
 from labkit.plotting import use_style
-from labkit.regularization import accuracy, make_mlp, penalized_weights, train_classifier
+from labkit.regularization import Optimization, Regularizers, make_mlp, penalized_weights, train_classifier
+from labkit.training import accuracy
 
 use_style()
 torch.set_num_threads(1)  # one thread: results that do not depend on the number of cores
@@ -35,8 +36,8 @@ PENALTIES = {
 weights = {}
 for name, options in PENALTIES.items():
     net = make_mlp([64, 128, 10], seed=0)
-    train_classifier(net, X_train, y_train, X_val, y_val, epochs=100, optimizer="sgd", lr=0.1, seed=0,
-                     **options)
+    train_classifier(net, X_train, y_train, X_val, y_val, Optimization(epochs=100, optimizer="sgd", lr=0.1, seed=0),
+                     Regularizers(**options))
     weights[name] = penalized_weights(net)
     line = _("test accuracy {accuracy:.3f}, weights exactly 0: {zero:6.1%}, |w| < 1e-3: {small:6.1%}")
     print(f"{name:34s} " + line.format(accuracy=accuracy(net, X_test, y_test), zero=np.mean(weights[name] == 0),
@@ -58,8 +59,7 @@ fig, axes = plt.subplots(2, 2, figsize=(9, 6), sharex=True)
 bins = np.linspace(-0.6, 0.6, 121)
 for ax, (name, w) in zip(axes.ravel(), weights.items()):
     ax.hist(np.clip(w, bins[0], bins[-1]), bins=bins)
-    ax.set_yscale("log")
-    ax.set_title(name)
+    ax.set(yscale="log", title=name)
 for ax in axes[1]:
     ax.set_xlabel(_("weight"))
 for ax in axes[:, 0]:
@@ -87,8 +87,7 @@ for name in list(PENALTIES)[2:]:
     ax.hist(np.log10(w[w > 0]), bins=log_bins, histtype="step", linewidth=2,
             label=name + " " + _("({share:.0%} exactly 0, not shown)").format(share=np.mean(w == 0)))
 ax.axvline(np.log10(0.1 * 2e-3), color="k", linestyle=":", linewidth=1)
-ax.set_xlabel(_("log10 |weight| (dotted: lr * λ)"))
-ax.set_ylabel(_("number of weights"))
-ax.set_title(_("The subgradient hovers near 0, the proximal step lands on it"))
+ax.set(xlabel=_("log10 |weight| (dotted: lr * λ)"), ylabel=_("number of weights"),
+       title=_("The subgradient hovers near 0, the proximal step lands on it"))
 ax.legend(loc="center left", fontsize=8)
 plt.show()

@@ -25,7 +25,7 @@ from labkit.backprop import MLP, sgd_step, to_torch
 from labkit.data import load_digits_split
 from labkit.i18n import _
 from labkit.plotting import use_style
-from labkit.training import fit
+from labkit.training import accuracy, accuracy_of, fit
 
 use_style()
 torch.manual_seed(0)
@@ -82,10 +82,8 @@ epochs = np.arange(1, len(history_numpy.train_loss) + 1)
 fig, ax = plt.subplots()
 ax.plot(epochs, history_numpy.train_loss, label=_("NumPy, hand-written gradients"))
 ax.plot(epochs, history_torch.train_loss, linestyle="--", label=_("PyTorch, automatic differentiation"))
-ax.set_yscale("log")
-ax.set_xlabel(_("epoch"))
-ax.set_ylabel(_("mean training loss (cross-entropy)"))
-ax.set_title(_("The two training curves lie on top of each other"))
+ax.set(yscale="log", xlabel=_("epoch"), ylabel=_("mean training loss (cross-entropy)"),
+       title=_("The two training curves lie on top of each other"))
 ax.legend()
 plt.show()
 
@@ -105,8 +103,6 @@ assert difference < 1e-12
 #
 # Both trained networks classify the test digits, which neither saw during training, with the
 # same accuracy.
-accuracy_numpy = np.mean(model.predict(X_test) == y_test)
-with torch.no_grad():
-    accuracy_torch = np.mean(net(torch.from_numpy(X_test)).argmax(dim=1).numpy() == y_test)
+accuracy_numpy, accuracy_torch = accuracy_of(model.predict(X_test), y_test), accuracy(net, X_test, y_test)
 print(_("test accuracy: NumPy {numpy:.3f}, PyTorch {torch:.3f}").format(numpy=accuracy_numpy, torch=accuracy_torch))
 assert accuracy_numpy == accuracy_torch

@@ -47,9 +47,8 @@ ax.axhline(np.finfo(np.float64).eps, color="black", linewidth=1, linestyle=":",
            label=_("rounding error of double precision"))
 ax.set_yscale("log")
 ax.set_xticks(positions, names)
-ax.set_xlabel(_("parameter"))
-ax.set_ylabel(_("relative error of the hand-written gradient"))
-ax.set_title(_("The hand-written gradient against two references"))
+ax.set(xlabel=_("parameter"), ylabel=_("relative error of the hand-written gradient"),
+       title=_("The hand-written gradient against two references"))
 ax.set_ylim(1e-17, 1e-4)  # room above the bars for the legend
 ax.legend(loc="upper right")
 plt.show()
@@ -83,11 +82,9 @@ for activation, marker in zip(curves, "os"):
     label = _("finite differences, {activation} network").format(activation=activation)
     ax.plot(steps, curves[activation], marker=marker, label=label)
 ax.axhline(max(error_torch), color="black", linestyle="--", linewidth=1, label=_("PyTorch, tanh network"))
-ax.set_xscale("log")
-ax.set_yscale("log")
-ax.set_xlabel(_("finite-difference step eps"))
-ax.set_ylabel(_("largest relative error of the gradient"))
-ax.set_title(_("Too large a step truncates, too small a step rounds"))
+ax.set(xscale="log", yscale="log", xlabel=_("finite-difference step eps"),
+       ylabel=_("largest relative error of the gradient"),
+       title=_("Too large a step truncates, too small a step rounds"))
 ax.legend()
 plt.show()
 

@@ -49,9 +49,8 @@ for (name, norm), marker in zip(norms.items(), "osD^"):
     ax.plot(layers, norm, marker=marker, label=shown[name])
 ax.set_yscale("log")
 ax.set_xticks(layers)
-ax.set_xlabel(_("layer (1 = next to the input)"))
-ax.set_ylabel(_("norm of the weight gradient"))
-ax.set_title(_("Gradient norm of each layer of a 10-layer network"))
+ax.set(xlabel=_("layer (1 = next to the input)"), ylabel=_("norm of the weight gradient"),
+       title=_("Gradient norm of each layer of a 10-layer network"))
 ax.legend()
 plt.show()
 
@@ -99,9 +98,8 @@ for scale, norm, marker in zip(scales, relu_norms, "os^"):
     ax.plot(layers, norm, marker=marker, label=_("{scale} times He's scale").format(scale=scale))
 ax.set_yscale("log")
 ax.set_xticks(layers)
-ax.set_xlabel(_("layer (1 = next to the input)"))
-ax.set_ylabel(_("norm of the weight gradient"))
-ax.set_title(_("The initial scale multiplies the gradient of every layer"))
+ax.set(xlabel=_("layer (1 = next to the input)"), ylabel=_("norm of the weight gradient"),
+       title=_("The initial scale multiplies the gradient of every layer"))
 fig.legend(loc="outside lower center", ncol=3, title=_("ReLU network, initial standard deviation"))
 plt.show()
 

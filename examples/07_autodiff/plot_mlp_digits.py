@@ -26,7 +26,7 @@ from labkit.backprop import MLP, to_torch
 from labkit.data import load_digits_split
 from labkit.i18n import _
 from labkit.plotting import use_style
-from labkit.training import fit
+from labkit.training import accuracy, accuracy_of, fit, train_step
 
 use_style()
 torch.set_num_threads(1)  # one thread: results that do not depend on the number of cores
@@ -49,15 +49,7 @@ def labkit_step(xb, yb):
 
 
 opt = torch.optim.SGD(net.parameters(), lr=LEARNING_RATE)
-
-
-def torch_step(xb, yb):
-    opt.zero_grad()
-    loss = torch.nn.functional.cross_entropy(net(xb), yb)
-    loss.backward()
-    opt.step()
-    return loss.item()
-
+torch_step = train_step(opt, lambda xb, yb: torch.nn.functional.cross_entropy(net(xb), yb))
 
 history_labkit = fit(labkit_step, X_train, y_train, epochs=15, batch_size=32, seed=0)
 history_torch = fit(torch_step, torch.from_numpy(X_train), torch.from_numpy(y_train),
@@ -73,9 +65,7 @@ steps = history_labkit.epochs * int(np.ceil(len(X_train) / 32))
 difference = np.max(np.abs(np.array(history_labkit.train_loss) - np.array(history_torch.train_loss)))
 print(_("{steps} gradient steps; largest difference between the two loss curves: {difference:.1e}").format(
     steps=steps, difference=difference))
-accuracy_labkit = np.mean(mlp_logits(params, X_test).data.argmax(axis=1) == y_test)
-with torch.no_grad():
-    accuracy_torch = np.mean(net(torch.from_numpy(X_test)).argmax(dim=1).numpy() == y_test)
+accuracy_labkit, accuracy_torch = accuracy_of(mlp_logits(params, X_test).data, y_test), accuracy(net, X_test, y_test)
 print(_("test accuracy: labkit {labkit:.3f}, PyTorch {torch:.3f}").format(labkit=accuracy_labkit, torch=accuracy_torch))
 assert difference < 1e-12 and accuracy_labkit == accuracy_torch
 
@@ -83,10 +73,8 @@ epochs = np.arange(1, history_labkit.epochs + 1)
 fig, ax = plt.subplots()
 ax.plot(epochs, history_labkit.train_loss, label=_("labkit Tensor engine"))
 ax.plot(epochs, history_torch.train_loss, linestyle="--", label="PyTorch autograd")
-ax.set_yscale("log")
-ax.set_xlabel(_("epoch"))
-ax.set_ylabel(_("mean training loss (cross-entropy)"))
-ax.set_title(_("Same weights, same batches, same curve"))
+ax.set(yscale="log", xlabel=_("epoch"), ylabel=_("mean training loss (cross-entropy)"),
+       title=_("Same weights, same batches, same curve"))
 ax.legend()
 plt.show()
 
@@ -124,8 +112,7 @@ ax.bar(positions - 0.2, times[:, 0] * 1e3, width=0.4, label=_("labkit Tensor eng
 ax.bar(positions + 0.2, times[:, 1] * 1e3, width=0.4, label="PyTorch autograd")
 ax.set_yscale("log")
 ax.set_xticks(positions, [str(b) for b in batch_sizes])
-ax.set_xlabel(_("batch size"))
-ax.set_ylabel(_("time of one training step (ms)"))
-ax.set_title(_("One SGD step of a 64-128-10 network, float64, one thread"))
+ax.set(xlabel=_("batch size"), ylabel=_("time of one training step (ms)"),
+       title=_("One SGD step of a 64-128-10 network, float64, one thread"))
 ax.legend()
 plt.show()

@@ -53,9 +53,8 @@ ax.loglog(steps, forward_error, "o-", markersize=3, label=_("forward difference"
 ax.loglog(steps, central_error, "s-", markersize=3, label=_("central difference"))
 # An error of exactly 0 has no place on a log axis: the line is drawn at machine epsilon instead.
 ax.axhline(max(ad_error, eps), color=PALETTE[2], label=_("automatic differentiation (≤ machine epsilon)"))
-ax.set_xlabel(_("step h"))
-ax.set_ylabel(_("relative error of the derivative"))
-ax.set_title(_("Finite differences: truncation on the right, round-off on the left"))
+ax.set(xlabel=_("step h"), ylabel=_("relative error of the derivative"),
+       title=_("Finite differences: truncation on the right, round-off on the left"))
 ax.legend(loc="center left")
 plt.show()
 
@@ -77,8 +76,7 @@ assert np.array_equal(trace, trace[0] * depths)  # the trace grows linearly: the
 fig, ax = plt.subplots()
 ax.semilogy(depths, symbolic, "o-", label=_("symbolic derivative (SymPy, unsimplified)"))
 ax.semilogy(depths, trace, "s-", label=_("evaluation trace (reverse mode)"))
-ax.set_xlabel(_("depth of the nested expression"))
-ax.set_ylabel(_("number of operations"))
-ax.set_title(_("The symbolic derivative swells, the trace grows linearly"))
+ax.set(xlabel=_("depth of the nested expression"), ylabel=_("number of operations"),
+       title=_("The symbolic derivative swells, the trace grows linearly"))
 ax.legend()
 plt.show()

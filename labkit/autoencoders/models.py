@@ -18,10 +18,9 @@ from .._checks import (
     Array, Choice, Count, Instance, Int, Optional, Real, Seed, Size, Sizes, TorchTensor, check_elements, in_model_dtype,
 )
 from .._contract import contract
-from .._torch import optimizer_step
 from ..networks import mlp
 from ..seeding import generator, seeded
-from ..training import History, fit
+from ..training import History, fit, train_step
 from .measures import _NOISE, _columns
 
 _ACTIVATIONS = ("relu", "tanh", "linear")  # of labkit.networks.ACTIVATIONS; "linear": a linear autoencoder
@@ -437,7 +436,7 @@ def train_autoencoder(model: nn.Module, X: np.ndarray, *, epochs: int = 30, batc
         with torch.no_grad():
             return {"val_loss": nn.functional.mse_loss(model(Xv), Xv).item()}
 
-    history = fit(optimizer_step(opt, loss), Xt, Xt, epochs=epochs, batch_size=batch_size, seed=seed,
+    history = fit(train_step(opt, loss), Xt, Xt, epochs=epochs, batch_size=batch_size, seed=seed,
                   evaluate=None if Xv is None else evaluate)
     model.eval()
     return history

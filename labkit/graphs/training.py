@@ -9,8 +9,7 @@ import torch
 
 from .._checks import Count, Each, Function, Instance, Real, Seed, TorchTensor
 from .._contract import contract
-from .._torch import optimizer_step
-from ..training import History, fit
+from ..training import History, accuracy_of, fit, train_step
 from .structure import GRAPH, Graph
 from .tasks import _IDS, _pairs, _Trainable, edge_scores, negative_edges, roc_auc
 
@@ -139,9 +138,8 @@ def train_graph_classifier(model: torch.nn.Module, graph: Graph, batch: torch.Te
 
     def test_accuracy() -> dict[str, float]:
         with torch.no_grad():
-            predicted = logits()[test_graphs].argmax(1)
-        return {"test_accuracy": (predicted == y[test_graphs]).float().mean().item()}
+            return {"test_accuracy": accuracy_of(logits()[test_graphs], y[test_graphs])}
 
-    step = optimizer_step(torch.optim.Adam(model.parameters(), lr=lr), loss)
+    step = train_step(torch.optim.Adam(model.parameters(), lr=lr), loss)
     return fit(step, train_graphs, y[train_graphs], epochs=epochs, batch_size=len(train_graphs), seed=seed,
                evaluate=test_accuracy)

@@ -21,10 +21,9 @@ from .._checks import (
     check_labels, check_same_rows, in_model_dtype,
 )
 from .._contract import contract
-from .._torch import optimizer_step
 from ..networks import mlp
 from ..seeding import generator, seeded
-from ..training import History, fit
+from ..training import History, accuracy_of, fit, train_step
 
 __all__ = ["FUSIONS", "FusionNet", "train_fusion", "fusion_accuracy"]
 
@@ -263,7 +262,7 @@ def train_fusion(
             sig = torch.where(drop & ~drop_image, 0.0, sig)
         return nn.functional.cross_entropy(model(img, sig), yb)
 
-    return fit(optimizer_step(opt, loss), both, y_t, epochs=epochs, batch_size=batch_size, seed=seed)
+    return fit(train_step(opt, loss), both, y_t, epochs=epochs, batch_size=batch_size, seed=seed)
 
 
 @contract(model=Instance(FusionNet), image=MATRIX, signal=MATRIX, y=Array("int", ndim=1),
@@ -293,4 +292,4 @@ def fusion_accuracy(model: FusionNet, image: np.ndarray, signal: np.ndarray, y: 
     elif missing == "signal":
         signal_t = torch.zeros_like(signal_t)
     with torch.no_grad():
-        return float((model(image_t, signal_t).argmax(dim=1) == y_t).float().mean())
+        return accuracy_of(model(image_t, signal_t), y_t)

@@ -21,10 +21,9 @@ from .._checks import (
     in_model_dtype,
 )
 from .._contract import contract
-from .._torch import optimizer_step
 from ..networks import mlp
 from ..seeding import seeded
-from ..training import History, fit
+from ..training import History, fit, train_step
 
 __all__ = ["MultiTaskNet", "UncertaintyWeighting", "train_multitask", "r2_per_task", "mean_test_r2"]
 
@@ -212,7 +211,7 @@ def train_multitask(
         # the sum sends the gradient of every task into the shared trunk
         return combine(losses) if combine is not None else torch.sum(fixed_t * losses)
 
-    history = fit(optimizer_step(opt, loss), Xt, Yt, epochs=epochs, batch_size=batch_size, seed=seed)
+    history = fit(train_step(opt, loss), Xt, Yt, epochs=epochs, batch_size=batch_size, seed=seed)
     return history, (combine.weights if combine is not None else fixed.astype(np.float64))
 
 

@@ -23,9 +23,8 @@ from torch import nn
 
 from .._checks import Array, Count, Instance, Real, Seed, Size, check_elements, check_labels, check_same_rows
 from .._contract import contract
-from .._torch import optimizer_step
 from ..seeding import seeded
-from ..training import fit
+from ..training import fit, train_step
 
 __all__ = ["CCA", "softmax_regression", "co_training", "co_predict", "rotated_copies"]
 
@@ -157,7 +156,7 @@ def softmax_regression(X: np.ndarray, y: np.ndarray, n_classes: int, *, epochs: 
     with seeded(seed):
         model = nn.Linear(X.shape[1], n_classes)
     opt = torch.optim.Adam(model.parameters(), lr=0.05, weight_decay=weight_decay)
-    step = optimizer_step(opt, lambda xb, yb: nn.functional.cross_entropy(model(xb), yb))
+    step = train_step(opt, lambda xb, yb: nn.functional.cross_entropy(model(xb), yb))
     fit(step, torch.from_numpy(X).float(), torch.from_numpy(y).long(), epochs=epochs, batch_size=len(X), seed=seed)
     return model
 

@@ -15,7 +15,7 @@ Everything is importable from ``labkit.regularization``:
 from .mechanisms import (
     Dropout, GaussianNoise, augment_digits, dropout, gaussian_noise, label_smoothing_loss, max_norm_, smooth_labels,
 )
-from .network import accuracy, make_mlp, penalized_weights, train_classifier
+from .network import Optimization, Regularizers, make_mlp, penalized_weights, train_classifier
 from .penalties import (
     l1_gradient, l1_penalty, l2_gradient, l2_penalty, lasso_path, penalized_parameters, proximal_l1_step,
     ridge_path, soft_threshold, subgradient_l1_step,
@@ -28,5 +28,5 @@ __all__ = [
     "decoupled_weight_decay_", "l2_vs_weight_decay",
     "dropout", "Dropout", "gaussian_noise", "GaussianNoise", "max_norm_", "smooth_labels", "label_smoothing_loss",
     "augment_digits",
-    "make_mlp", "train_classifier", "accuracy", "penalized_weights",
+    "make_mlp", "Optimization", "Regularizers", "train_classifier", "penalized_weights",
 ]

@@ -10,6 +10,7 @@ regulariser does.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 import numpy as np
 import torch
@@ -18,42 +19,18 @@ from .._checks import Array, Bool, Choice, Count, Instance, Int, Optional, Proba
 from .._contract import contract
 from ..networks import mlp
 from ..seeding import seeded
-from ..training import History, fit
+from ..training import History, _check_classes, _input_size, accuracy_of, fit
 from .mechanisms import Dropout, GaussianNoise, _augment, _label_smoothing_loss, _max_norm
 from .penalties import _l1, _l2, _penalized, _soft_threshold_tensor
 from .weight_decay import _decay, check_decay
 
-__all__ = ["make_mlp", "train_classifier", "accuracy", "penalized_weights"]
+__all__ = ["make_mlp", "Optimization", "Regularizers", "train_classifier", "penalized_weights"]
 
 _MODEL = Instance(torch.nn.Module)
 _DIGITS = Array("float32", ndim=2, min_rows=1)  # the network is float32: 1e308 is refused, not made inf
 #: The largest float32 number: a larger noise std is not noise but inf.
 _F32_MAX = float(np.finfo(np.float32).max)
 _LABELS = Array("int", ndim=1, min=0)
-
-
-def _layers_with_weights(model: torch.nn.Module) -> list[torch.nn.Module]:
-    return [m for m in model.modules() if any(True for _ in m.parameters(recurse=False))]
-
-
-def _input_size(model: torch.nn.Module) -> int | None:
-    """The number of inputs of ``model`` if its first layer with weights is a Linear, else None."""
-    first = next(iter(_layers_with_weights(model)), None)
-    return first.in_features if isinstance(first, torch.nn.Linear) else None
-
-
-def _output_size(model: torch.nn.Module) -> int | None:
-    """The number of outputs (classes) of ``model`` if its last layer with weights is a Linear, else None."""
-    layers = _layers_with_weights(model)
-    return layers[-1].out_features if layers and isinstance(layers[-1], torch.nn.Linear) else None
-
-
-def _check_classes(name: str, y: np.ndarray, model: torch.nn.Module) -> None:
-    """Refuse a label the model has no output for (its cross-entropy or accuracy would be meaningless)."""
-    n_outputs = _output_size(model)
-    if n_outputs is not None and y.size and y.max() >= n_outputs:
-        raise ValueError(f"{name} must hold labels from 0 to {n_outputs - 1}, one per output of the model, "
-                         f"got {y.min()}..{y.max()}")
 
 
 @contract(sizes=Sizes(2), dropout=Probability("the probability of dropping a unit"),
@@ -89,31 +66,6 @@ def make_mlp(sizes: Sequence[int], *, dropout: float = 0.0, noise_std: float = 0
     return torch.nn.Sequential(*layers)
 
 
-@contract(model=_MODEL, X=_DIGITS, y=_LABELS)
-def accuracy(model: torch.nn.Module, X: np.ndarray, y: np.ndarray) -> float:
-    """Fraction of the rows of ``X`` whose predicted class (in eval mode) is ``y``.
-
-    ``X``: (n, the model's inputs), finite and within float32's range (the model is float32);
-    ``y``: n int labels from 0 to the model's number of outputs - 1 (when its last layer is a Linear).
-
-    >>> net = make_mlp([64, 10])
-    >>> labels = net(torch.zeros(4, 64)).argmax(dim=1).numpy()  # all four are the same class
-    >>> accuracy(net, np.zeros((4, 64)), labels), accuracy(net, np.zeros((4, 64)), (labels + 1) % 10)
-    (1.0, 0.0)
-    """
-    y = check_labels("y", y, X.shape[0], np.iinfo(np.intp).max)
-    _check_classes("y", y, model)
-    n_inputs = _input_size(model)
-    if n_inputs is not None and X.shape[1] != n_inputs:
-        raise ValueError(f"X must have one column per input of the model ({n_inputs}), got shape {X.shape}")
-    was_training = model.training
-    model.eval()
-    with torch.no_grad():
-        predicted = model(torch.as_tensor(X, dtype=torch.float32)).argmax(dim=1).numpy()
-    model.train(was_training)
-    return float(np.mean(predicted == y))
-
-
 @contract(model=_MODEL)
 def penalized_weights(model: torch.nn.Module) -> np.ndarray:
     """All the weights a penalty acts on (see ``penalized_parameters``), flattened into one array.
@@ -130,29 +82,46 @@ def penalized_weights(model: torch.nn.Module) -> np.ndarray:
     return np.concatenate(weights)
 
 
-@contract(model=_MODEL, X_train=_DIGITS, y_train=_LABELS, X_val=_DIGITS, y_val=_LABELS, epochs=Count(),
-          batch_size=Int(1), lr=Real(0, low_open=True), optimizer=Choice("adam", "sgd"), l1=Real(0),
-          l1_proximal=Bool(), l2=Real(0), weight_decay=Real(0), label_smoothing=Real(0, 1, high_open=True),
-          augment=Bool(), max_norm=Optional(Real(0, low_open=True)), patience=Optional(Count()), seed=Seed())
-def train_classifier(model: torch.nn.Module, X_train: np.ndarray, y_train: np.ndarray, X_val: np.ndarray,
-                     y_val: np.ndarray, *, epochs: int = 100, batch_size: int = 32, lr: float = 1e-3,
-                     optimizer: str = "adam", l1: float = 0.0, l1_proximal: bool = False, l2: float = 0.0,
-                     weight_decay: float = 0.0, label_smoothing: float = 0.0, augment: bool = False,
-                     max_norm: float | None = None, patience: int | None = None, seed: int = 0) -> History:
-    """Train ``model`` on the digits with :func:`labkit.training.fit` and the chosen regularisers.
+@contract(epochs=Count(), batch_size=Int(1), lr=Real(0, low_open=True), optimizer=Choice("adam", "sgd"), seed=Seed())
+@dataclass(frozen=True)
+class Optimization:
+    """How :func:`train_classifier` optimises: the settings of the loop, not of the model.
 
-    Parameters
+    Attributes
     ----------
-    model : torch.nn.Module
-        The network (e.g. :func:`make_mlp`); its dropout and batch-norm layers follow ``train``/``eval``.
-    X_train, y_train, X_val, y_val : numpy.ndarray
-        Digits (rows of 64 finite pixels within float32's range, as many as the model's inputs) and
-        labels 0 to 9, each below the model's number of outputs (when its last layer is a Linear).
-    epochs, batch_size, lr, seed
-        As in :func:`labkit.training.fit` (``epochs`` up to 10**6; a ``batch_size`` larger than the
-        data is one batch); ``seed`` also seeds the augmentation.
+    epochs, batch_size, seed : int
+        As in :func:`labkit.training.fit` (``epochs`` from 1 to 10**6; a ``batch_size`` larger than
+        the data is one batch; ``seed`` from 0 to 2**32 - 1 also seeds the augmentation and the
+        dropout and noise masks).
+    lr : float
+        The learning rate, > 0.
     optimizer : {"adam", "sgd"}
         ``torch.optim.Adam`` or ``torch.optim.SGD`` (without momentum).
+
+    Examples
+    --------
+    >>> Optimization(epochs=5, lr=0.1, optimizer="sgd")
+    Optimization(epochs=5, batch_size=32, lr=0.1, optimizer='sgd', seed=0)
+    """
+
+    epochs: int = 100
+    batch_size: int = 32
+    lr: float = 1e-3
+    optimizer: str = "adam"
+    seed: int = 0
+
+
+@contract(l1=Real(0), l1_proximal=Bool(), l2=Real(0), weight_decay=Real(0),
+          label_smoothing=Real(0, 1, high_open=True), augment=Bool(), max_norm=Optional(Real(0, low_open=True)),
+          patience=Optional(Count()))
+@dataclass(frozen=True)
+class Regularizers:
+    """The regularisers :func:`train_classifier` adds to the training; the defaults add none.
+
+    Dropout, Gaussian noise and batch normalisation are layers of the network (:func:`make_mlp`).
+
+    Attributes
+    ----------
     l1, l2 : float
         Finite coefficients >= 0 (0: no penalty) of :func:`~labkit.regularization.l1_penalty` and
         :func:`~labkit.regularization.l2_penalty`, added to the loss.
@@ -170,6 +139,43 @@ def train_classifier(model: torch.nn.Module, X_train: np.ndarray, y_train: np.nd
     patience : int, optional
         Early stopping on the validation loss, restoring the weights of the best epoch.
 
+    Examples
+    --------
+    >>> chosen = Regularizers(l2=1e-3, patience=10)
+    >>> chosen.l2, chosen.patience, chosen.l1, chosen.max_norm
+    (0.001, 10, 0.0, None)
+    """
+
+    l1: float = 0.0
+    l1_proximal: bool = False
+    l2: float = 0.0
+    weight_decay: float = 0.0
+    label_smoothing: float = 0.0
+    augment: bool = False
+    max_norm: float | None = None
+    patience: int | None = None
+
+
+@contract(model=_MODEL, X_train=_DIGITS, y_train=_LABELS, X_val=_DIGITS, y_val=_LABELS,
+          optimization=Instance(Optimization, what="a labkit.regularization.Optimization"),
+          regularizers=Instance(Regularizers, what="a labkit.regularization.Regularizers"))
+def train_classifier(model: torch.nn.Module, X_train: np.ndarray, y_train: np.ndarray, X_val: np.ndarray,
+                     y_val: np.ndarray, optimization: Optimization = Optimization(),
+                     regularizers: Regularizers = Regularizers()) -> History:
+    """Train ``model`` on the digits with :func:`labkit.training.fit` and the chosen regularisers.
+
+    Parameters
+    ----------
+    model : torch.nn.Module
+        The network (e.g. :func:`make_mlp`); its dropout and batch-norm layers follow ``train``/``eval``.
+    X_train, y_train, X_val, y_val : numpy.ndarray
+        Digits (rows of 64 finite pixels within float32's range, as many as the model's inputs) and
+        labels 0 to 9, each below the model's number of outputs (when its last layer is a Linear).
+    optimization : Optimization
+        Epochs, batch size, learning rate, optimiser and seed.
+    regularizers : Regularizers
+        The penalties, decay, label smoothing, augmentation, max-norm and early stopping to add.
+
     Returns
     -------
     History
@@ -181,46 +187,48 @@ def train_classifier(model: torch.nn.Module, X_train: np.ndarray, y_train: np.nd
     >>> from labkit.data import load_digits_split
     >>> X, X_val, y, y_val = load_digits_split(seed=0)
     >>> net = make_mlp([64, 32, 10])
-    >>> h = train_classifier(net, X[:200], y[:200], X_val, y_val, epochs=5, l2=1e-3, patience=2)
+    >>> h = train_classifier(net, X[:200], y[:200], X_val, y_val, Optimization(epochs=5),
+    ...                      Regularizers(l2=1e-3, patience=2))
     >>> sorted(h.metrics), h.epochs <= 5
     (['train_acc', 'val_acc', 'val_loss'], True)
     """
+    lr, reg = optimization.lr, regularizers
     for name, X, y_name, y in (("X_train", X_train, "y_train", y_train), ("X_val", X_val, "y_val", y_val)):
         if X.shape[1] != 64:
             raise ValueError(f"{name} must have 64 columns, one per pixel of an 8x8 digit, got shape {X.shape}")
         check_labels(y_name, y, X.shape[0], 10)
         _check_classes(y_name, y, model)
-    check_decay("lr", lr, "weight_decay", weight_decay)
+    check_decay("lr", lr, "weight_decay", reg.weight_decay)
     n_inputs = _input_size(model)
     if n_inputs is not None and n_inputs != 64:
         raise ValueError(f"model must take the 64 pixels of a digit as input, got a first layer of {n_inputs} inputs")
 
-    rng = np.random.default_rng(seed)
-    opt = {"adam": torch.optim.Adam, "sgd": torch.optim.SGD}[optimizer](model.parameters(), lr=lr)
+    rng = np.random.default_rng(optimization.seed)
+    opt = {"adam": torch.optim.Adam, "sgd": torch.optim.SGD}[optimization.optimizer](model.parameters(), lr=lr)
     weights = [p for _, p in _penalized(model, [])]
     Xt, Xv = torch.as_tensor(X_train, dtype=torch.float32), torch.as_tensor(X_val, dtype=torch.float32)
     yt, yv = torch.as_tensor(y_train, dtype=torch.int64), torch.as_tensor(y_val, dtype=torch.int64)
 
     def step(xb: torch.Tensor, yb: torch.Tensor) -> float:
         model.train()
-        if augment:
+        if reg.augment:
             xb = torch.as_tensor(_augment(xb.numpy(), rng), dtype=torch.float32)
         opt.zero_grad()
-        loss = _label_smoothing_loss(model(xb), yb, label_smoothing)
-        if l1 and not l1_proximal:
-            loss = loss + _l1(weights, l1)
-        if l2:
-            loss = loss + _l2(weights, l2)
+        loss = _label_smoothing_loss(model(xb), yb, reg.label_smoothing)
+        if reg.l1 and not reg.l1_proximal:
+            loss = loss + _l1(weights, reg.l1)
+        if reg.l2:
+            loss = loss + _l2(weights, reg.l2)
         loss.backward()
-        if weight_decay:  # before the step, as in AdamW: it shrinks the weights the gradient was taken at
-            _decay(weights, lr, weight_decay)
+        if reg.weight_decay:  # before the step, as in AdamW: it shrinks the weights the gradient was taken at
+            _decay(weights, lr, reg.weight_decay)
         opt.step()
         with torch.no_grad():  # the updates that act on the new weights, not on the gradient
             for w in weights:
-                if l1 and l1_proximal:
-                    w.copy_(_soft_threshold_tensor(w, lr * l1))
-                if max_norm is not None:
-                    _max_norm(w, max_norm)
+                if reg.l1 and reg.l1_proximal:
+                    w.copy_(_soft_threshold_tensor(w, lr * reg.l1))
+                if reg.max_norm is not None:
+                    _max_norm(w, reg.max_norm)
         if not np.isfinite(loss.item()):  # named here: fit would name its own argument, step
             raise ValueError(f"lr must be small enough for the training to converge: with lr={lr:g}, the loss "
                              f"became {loss.item()}")
@@ -229,17 +237,15 @@ def train_classifier(model: torch.nn.Module, X_train: np.ndarray, y_train: np.nd
     def evaluate() -> dict[str, float]:
         model.eval()
         with torch.no_grad():  # one forward pass over the validation set gives its loss and accuracy
-            train_acc = (model(Xt).argmax(dim=1) == yt).double().mean().item()
+            train_acc = accuracy_of(model(Xt), yt)
             logits = model(Xv)
             val_loss = torch.nn.functional.cross_entropy(logits, yv).item()
-            val_acc = (logits.argmax(dim=1) == yv).double().mean().item()
+            val_acc = accuracy_of(logits, yv)
         return {"train_acc": train_acc, "val_loss": val_loss, "val_acc": val_acc}
 
-    get_state = set_state = None
-    if patience is not None:
-        get_state, set_state = model.state_dict, model.load_state_dict
-    with seeded(seed):  # dropout and noise masks: same seed, same run
-        history = fit(step, Xt, yt, epochs=epochs, batch_size=batch_size, seed=seed, evaluate=evaluate,
-                      patience=patience, get_state=get_state, set_state=set_state)
+    with seeded(optimization.seed):  # dropout and noise masks: same seed, same run
+        history = fit(step, Xt, yt, epochs=optimization.epochs, batch_size=optimization.batch_size,
+                      seed=optimization.seed, evaluate=evaluate, patience=reg.patience,
+                      restore_best=model if reg.patience is not None else None)
     model.eval()
     return history
