@@ -19,7 +19,7 @@ from .seeding import seeded
 
 __all__ = ["mlp", "ACTIVATIONS"]
 
-#: The activations :func:`mlp` puts between its layers, by name ("linear": none, the network is linear).
+#: The activations :func:`mlp` puts between its layers, by name; "linear" puts none (the network is linear).
 ACTIVATIONS: dict[str, type[nn.Module]] = {"relu": nn.ReLU, "tanh": nn.Tanh, "sigmoid": nn.Sigmoid,
                                            "linear": nn.Identity}
 

@@ -14,7 +14,7 @@ import pathlib
 import sys
 
 ROOT = pathlib.Path(__file__).resolve().parents[1]
-RULE_MODULES = {"_checks.py", "_contracts.py"}
+RULE_MODULES = {"_checks.py", "_contract.py"}
 
 
 def _lines(node: ast.AST) -> set[int]:

@@ -101,6 +101,8 @@ def train_graph_classifier(model: torch.nn.Module, graph: Graph, batch: torch.Te
     History
         ``train_loss`` (the training loss before each update) and ``metrics["test_accuracy"]``.
 
+    Examples
+    --------
     >>> from labkit.graphs import GraphClassifier, batch_graphs
     >>> graphs = [Graph([[0, 1], [1, 0]], 2, x=torch.ones(2, 1)), Graph([[0], [0]], 1, x=torch.zeros(1, 1))]
     >>> big, batch = batch_graphs(graphs)

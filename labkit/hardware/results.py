@@ -64,7 +64,7 @@ class Result:
 
     @property
     def flops_per_s(self) -> float:
-        """The speed reached: the workload's FLOPs divided by its median time."""
+        """The speed reached, the workload's FLOPs divided by its median time."""
         return self.workload.flops / self.timing.median_s
 
     @contract()

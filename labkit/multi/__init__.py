@@ -21,6 +21,6 @@ __all__ = [
     "make_multitask_data", "make_multimodal_digits", "digit_views", "make_planted_views",
 ]
 
-#: The models that :class:`FusionNet` builds, by name, each with the modalities it reads: one modality alone,
-#: or both fused at one of three places.
+#: The models that :class:`FusionNet` builds, by name, each with the modalities it reads (one modality alone,
+#: or both fused at one of three places).
 FUSIONS = multimodal.FUSIONS
