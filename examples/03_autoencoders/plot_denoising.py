@@ -31,7 +31,7 @@ from labkit.plotting import PALETTE, use_style
 use_style()
 torch.set_num_threads(1)  # one thread: results that do not depend on the number of cores
 X_train, X_test, _y_train, _y_test = load_digits_split(seed=0)
-model = DenoisingAutoencoder(64, code_size=64, hidden=[128], noise=0.3, seed=0)
+model = DenoisingAutoencoder(64, code_size=64, hidden_sizes=[128], noise_std=0.3, seed=0)
 train_autoencoder(model, X_train, epochs=40, batch_size=128, lr=3e-3, seed=0)
 
 shown = X_test[:8]
