@@ -441,7 +441,7 @@ BAD_INPUTS = [
      ValueError, "eps"),
     ("smooth_labels", smooth_labels, dict(y=torch.tensor([0, 1]), n_classes=10**30, eps=0.1), ValueError, "n_classes"),
     ("make_mlp", make_mlp, dict(sizes=[4, 2], seed=2**32), ValueError, "seed"),
-    ("make_mlp", make_mlp, dict(sizes=[4, 2], noise_noise_std=1e308), ValueError, "noise_std"),
+    ("make_mlp", make_mlp, dict(sizes=[4, 2], noise_std=1e308), ValueError, "noise_std"),
 ]
 
 
