@@ -23,7 +23,7 @@ from ._checks import (
 from ._contract import contract
 
 __all__ = [
-    "Linear", "ReLU", "Tanh", "Sigmoid", "softmax", "softmax_cross_entropy", "MLP", "sgd_step",
+    "Linear", "ReLU", "Tanh", "Sigmoid", "softmax", "softmax_cross_entropy_and_grad", "MLP", "sgd_step",
     "numerical_gradient", "relative_error", "gradient_errors", "gradient_check", "to_torch", "torch_gradients",
     "gradient_norms_by_depth",
 ]
@@ -216,13 +216,13 @@ def _log_softmax(z: np.ndarray) -> np.ndarray:
 
 
 @contract(logits=_BATCH, y=_LABELS)
-def softmax_cross_entropy(logits: np.ndarray, y: np.ndarray) -> tuple[float, np.ndarray]:
+def softmax_cross_entropy_and_grad(logits: np.ndarray, y: np.ndarray) -> tuple[float, np.ndarray]:
     """Mean cross-entropy of ``softmax(logits)`` against int labels ``y``, and its gradient.
 
     Returns the loss ``-mean_i log p[i, y_i]``, computed with the log-sum-exp trick, and
     ``dlogits = (softmax(logits) - one_hot(y)) / n``, its gradient with respect to the logits.
 
-    >>> loss, d = softmax_cross_entropy(np.zeros((2, 4)), np.array([0, 3]))
+    >>> loss, d = softmax_cross_entropy_and_grad(np.zeros((2, 4)), np.array([0, 3]))
     >>> round(loss, 6) == round(np.log(4), 6), d.shape, float(abs(d.sum()))
     (True, (2, 4), 0.0)
     """
@@ -320,7 +320,7 @@ class MLP:
         if not np.isfinite(logits).all() and all(np.isfinite(p).all() for p in self.parameters()):
             raise ValueError(f"X must be small enough for the logits to stay finite in float64, got values up to "
                              f"{np.abs(X).max():.3g}: scale the data")
-        loss, dlogits = softmax_cross_entropy(logits, y)
+        loss, dlogits = softmax_cross_entropy_and_grad(logits, y)
         self.backward(dlogits)
         return loss, self.gradients()
 
@@ -398,7 +398,7 @@ class _InPlace(Rule):
                 ("strided view", lambda v: NEEDS_VALUE if v is None else np.repeat(v, 2)[::2], None)]
 
 
-def _value_of(f: Callable[[np.ndarray], float], x: np.ndarray) -> float:
+def _checked_value(f: Callable[[np.ndarray], float], x: np.ndarray) -> float:
     """``f(x)`` as a finite float, or an error naming ``f``: a NaN loss would give a NaN gradient."""
     value = f(x)
     try:
@@ -429,9 +429,9 @@ def numerical_gradient(f: Callable[[np.ndarray], float], x: np.ndarray, eps: flo
             raise ValueError(f"eps must keep x ± eps finite, got {eps:g} for the entry {old:g} of x at {i}")
         try:
             x[i] = old + eps
-            up = _value_of(f, x)
+            up = _checked_value(f, x)
             x[i] = old - eps
-            down = _value_of(f, x)
+            down = _checked_value(f, x)
         finally:
             x[i] = old  # restore the exact value, not old + eps - eps, even when f fails
         grad[i] = (up / 2 - down / 2) / eps  # halved first: up - down and 2 * eps may overflow (eps = 1e308)
@@ -485,7 +485,7 @@ def gradient_errors(model: MLP, X: np.ndarray, y: np.ndarray, eps: float = 1e-6)
 def _gradient_errors(model: MLP, X: np.ndarray, y: np.ndarray, eps: float) -> list[float]:
     _check_columns("X", X, model.sizes[0])
     _, grads = model.loss_and_gradients(X, y)
-    loss = lambda _: softmax_cross_entropy(model.forward(X), y)[0]  # noqa: E731  reads the perturbed weights
+    loss = lambda _: softmax_cross_entropy_and_grad(model.forward(X), y)[0]  # noqa: E731  reads the perturbed weights
     return [relative_error(g, numerical_gradient(loss, p, eps)) if np.isfinite(g).all() else float("inf")
             for p, g in zip(model.parameters(), grads)]
 

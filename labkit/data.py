@@ -33,9 +33,9 @@ class _Labels(Array):
         return super().unusual() + [("empty list", lambda _valid: [], None)]
 
 
-@contract(test_size=Real(0, 1, low_open=True, high_open=True), seed=Seed(), scale=Bool())
+@contract(test_size=Real(0, 1, low_open=True, high_open=True), seed=Seed(), unit_interval=Bool())
 def load_digits_split(
-    test_size: float = 0.25, seed: int = 0, scale: bool = True
+    test_size: float = 0.25, seed: int = 0, unit_interval: bool = True
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """Load the digits and split them into a training and a test set.
 
@@ -45,7 +45,7 @@ def load_digits_split(
         Fraction of the examples kept for the test set, strictly between 0 and 1.
     seed : int
         Seed of the split: the same seed always gives the same split.
-    scale : bool
+    unit_interval : bool
         If True, divide the pixels by 16 so that every feature lies in [0, 1].
 
     Returns
@@ -75,7 +75,7 @@ def load_digits_split(
     from sklearn.model_selection import train_test_split
 
     digits = load_digits()
-    X = digits.data.astype(np.float64) / (16.0 if scale else 1.0)
+    X = digits.data.astype(np.float64) / (16.0 if unit_interval else 1.0)
     y = digits.target.astype(np.int64)
     X_train, X_test, y_train, y_test = train_test_split(
         X, y, test_size=test_size, random_state=seed, stratify=y

@@ -158,7 +158,7 @@ def _is_number(value: Any) -> bool:
     return False
 
 
-def _parsed(name: str, pattern: str) -> list[tuple]:
+def _checked_pattern(name: str, pattern: str) -> list[tuple]:
     """The parts of a format pattern, or a ValueError naming the argument that holds the pattern."""
     try:
         return list(string.Formatter().parse(pattern))
@@ -184,7 +184,7 @@ def _fields(pattern: str, args: tuple, kwargs: dict) -> tuple[dict[str, str], li
     fields: dict[str, str] = {}
     numbers: list[str] = []
     auto = 0
-    for _, name, spec, conversion in _parsed("msgid", pattern):
+    for _, name, spec, conversion in _checked_pattern("msgid", pattern):
         if name is None:
             continue
         if name == "" or name[0] in ".[":  # "{}" and "{.attr}" number themselves, as str.format does
@@ -232,7 +232,7 @@ def render(pattern: str, fields: Mapping[str, str], numbers: list[str], lang: st
     '12 epochs, loss 0,25'
     """
     out, auto = [], 0
-    for literal, name, _, _ in _parsed("pattern", pattern):
+    for literal, name, _, _ in _checked_pattern("pattern", pattern):
         out.append(literal)
         if name is None:
             continue

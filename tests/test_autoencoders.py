@@ -18,7 +18,7 @@ from labkit import autoencoders
 from labkit.autoencoders import (
     ConvAutoencoder, DenoisingAutoencoder, DenseAutoencoder, VariationalAutoencoder, add_noise, decode,
     decoder_bytes, encode, gaussian_blur, interpolate, jpeg_roundtrip, kl_divergence, pca_reconstruct, psnr,
-    quantise, rate_at_error, reconstruct, reconstruction_error, sample, train_autoencoder,
+    quantize, rate_at_error, reconstruct, reconstruction_error, sample, train_autoencoder,
 )
 from labkit.data import load_digits_split
 from contracts import contract_tests, relation_tests
@@ -42,7 +42,7 @@ def digits() -> tuple[np.ndarray, ...]:
 @pytest.mark.parametrize("k", [4, 8])
 def test_linear_autoencoder_reaches_pca_error_and_spans_its_subspace(digits, k: int) -> None:
     X_train = digits[0]
-    model = DenseAutoencoder(64, code_size=k, hidden=[], activation="linear", seed=0)
+    model = DenseAutoencoder(64, code_size=k, hidden_sizes=[], activation="linear", seed=0)
     train_autoencoder(model, X_train, epochs=300, batch_size=len(X_train), lr=2e-2)
     ae_error = reconstruction_error(X_train, reconstruct(model, X_train)).mean()
     pca_error = reconstruction_error(X_train, pca_reconstruct(X_train, X_train, k)).mean()
@@ -55,7 +55,7 @@ def test_linear_autoencoder_reaches_pca_error_and_spans_its_subspace(digits, k: 
 
 def test_nonlinear_autoencoder_beats_pca_with_a_tiny_code(digits) -> None:
     X_train, X_test = digits[0], digits[1]
-    model = DenseAutoencoder(64, code_size=2, hidden=[128], seed=0)
+    model = DenseAutoencoder(64, code_size=2, hidden_sizes=[128], seed=0)
     train_autoencoder(model, X_train, epochs=40, batch_size=128, lr=3e-3)
     ae_error = reconstruction_error(X_test, reconstruct(model, X_test)).mean()
     assert ae_error < 0.85 * reconstruction_error(X_test, pca_reconstruct(X_train, X_test, 2)).mean()
@@ -67,7 +67,7 @@ def test_conv_autoencoder_beats_pca_with_fewer_weights_than_the_dense_one(digits
     train_autoencoder(conv, X_train, epochs=40, batch_size=128, lr=3e-3)
     error = reconstruction_error(X_test, reconstruct(conv, X_test)).mean()
     assert error < 0.95 * reconstruction_error(X_test, pca_reconstruct(X_train, X_test, 8)).mean()
-    dense = DenseAutoencoder(64, code_size=8, hidden=[128])
+    dense = DenseAutoencoder(64, code_size=8, hidden_sizes=[128])
     assert 2 * sum(p.numel() for p in conv.parameters()) < sum(p.numel() for p in dense.parameters())
 
 
@@ -85,7 +85,7 @@ def test_kl_divergence_equals_torch_distributions(n: int, k: int, seed: int) -> 
 
 
 def test_vae_loss_is_reconstruction_plus_beta_kl() -> None:
-    vae = VariationalAutoencoder(16, code_size=3, hidden=[8], beta=0.5, seed=0)
+    vae = VariationalAutoencoder(16, code_size=3, hidden_sizes=[8], beta=0.5, seed=0)
     x = torch.rand(6, 16, generator=torch.Generator().manual_seed(1))
     eps = torch.randn(6, 3, generator=torch.Generator().manual_seed(0))  # the model's first draw
     mu, logvar = vae.encode_distribution(x)
@@ -108,7 +108,7 @@ def test_training_is_deterministic(digits) -> None:
     X = digits[0][:200]
     runs = []
     for _ in range(2):
-        model = VariationalAutoencoder(64, code_size=2, hidden=[16], seed=5)
+        model = VariationalAutoencoder(64, code_size=2, hidden_sizes=[16], seed=5)
         history = train_autoencoder(model, X, epochs=3, batch_size=50, seed=1, X_val=X[:20])
         runs.append((history, [p.detach().clone() for p in model.parameters()]))
     assert runs[0][0].train_loss == runs[1][0].train_loss
@@ -118,7 +118,7 @@ def test_training_is_deterministic(digits) -> None:
 
 # -- denoising: noise at training only -----------------------------------------------------------------
 def test_denoising_noise_is_applied_in_training_mode_only() -> None:
-    model = DenoisingAutoencoder(64, code_size=96, noise=0.5, seed=0)  # overcomplete is allowed
+    model = DenoisingAutoencoder(64, code_size=96, noise_std=0.5, seed=0)  # overcomplete is allowed
     x = torch.rand(4, 64, generator=torch.Generator().manual_seed(0))
     model.eval()
     clean = model(x)
@@ -126,12 +126,12 @@ def test_denoising_noise_is_applied_in_training_mode_only() -> None:
     np.testing.assert_allclose(reconstruct(model, x.numpy()), clean.detach().numpy(), rtol=1e-6)
     model.train()
     assert not torch.allclose(model(x), clean)
-    assert torch.equal(DenoisingAutoencoder(64, 8, noise=0.0).train()(x), DenoisingAutoencoder(64, 8, noise=0.0).eval()(x))
+    assert torch.equal(DenoisingAutoencoder(64, 8, noise_std=0.0).train()(x), DenoisingAutoencoder(64, 8, noise_std=0.0).eval()(x))
 
 
 def test_denoising_autoencoder_removes_noise(digits) -> None:
     X_train, X_test = digits[0], digits[1]
-    model = DenoisingAutoencoder(64, code_size=64, hidden=[128], noise=0.3, seed=0)
+    model = DenoisingAutoencoder(64, code_size=64, hidden_sizes=[128], noise_std=0.3, seed=0)
     train_autoencoder(model, X_train, epochs=20, batch_size=128, lr=3e-3)
     noisy = add_noise(X_test, 0.3, seed=1)
     assert psnr(X_test, reconstruct(model, noisy)) > psnr(X_test, noisy) + 2.0
@@ -162,7 +162,7 @@ def test_conv_autoencoder_takes_flat_rows_or_images() -> None:
 
 def test_dense_model_codes_the_deviation_from_the_training_mean(digits) -> None:
     X = digits[0]
-    model = DenseAutoencoder(64, 3, hidden=[], activation="linear", seed=0)
+    model = DenseAutoencoder(64, 3, hidden_sizes=[], activation="linear", seed=0)
     train_autoencoder(model, X, epochs=1, batch_size=len(X))
     np.testing.assert_allclose(model.mean.numpy(), X.mean(axis=0), rtol=1e-6)
     zero = torch.zeros(1, 3)
@@ -203,14 +203,14 @@ def test_psnr_of_a_constant_offset() -> None:
 
 @settings(deadline=None, derandomize=True, max_examples=30)
 @given(arrays(np.float64, (5, 3), elements=st.floats(-3, 3)), st.integers(1, 8))
-def test_quantise_rounds_to_the_nearest_of_2_power_bits_levels(Z, bits) -> None:
+def test_quantize_rounds_to_the_nearest_of_2_power_bits_levels(Z, bits) -> None:
     low, high = np.full(3, -3.0), np.full(3, 3.0)
-    Zq = quantise(Z, bits, low, high)
+    Zq = quantize(Z, bits, low, high)
     step = 6.0 / (2**bits - 1)
     assert np.all(np.abs(Zq - Z) <= step / 2 + 1e-12)
     for column in Zq.T:
         np.testing.assert_allclose((column + 3.0) / step, np.round((column + 3.0) / step), atol=1e-9)
-    np.testing.assert_allclose(quantise(Zq, bits, low, high), Zq, atol=1e-12)  # levels are fixed points
+    np.testing.assert_allclose(quantize(Zq, bits, low, high), Zq, atol=1e-12)  # levels are fixed points
 
 
 def test_pca_reconstruct_is_the_projection_on_the_top_singular_vectors() -> None:
@@ -273,7 +273,7 @@ def test_gaussian_blur_matches_scipy_image_by_image_and_keeps_constants(digits) 
 
 
 def test_decoder_bytes_counts_the_decoder_and_the_mean_only() -> None:
-    dense = DenseAutoencoder(64, code_size=8, hidden=[128], seed=0)
+    dense = DenseAutoencoder(64, code_size=8, hidden_sizes=[128], seed=0)
     expected = (8 * 128 + 128) + (128 * 64 + 64) + 64  # two layers and the mean image
     assert decoder_bytes(dense) == 4 * expected and decoder_bytes(dense, bytes_per_weight=2) == 2 * expected
     conv = ConvAutoencoder(8)
@@ -283,10 +283,10 @@ def test_decoder_bytes_counts_the_decoder_and_the_mean_only() -> None:
 # -- declared contracts ----------------------------------------------------------------------------------
 def tiny(kind: str = "dense"):
     """A small model of each kind: 8 inputs (64 for the convolutional one), a code of 2."""
-    return {"dense": lambda: DenseAutoencoder(8, code_size=2, hidden=[4], seed=0),
-            "denoising": lambda: DenoisingAutoencoder(8, code_size=2, hidden=[4], noise=0.2, seed=0),
+    return {"dense": lambda: DenseAutoencoder(8, code_size=2, hidden_sizes=[4], seed=0),
+            "denoising": lambda: DenoisingAutoencoder(8, code_size=2, hidden_sizes=[4], noise_std=0.2, seed=0),
             "conv": lambda: ConvAutoencoder(code_size=2, seed=0),
-            "vae": lambda: VariationalAutoencoder(8, code_size=2, hidden=[4], seed=0)}[kind]()
+            "vae": lambda: VariationalAutoencoder(8, code_size=2, hidden_sizes=[4], seed=0)}[kind]()
 
 
 def batch(n_cols: int = 8) -> torch.Tensor:
@@ -310,12 +310,12 @@ def method_calls(cls: str) -> dict:
 
 
 VALID_CALLS = {
-    "DenseAutoencoder": lambda: (DenseAutoencoder, dict(n_inputs=8, code_size=2, hidden=[4], activation="tanh",
+    "DenseAutoencoder": lambda: (DenseAutoencoder, dict(n_inputs=8, code_size=2, hidden_sizes=[4], activation="tanh",
                                                         seed=1)),
-    "DenoisingAutoencoder": lambda: (DenoisingAutoencoder, dict(n_inputs=8, code_size=12, hidden=[4],
-                                                                activation="relu", seed=1, noise=0.2)),
+    "DenoisingAutoencoder": lambda: (DenoisingAutoencoder, dict(n_inputs=8, code_size=12, hidden_sizes=[4],
+                                                                activation="relu", seed=1, noise_std=0.2)),
     "ConvAutoencoder": lambda: (ConvAutoencoder, dict(code_size=4, seed=1)),
-    "VariationalAutoencoder": lambda: (VariationalAutoencoder, dict(n_inputs=8, code_size=2, hidden=[4], beta=0.5,
+    "VariationalAutoencoder": lambda: (VariationalAutoencoder, dict(n_inputs=8, code_size=2, hidden_sizes=[4], beta=0.5,
                                                                     seed=1)),
     **{k: v for cls in CLASSES for k, v in method_calls(cls).items()},
     "kl_divergence": lambda: (kl_divergence, dict(mu=torch.zeros(2, 3), logvar=torch.ones(2, 3))),
@@ -329,9 +329,9 @@ VALID_CALLS = {
     "decoder_bytes": lambda: (decoder_bytes, dict(model=tiny(), bytes_per_weight=2)),
     "reconstruction_error": lambda: (reconstruction_error, dict(X=X8, X_hat=X8 + 0.1)),
     "psnr": lambda: (psnr, dict(X=X8, X_hat=X8 + 0.1, peak=2.0)),
-    "add_noise": lambda: (add_noise, dict(X=X8, level=0.2, seed=1)),
+    "add_noise": lambda: (add_noise, dict(X=X8, noise_std=0.2, seed=1)),
     "pca_reconstruct": lambda: (pca_reconstruct, dict(X_fit=X8, X=X8[:2], code_size=2)),
-    "quantise": lambda: (quantise, dict(Z=np.zeros((3, 2)), bits=3, low=np.full(2, -1.0), high=np.ones(2))),
+    "quantize": lambda: (quantize, dict(Z=np.zeros((3, 2)), bits=3, low=np.full(2, -1.0), high=np.ones(2))),
     "jpeg_roundtrip": lambda: (jpeg_roundtrip, dict(X=np.full((2, 16), 0.5), quality=50, side=4)),
     "rate_at_error": lambda: (rate_at_error, dict(rates=[10, 20, 40], errors=[0.04, 0.01, 0.001], target=0.02)),
     "gaussian_blur": lambda: (gaussian_blur, dict(X=np.full((2, 16), 0.5), sigma=0.7, side=4)),
@@ -362,8 +362,8 @@ BAD_INPUTS = [
     ("reconstruction_error", reconstruction_error, dict(X=X64, X_hat=np.zeros((3, 63))), ValueError, "X_hat"),
     ("pca_reconstruct", pca_reconstruct, dict(X_fit=X64, X=X64, code_size=4), ValueError, "code_size"),
     ("pca_reconstruct", pca_reconstruct, dict(X_fit=X64, X=np.zeros((2, 8)), code_size=1), ValueError, "X"),
-    ("quantise", quantise, dict(Z=np.zeros((2, 2)), bits=4, low=1.0, high=1.0), ValueError, "high"),
-    ("quantise", quantise, dict(Z=np.zeros((2, 2)), bits=4, low=np.zeros(3), high=1.0), ValueError, "low"),
+    ("quantize", quantize, dict(Z=np.zeros((2, 2)), bits=4, low=1.0, high=1.0), ValueError, "high"),
+    ("quantize", quantize, dict(Z=np.zeros((2, 2)), bits=4, low=np.zeros(3), high=1.0), ValueError, "low"),
     ("jpeg_roundtrip", jpeg_roundtrip, dict(X=X64, quality=50, side=7), ValueError, "X"),
     ("rate_at_error", rate_at_error, dict(rates=[1, 2, 3], errors=[0.1, 0.01], target=0.05), ValueError, "errors"),
     ("gaussian_blur", gaussian_blur, dict(X=np.zeros((3, 60)), sigma=1.0), ValueError, "X"),
@@ -397,15 +397,15 @@ def test_jpeg_of_an_image_holding_nan_or_inf_is_refused_not_a_black_image(value)
 @pytest.mark.parametrize("measure, kwargs, arg", [
     (reconstruction_error, dict(X=np.zeros((2, 64)), X_hat=with_nan((2, 64))), "X_hat"),
     (psnr, dict(X=with_nan((2, 64)), X_hat=np.zeros((2, 64))), "X"),
-    (add_noise, dict(X=with_nan((2, 64)), level=0.1), "X"),
+    (add_noise, dict(X=with_nan((2, 64)), noise_std=0.1), "X"),
     (pca_reconstruct, dict(X_fit=np.eye(8), X=with_nan((2, 8)), code_size=2), "X"),
     (gaussian_blur, dict(X=with_nan((2, 64)), sigma=1.0), "X"),
     (rate_at_error, dict(rates=[1.0, np.nan, 3.0], errors=[0.1, 0.01, 0.001], target=0.05), "rates"),
-    (quantise, dict(Z=with_nan((2, 4)), bits=2, low=0.0, high=1.0), "Z"),
-    (quantise, dict(Z=np.zeros((2, 4)), bits=2, low=-np.inf, high=1.0), "low"),
+    (quantize, dict(Z=with_nan((2, 4)), bits=2, low=0.0, high=1.0), "Z"),
+    (quantize, dict(Z=np.zeros((2, 4)), bits=2, low=-np.inf, high=1.0), "low"),
     (kl_divergence, dict(mu=torch.full((2, 2), float("nan")), logvar=torch.zeros(2, 2)), "mu"),
 ], ids=["reconstruction_error", "psnr", "add_noise", "pca_reconstruct", "gaussian_blur", "rate_at_error",
-        "quantise-Z", "quantise-range", "kl_divergence"])
+        "quantize-Z", "quantize-range", "kl_divergence"])
 def test_every_measure_refuses_nan_or_inf_naming_the_argument(measure, kwargs, arg) -> None:
     with pytest.raises(ValueError, match=rf"^{arg} must be .*NaN or inf"):
         measure(**kwargs)
@@ -459,13 +459,13 @@ def test_a_float64_input_beyond_the_model_dtype_is_refused_not_made_inf(model) -
 def test_numpy_scalars_and_meaningful_zeros_are_accepted() -> None:
     X = np.random.default_rng(0).random((4, 64))
     np.testing.assert_array_equal(add_noise(X, np.float32(0.0)), X)  # no noise at all
-    assert DenoisingAutoencoder(np.int64(8), np.int64(4), hidden=[np.int64(4)], noise=np.float32(0.0)).noise == 0.0
-    assert VariationalAutoencoder(8, code_size=2, hidden=[4], beta=0).beta == 0.0  # KL weight 0: no prior
+    assert DenoisingAutoencoder(np.int64(8), np.int64(4), hidden_sizes=[np.int64(4)], noise_std=np.float32(0.0)).noise_std == 0.0
+    assert VariationalAutoencoder(8, code_size=2, hidden_sizes=[4], beta=0).beta == 0.0  # KL weight 0: no prior
     np.testing.assert_allclose(gaussian_blur(X, 0), X)  # no blur
     np.testing.assert_allclose(gaussian_blur(X, np.float32(0.5), side=np.int64(8)), gaussian_blur(X, 0.5))
-    assert quantise(np.zeros((1, 2)), np.int64(2), np.float32(-1), np.float32(1)).shape == (1, 2)
+    assert quantize(np.zeros((1, 2)), np.int64(2), np.float32(-1), np.float32(1)).shape == (1, 2)
     assert jpeg_roundtrip(X, np.int64(50))[0].shape == X.shape
-    assert sample(VariationalAutoencoder(8, 2, hidden=[4]), np.int64(2), seed=np.int64(1)).shape == (2, 8)
+    assert sample(VariationalAutoencoder(8, 2, hidden_sizes=[4]), np.int64(2), seed=np.int64(1)).shape == (2, 8)
 
 
 def test_psnr_of_a_huge_peak_is_computed_in_logarithms_not_an_overflow() -> None:
@@ -487,13 +487,13 @@ def test_data_beyond_float32_is_refused_naming_the_caller_argument() -> None:
 
 
 @pytest.mark.parametrize("make, arg", [
-    (lambda: DenseAutoencoder(64, code_size=8, hidden=[10**11]), "hidden"),
-    (lambda: DenseAutoencoder(2**27, code_size=8, hidden=[]), "n_inputs"),
-    (lambda: DenoisingAutoencoder(64, code_size=2**23, hidden=[64]), "code_size"),
-    (lambda: VariationalAutoencoder(64, code_size=2, hidden=[10**11]), "hidden"),
-    (lambda: sample(VariationalAutoencoder(8, 2, hidden=[4]), 2**26), "n"),
-    (lambda: interpolate(DenseAutoencoder(8, 2, hidden=[4]), np.zeros(8), np.ones(8), steps=2**26), "steps"),
-], ids=["dense-hidden", "dense-n_inputs", "denoising-code_size", "vae-hidden", "sample-n", "interpolate-steps"])
+    (lambda: DenseAutoencoder(64, code_size=8, hidden_sizes=[10**11]), "hidden_sizes"),
+    (lambda: DenseAutoencoder(2**27, code_size=8, hidden_sizes=[]), "n_inputs"),
+    (lambda: DenoisingAutoencoder(64, code_size=2**23, hidden_sizes=[64]), "code_size"),
+    (lambda: VariationalAutoencoder(64, code_size=2, hidden_sizes=[10**11]), "hidden_sizes"),
+    (lambda: sample(VariationalAutoencoder(8, 2, hidden_sizes=[4]), 2**26), "n"),
+    (lambda: interpolate(DenseAutoencoder(8, 2, hidden_sizes=[4]), np.zeros(8), np.ones(8), steps=2**26), "steps"),
+], ids=["dense-hidden_sizes", "dense-n_inputs", "denoising-code_size", "vae-hidden_sizes", "sample-n", "interpolate-steps"])
 def test_sizes_beyond_memory_are_refused_before_the_allocator(make, arg) -> None:
     with pytest.raises(ValueError, match=rf"^{arg} asks for .* numbers; labkit's limit"):
         make()

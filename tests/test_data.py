@@ -26,9 +26,9 @@ def test_shapes_dtypes_and_range(split: tuple[np.ndarray, ...]) -> None:
 
 
 def test_unscaled_pixels_are_the_raw_counts() -> None:
-    X_train, _, _, _ = load_digits_split(scale=False)
+    X_train, _, _, _ = load_digits_split(unit_interval=False)
     assert X_train.max() == 16.0 and np.all(X_train == np.round(X_train))
-    scaled, _, _, _ = load_digits_split(scale=True)
+    scaled, _, _, _ = load_digits_split(unit_interval=True)
     np.testing.assert_array_equal(scaled * 16, X_train)
 
 
@@ -77,7 +77,7 @@ def test_one_hot_of_no_labels_is_an_empty_array() -> None:
 
 # -- contracts: every public callable, its valid call, each declared argument broken --------------------------
 VALID_CALLS = {
-    "load_digits_split": lambda: (load_digits_split, dict(test_size=0.3, seed=1, scale=False)),
+    "load_digits_split": lambda: (load_digits_split, dict(test_size=0.3, seed=1, unit_interval=False)),
     "one_hot": lambda: (one_hot, dict(y=np.array([0, 2, 1]), n_classes=3)),
 }
 

@@ -207,11 +207,11 @@ def test_readout_reduces_each_graph() -> None:
 
 
 def test_without_message_passing_the_classifier_only_sees_the_bag_of_nodes() -> None:
-    # Same node features, different edges: the num_layers=0 baseline cannot tell the graphs apart.
+    # Same node features, different edges: the n_layers=0 baseline cannot tell the graphs apart.
     x = torch.eye(4)
     ring, star = from_networkx(nx.cycle_graph(4)), from_networkx(nx.star_graph(3))
     batch = torch.zeros(4, dtype=torch.long)
-    blind, gnn = GraphClassifier(4, 8, 2, num_layers=0, seed=0), GraphClassifier(4, 8, 2, seed=0)
+    blind, gnn = GraphClassifier(4, 8, 2, n_layers=0, seed=0), GraphClassifier(4, 8, 2, seed=0)
     torch.testing.assert_close(blind(ring, x, batch), blind(star, x, batch))
     assert not torch.allclose(gnn(ring, x, batch), gnn(star, x, batch))
 
@@ -246,10 +246,10 @@ def test_karate_club_is_zacharys_graph() -> None:
     assert {tuple(e) for e in edge_index.T.tolist()} == {e for u, v in g.edges for e in ((u, v), (v, u))}
     assert y[0] == 0 and y[33] == 1 and np.bincount(y).tolist() == [17, 17]
     assert train.tolist() == [0, 33]
-    _, _, train5 = load_karate_club(labelled_per_class=5, seed=1)
+    _, _, train5 = load_karate_club(labeled_per_class=5, seed=1)
     assert len(set(train5.tolist())) == 10 and np.bincount(y[train5]).tolist() == [5, 5]
     assert {0, 33} <= set(train5.tolist())
-    assert np.array_equal(train5, load_karate_club(labelled_per_class=5, seed=1)[2])
+    assert np.array_equal(train5, load_karate_club(labeled_per_class=5, seed=1)[2])
 
 
 def test_graph_classification_set_is_seeded_and_type_counts_carry_no_label() -> None:
@@ -270,12 +270,12 @@ def test_graph_classification_set_is_seeded_and_type_counts_carry_no_label() -> 
 
 
 def test_graph_classification_set_refuses_huge_sizes_before_the_allocator() -> None:
-    with pytest.raises(ValueError, match=r"^num_types asks for .* numbers; labkit's limit is"):
-        make_graph_classification(num_types=10**8)
+    with pytest.raises(ValueError, match=r"^n_types asks for .* numbers; labkit's limit is"):
+        make_graph_classification(n_types=10**8)
 
 
 # -- training and tasks -------------------------------------------------------------------------------------
-def test_karate_club_from_two_labelled_members() -> None:
+def test_karate_club_from_two_labeled_members() -> None:
     edge_index, y, train = load_karate_club()
     g, y = Graph(edge_index, 34), torch.from_numpy(y)
     model = GCN([34, 16, 2], seed=0)
@@ -504,7 +504,7 @@ def test_float64_gcn_layer_equals_pyg_to_1e12_on_weighted_graphs(graph: Graph, o
     torch.testing.assert_close(gcn_norm(g).adjacency(), expected, rtol=1e-12, atol=1e-12)
 
 
-def test_an_unweighted_graph_is_normalised_in_the_features_dtype() -> None:
+def test_an_unweighted_graph_is_normalized_in_the_features_dtype() -> None:
     g = from_networkx(nx.karate_club_graph())
     x = torch.randn(34, 3, dtype=torch.float64, generator=torch.Generator().manual_seed(0))
     layer = GCNLayer(3, 2, seed=0).double()
@@ -573,20 +573,20 @@ VALID_CALLS = {
     "GCN": lambda: (GCN, dict(sizes=[3, 4, 2], activation="tanh", dropout=0.1, seed=1)),
     "GCN.layer_outputs": lambda: (GCN([3, 2]).layer_outputs, dict(FORWARD)),
     "GCN.forward": lambda: (GCN([3, 2]).forward, dict(FORWARD)),
-    "GraphClassifier": lambda: (GraphClassifier, dict(in_features=3, hidden=4, n_classes=2, num_layers=1,
+    "GraphClassifier": lambda: (GraphClassifier, dict(in_features=3, hidden=4, n_classes=2, n_layers=1,
                                                       reduce="max", seed=1)),
     "GraphClassifier.forward": lambda: (GraphClassifier(3, 4, 2).forward,
                                         dict(FORWARD, batch=torch.tensor([0, 0]))),
     "train_node_classifier": _node_classifier_call,
     "split_edges": lambda: (split_edges, dict(graph=from_networkx(nx.cycle_graph(5)), test_fraction=0.4, seed=1)),
-    "negative_edges": lambda: (negative_edges, dict(graph=Graph([[0, 1], [1, 0]], 4), num_samples=2, seed=1)),
+    "negative_edges": lambda: (negative_edges, dict(graph=Graph([[0, 1], [1, 0]], 4), n_samples=2, seed=1)),
     "edge_scores": lambda: (edge_scores, dict(h=torch.ones(3, 2), pairs=torch.tensor([[0, 1], [1, 2]]))),
     "roc_auc": lambda: (roc_auc, dict(positive=[0.9, 0.4], negative=[0.1, 0.5])),
     "mean_cosine_similarity": lambda: (mean_cosine_similarity, dict(h=torch.tensor([[1.0, 0.0], [1.0, 1.0]]))),
     "benchmark_gcn_layer": lambda: (benchmark_gcn_layer, dict(num_edges=20, methods=["labkit"], features=2,
                                                               repeats=1, threads=1, seed=1)),
-    "load_karate_club": lambda: (load_karate_club, dict(labelled_per_class=2, seed=1)),
-    "make_graph_classification": lambda: (make_graph_classification, dict(n_per_class=1, seed=1, num_types=2)),
+    "load_karate_club": lambda: (load_karate_club, dict(labeled_per_class=2, seed=1)),
+    "make_graph_classification": lambda: (make_graph_classification, dict(n_per_class=1, seed=1, n_types=2)),
     "train_link_predictor": _link_predictor_call,
     "gcn_structure_bytes": lambda: (gcn_structure_bytes, dict(graph=two_nodes(), dtype=torch.float64)),
     "benchmark_graph": lambda: (benchmark_graph, dict(num_edges=20, seed=1)),
@@ -633,8 +633,8 @@ BAD_INPUTS = [
      ValueError, "x"),
     ("GCNLayer", GCNLayer, dict(in_features=2**15, out_features=2**15), ValueError, "in_features"),
     ("SAGELayer", SAGELayer, dict(in_features=2**15, out_features=2**15), ValueError, "in_features"),
-    ("GraphClassifier", GraphClassifier, dict(in_features=3, hidden=2**10, n_classes=2, num_layers=300), ValueError,
-     "num_layers"),
+    ("GraphClassifier", GraphClassifier, dict(in_features=3, hidden=2**10, n_classes=2, n_layers=300), ValueError,
+     "n_layers"),
     ("SAGELayer.forward", SAGELayer(3, 2), dict(graph=G2, x=torch.ones(2, 4)), ValueError, "x"),
     ("readout", readout, dict(x=X2, batch=torch.tensor([0])), ValueError, "batch"),
     ("readout", readout, dict(x=X2, batch=torch.tensor([0, 3]), num_graphs=2), ValueError, "batch"),
@@ -653,7 +653,7 @@ BAD_INPUTS = [
      "test_fraction"),
     ("split_edges", split_edges, dict(graph=from_networkx(nx.path_graph(3)), test_fraction=0.9), ValueError,
      "test_fraction"),
-    ("negative_edges", negative_edges, dict(graph=G2, num_samples=2), ValueError, "num_samples"),
+    ("negative_edges", negative_edges, dict(graph=G2, n_samples=2), ValueError, "n_samples"),
     ("edge_scores", edge_scores, dict(h=X2, pairs=torch.tensor([[0], [2]])), ValueError, "pairs"),
     ("edge_scores", edge_scores, dict(h=X2, pairs=torch.tensor([[0], [1], [1]])), ValueError, "pairs"),
 ]
@@ -666,7 +666,7 @@ test_a_broken_relation_is_refused_naming_the_argument = relation_tests(BAD_INPUT
 def test_negative_edges_counts_unordered_free_pairs_and_never_hangs() -> None:
     # A complete graph leaves no free pair; the message says how many there are (it said nothing before).
     complete = from_networkx(nx.complete_graph(4))
-    with pytest.raises(ValueError, match=r"num_samples .*\(0 unordered pairs.*got 1"):
+    with pytest.raises(ValueError, match=r"n_samples .*\(0 unordered pairs.*got 1"):
         negative_edges(complete, 1)
     # One missing edge: one free unordered pair, two ordered ones. Counting ordered pairs, asking for 2 hung.
     almost = from_networkx(nx.complete_graph(4).subgraph([0, 1, 2, 3]).copy())
@@ -794,7 +794,7 @@ def test_batch_graphs_refuses_features_of_different_widths() -> None:
 
 def test_forward_checks_its_features_against_the_graph_and_the_model() -> None:
     # A bag-of-nodes classifier has no GCN layer to check x: torch's matmul error, or a silent result, came out.
-    blind = GraphClassifier(3, 4, 2, num_layers=0)
+    blind = GraphClassifier(3, 4, 2, n_layers=0)
     with pytest.raises(ValueError, match=r"\bx\b.*\(2, 3\)"):
         blind(G2, torch.ones(2, 5), torch.tensor([0, 0]))
     with pytest.raises(ValueError, match=r"\bx\b.*one row per node"):

@@ -125,7 +125,7 @@ def test_a_sweep_without_ceilings_keeps_its_results_but_measured_peaks_refuses_i
         measured_peaks(run, "cpu")
 
 
-def test_specifications_are_labelled_with_their_source():
+def test_specifications_are_labeled_with_their_source():
     for spec in SPECIFICATIONS.values():
         assert spec["source"] and spec["bandwidth"] > 0
     assert spec_roofline(SPEC_CPU, "float32")[0] == pytest.approx(7.168e12)

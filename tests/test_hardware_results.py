@@ -56,7 +56,7 @@ def test_json_round_trip_and_layout(cpu_run, tmp_path):
     (lambda r: r["results"][0].update(q3_s=float("inf")), ValueError, r"\['results'\]\[0\].*q3_s"),
     (lambda r: r["results"][0].update(median_s=0.0, q1_s=0.0, min_s=0.0), ValueError, r"\['results'\]\[0\].*median_s"),
     (lambda r: r["results"][0].update(q1_s=1e9), ValueError, r"\['results'\]\[0\].*q1_s"),  # quartiles out of order
-    (lambda r: r["results"][0].update(colour="red"), ValueError, r"\['results'\]\[0\].*colour"),
+    (lambda r: r["results"][0].update(color="red"), ValueError, r"\['results'\]\[0\].*color"),
     (lambda r: r.update(results={"0": {}}), ValueError, r"\['results'\]"),
     (lambda r: r.update(results=[[1, 2]]), TypeError, r"\['results'\]\[0\]"),
 ])

@@ -14,7 +14,7 @@ from contracts import contract_tests, relation_tests
 
 def test_synthetic_generators_are_seeded_and_shaped() -> None:
     for make in (lambda s: make_multitask_data(30, 2, seed=s), lambda s: make_multimodal_digits(seed=s),
-                 lambda s: digit_views(np.ones((3, 64)), noise=0.5, seed=s),
+                 lambda s: digit_views(np.ones((3, 64)), noise_std=0.5, seed=s),
                  lambda s: make_planted_views(30, [0.5], seed=s)):
         first, again, other = make(0), make(0), make(1)
         assert all(np.array_equal(a, b) for a, b in zip(first, again))
@@ -23,8 +23,8 @@ def test_synthetic_generators_are_seeded_and_shaped() -> None:
 
 def test_related_tasks_share_their_hidden_directions() -> None:
     # Without noise, related tasks are functions of the same two directions of X: a rank-2 signal.
-    X, Y = make_multitask_data(500, 4, related=True, noise=0.0, n_latent=2)
-    Xu, Yu = make_multitask_data(500, 4, related=False, noise=0.0, n_latent=2)
+    X, Y = make_multitask_data(500, 4, related=True, noise_std=0.0, n_latent=2)
+    Xu, Yu = make_multitask_data(500, 4, related=False, noise_std=0.0, n_latent=2)
     lin = lambda X, Y: np.linalg.svd(np.linalg.lstsq(X, Y, rcond=None)[0], compute_uv=False)
     s, su = lin(X, Y), lin(Xu, Yu)
     assert s[2] / s[0] < 1e-6 < su[2] / su[0]
@@ -42,7 +42,7 @@ def test_huge_sizes_are_refused_before_the_allocator(make, arg) -> None:
 
 
 @pytest.mark.parametrize("call, arg", [
-    (lambda: make_multitask_data(10, 2, noise=[0.1, np.nan]), "noise"),
+    (lambda: make_multitask_data(10, 2, noise_std=[0.1, np.nan]), "noise_std"),
     (lambda: digit_views(np.full((2, 64), np.inf)), "X"),
     (lambda: make_planted_views(10, [np.nan]), "correlations"),
 ])
@@ -53,11 +53,11 @@ def test_nan_and_inf_are_refused_naming_the_argument(call, arg) -> None:
 
 # -- contracts: every public callable, its valid call, each declared argument broken --------------------------
 VALID_CALLS = {
-    "make_multitask_data": lambda: (make_multitask_data, dict(n_samples=5, n_tasks=2, related=False, noise=[0.1, 0.2],
+    "make_multitask_data": lambda: (make_multitask_data, dict(n_samples=5, n_tasks=2, related=False, noise_std=[0.1, 0.2],
                                                               n_features=4, n_latent=2, seed=1)),
-    "make_multimodal_digits": lambda: (make_multimodal_digits, dict(image_noise=0.1, signal_noise=0.2,
+    "make_multimodal_digits": lambda: (make_multimodal_digits, dict(image_noise_std=0.1, signal_noise_std=0.2,
                                                                     signal_length=8, seed=1)),
-    "digit_views": lambda: (digit_views, dict(X=np.ones((2, 64)), noise=0.5, seed=1)),
+    "digit_views": lambda: (digit_views, dict(X=np.ones((2, 64)), noise_std=0.5, seed=1)),
     "make_planted_views": lambda: (make_planted_views, dict(n_samples=5, correlations=[0.5], dims=(3, 2), seed=1)),
 }
 
@@ -67,14 +67,14 @@ VALID_CALLS = {
 
 # Relations between arguments stay checked inline.
 BAD_INPUTS = [
-    ("make_multitask_data", lambda: make_multitask_data(5, 3, noise=[0.1, 0.2]), ValueError, "noise"),
+    ("make_multitask_data", lambda: make_multitask_data(5, 3, noise_std=[0.1, 0.2]), ValueError, "noise_std"),
     ("digit_views", lambda: digit_views(np.zeros((3, 63))), ValueError, "X"),
     ("make_planted_views", lambda: make_planted_views(10, [1.0]), ValueError, "correlations"),
     ("make_planted_views", lambda: make_planted_views(10, [0.5] * 6), ValueError, "correlations"),
     # Round 2 of the probe (issue 15): each row below failed before its fix.
     ("make_multitask_data", lambda: make_multitask_data(5, n_features=2, n_latent=5), ValueError, "n_latent"),
-    ("make_multitask_data", lambda: make_multitask_data(5, noise=1e308), ValueError, "noise"),
-    ("make_multimodal_digits", lambda: make_multimodal_digits(image_noise=1e308), ValueError, "image_noise"),
+    ("make_multitask_data", lambda: make_multitask_data(5, noise_std=1e308), ValueError, "noise_std"),
+    ("make_multimodal_digits", lambda: make_multimodal_digits(image_noise_std=1e308), ValueError, "image_noise_std"),
 ]
 
 

@@ -14,7 +14,7 @@ from torchthreads import one_torch_thread  # noqa: F401  (autouse: tiny networks
 
 @pytest.fixture(scope="module")
 def trained() -> dict:
-    image, signal, y = make_multimodal_digits(image_noise=0.5, signal_noise=1.0, seed=0)
+    image, signal, y = make_multimodal_digits(image_noise_std=0.5, signal_noise_std=1.0, seed=0)
     train, test = slice(0, 1200), slice(1200, None)
     scores = {}
     for fusion, modalities in FUSIONS.items():
@@ -27,7 +27,7 @@ def trained() -> dict:
 
 
 def test_the_signal_tells_the_label_up_to_five() -> None:
-    _, signal, y = make_multimodal_digits(signal_noise=0.0)
+    _, signal, y = make_multimodal_digits(signal_noise_std=0.0)
     spectrum = np.abs(np.fft.rfft(signal - 1.0, axis=1))
     assert np.array_equal(spectrum.argmax(axis=1), 1 + y % 5)  # frequency 1 + y mod 5: y and y + 5 collide
 

@@ -39,7 +39,7 @@ def test_separate_model_equals_independent_single_task_models() -> None:
 @settings(deadline=None, derandomize=True, max_examples=4)
 @given(st.lists(st.floats(0.2, 1.5), min_size=2, max_size=3, unique=True))
 def test_uncertainty_weighting_learns_larger_weights_for_less_noisy_tasks(noise: list[float]) -> None:
-    X, Y = make_multitask_data(400, len(noise), noise=noise, seed=0)
+    X, Y = make_multitask_data(400, len(noise), noise_std=noise, seed=0)
     net = MultiTaskNet(20, len(noise), hidden=8)
     _, weights = train_multitask(net, X, Y, weighting="uncertainty", epochs=40, batch_size=50, lr=0.03)
     assert np.array_equal(np.argsort(weights), np.argsort(noise)[::-1])
@@ -61,7 +61,7 @@ def test_uncertainty_loss_closed_form() -> None:
 def test_sharing_helps_related_tasks_and_hurts_unrelated_ones_with_scarce_data() -> None:
     gains = {}
     for related in (True, False):
-        X, Y = make_multitask_data(1200, 4, related=related, noise=0.3, seed=0)
+        X, Y = make_multitask_data(1200, 4, related=related, noise_std=0.3, seed=0)
         scores = {}
         for shared in (True, False):
             net = MultiTaskNet(20, 4, hidden=2, shared=shared)

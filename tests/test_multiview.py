@@ -30,7 +30,7 @@ def test_cca_recovers_the_planted_correlations(rho: list[float], seed: int) -> N
 
 def test_cca_projections_are_white_and_paired() -> None:
     Xa, Xb = make_planted_views(3000, [0.8, 0.4], seed=2)
-    cca = CCA(2, reg=1e-12).fit(Xa, Xb)  # no ridge: the identities below are exact
+    cca = CCA(2, lam=1e-12).fit(Xa, Xb)  # no ridge: the identities below are exact
     Za, Zb = cca.transform(Xa, Xb)
     np.testing.assert_allclose(np.cov(Za.T), np.eye(2), atol=1e-6)
     np.testing.assert_allclose(np.diag(np.corrcoef(Za.T, Zb.T)[:2, 2:]), cca.correlations_, atol=1e-6)
@@ -38,7 +38,7 @@ def test_cca_projections_are_white_and_paired() -> None:
 
 def test_cca_matches_scikit_learn() -> None:
     Xa, Xb = make_planted_views(2000, [0.9, 0.6], dims=(5, 4), seed=3)
-    ours = CCA(2, reg=1e-9).fit(Xa, Xb).transform(Xa, Xb)
+    ours = CCA(2, lam=1e-9).fit(Xa, Xb).transform(Xa, Xb)
     theirs = SklearnCCA(n_components=2, max_iter=2000, tol=1e-10).fit(Xa, Xb).transform(Xa, Xb)
     for view in range(2):
         for j in range(2):  # the same direction, up to sign and scale
@@ -51,8 +51,8 @@ def few_labels() -> dict:
     rng = np.random.default_rng(0)
     lab = np.concatenate([rng.choice(np.flatnonzero(y == c), 2, replace=False) for c in range(10)])
     unl = np.setdiff1d(np.arange(len(y)), lab)
-    a, b = digit_views(X, noise=0.1, seed=0)
-    ta, tb = digit_views(Xte, noise=0.1, seed=1)
+    a, b = digit_views(X, noise_std=0.1, seed=0)
+    ta, tb = digit_views(Xte, noise_std=0.1, seed=1)
     return dict(X=X, y=y, lab=lab, unl=unl, a=a, b=b, ta=ta, tb=tb, yte=yte)
 
 
@@ -116,7 +116,7 @@ def test_a_non_finite_input_is_refused_naming_it_before_any_training(value: floa
 
 def test_numpy_scalars_are_accepted_wherever_python_numbers_are() -> None:
     Xa, Xb = make_planted_views(200, [0.9], seed=0)
-    cca = CCA(np.int64(1), reg=np.float32(1e-6)).fit(Xa, Xb)
+    cca = CCA(np.int64(1), lam=np.float32(1e-6)).fit(Xa, Xb)
     assert cca.n_components == 1 and type(cca.n_components) is int
     A, y = np.eye(4), np.array([0, 1, 0, 1])
     m = softmax_regression(A, y, np.int64(2), epochs=np.int64(3), weight_decay=np.float32(1e-3), seed=np.int64(1))
@@ -148,7 +148,7 @@ def fitted_cca() -> CCA:
 
 
 VALID_CALLS = {
-    "CCA": lambda: (CCA, dict(n_components=1, reg=1e-3)),
+    "CCA": lambda: (CCA, dict(n_components=1, lam=1e-3)),
     "CCA.fit": lambda: (CCA(1).fit, dict(Xa=PA, Xb=PB)),
     "CCA.transform": lambda: (fitted_cca().transform, dict(Xa=PA[:5], Xb=PB[:5])),
     "softmax_regression": lambda: (softmax_regression, dict(X=A, y=Y, n_classes=2, epochs=2, weight_decay=1e-3,
@@ -186,7 +186,7 @@ BAD_INPUTS = [
     ("rotated_copies", rotated_copies, dict(X=np.zeros((2, 63)), angles=[0]), ValueError, "X"),
     # Round 2 of the probe: refused at the entry, naming this function's argument.
     ("CCA", lambda: CCA(10**30), ValueError, "n_components"),
-    ("CCA", lambda: CCA(1, reg=1e308), ValueError, "reg"),
+    ("CCA", lambda: CCA(1, lam=1e308), ValueError, "lam"),
     ("CCA.fit", CCA(1).fit, dict(Xa=np.full((4, 3), 1e308), Xb=B), ValueError, "Xa"),
     ("CCA.fit", CCA(1).fit, dict(Xa=A, Xb=1e200 * np.eye(4)[:, :2]), ValueError, "Xb"),
     ("co_training", co_training, dict(Xa=A, Xb=B, y=Y, Xa_unlabeled=A, Xb_unlabeled=B, n_classes=2, per_class=10**30),

@@ -22,7 +22,7 @@ def test_an_activation_between_the_layers_and_after_the_last_only_if_asked(activ
     assert [type(m) for m in features] == [torch.nn.Linear, ACTIVATIONS[activation]]
 
 
-def test_the_weights_are_pytorchs_default_initialisation_drawn_from_the_seed() -> None:
+def test_the_weights_are_pytorchs_default_initialization_drawn_from_the_seed() -> None:
     # Drawn by hand as regularization.make_mlp once did: U(-1/sqrt(n_in), 1/sqrt(n_in)), weight then bias.
     gen, sizes = generator(7), [64, 32, 16, 10]
     expected = []

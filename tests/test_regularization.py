@@ -66,7 +66,7 @@ def test_l2_pull_fades_with_the_weight_but_l1_pull_does_not() -> None:
     assert l2_gradient(w, 0.1).tolist() == pytest.approx([0.1, 1e-4, 1e-7])
 
 
-def test_penalized_parameters_skip_biases_and_normalisation() -> None:
+def test_penalized_parameters_skip_biases_and_normalization() -> None:
     net = make_mlp([8, 6, 4, 3], batch_norm=True)
     names = [name for name, _ in penalized_parameters(net)]
     assert names == ["0.weight", "3.weight", "6.weight"]  # Linear layers only: BatchNorm1d has a weight too
@@ -79,7 +79,7 @@ def test_penalized_parameters_skip_biases_and_normalisation() -> None:
 # -- soft-thresholding and the proximal step -----------------------------------------------------------
 @FEW
 @given(arrays, lams)
-def test_soft_threshold_equals_its_closed_form_and_minimises_the_prox_objective(w: np.ndarray, t: float) -> None:
+def test_soft_threshold_equals_its_closed_form_and_minimizes_the_prox_objective(w: np.ndarray, t: float) -> None:
     out = soft_threshold(w, t)
     closed = np.where(w > t, w - t, np.where(w < -t, w + t, 0.0))
     np.testing.assert_allclose(out, closed, rtol=0, atol=1e-12)
@@ -262,8 +262,8 @@ def test_augment_digits_is_seeded_and_the_identity_without_distortion(digits) ->
     # the shift (plus a little ink lost at the border), the total ink stays about the same.
     shifted = augment_digits(X, np.random.default_rng(4), max_shift=1.0, max_degrees=0, elastic=0)
     grid = np.stack(np.meshgrid(np.arange(8), np.arange(8), indexing="ij")).reshape(2, 64)
-    centre = lambda imgs: imgs @ grid.T / imgs.sum(axis=1, keepdims=True)  # noqa: E731
-    assert np.linalg.norm(centre(shifted) - centre(X), axis=1).max() <= np.sqrt(2) + 0.25
+    center = lambda imgs: imgs @ grid.T / imgs.sum(axis=1, keepdims=True)  # noqa: E731
+    assert np.linalg.norm(center(shifted) - center(X), axis=1).max() <= np.sqrt(2) + 0.25
     np.testing.assert_allclose(shifted.sum(axis=1), X.sum(axis=1), rtol=0.25)
 
 
@@ -342,9 +342,9 @@ VALID_CALLS = {
     "Dropout": lambda: (Dropout, dict(p=0.5)),
     "Dropout.forward": lambda: (Dropout(0.5).forward, dict(x=W2())),
     "Dropout.extra_repr": lambda: (Dropout(0.5).extra_repr, {}),
-    "gaussian_noise": lambda: (gaussian_noise, dict(x=W2(), std=0.5, training=True,
+    "gaussian_noise": lambda: (gaussian_noise, dict(x=W2(), noise_std=0.5, training=True,
                                                     generator=torch.Generator().manual_seed(0))),
-    "GaussianNoise": lambda: (GaussianNoise, dict(std=0.5)),
+    "GaussianNoise": lambda: (GaussianNoise, dict(noise_std=0.5)),
     "GaussianNoise.forward": lambda: (GaussianNoise(0.5).forward, dict(x=W2())),
     "GaussianNoise.extra_repr": lambda: (GaussianNoise(0.5).extra_repr, {}),
     "max_norm_": lambda: (max_norm_, dict(weight=W2(), max_norm=1.0)),
@@ -414,9 +414,9 @@ BAD_INPUTS = [
      ValueError, "lr"),
     ("l2_vs_weight_decay", l2_vs_weight_decay, dict(optimizer="sgd", X=XR, y=YR, lam=0.0, lr=1e308, steps=3),
      ValueError, "lr"),  # diverges into NaN rows
-    ("gaussian_noise", gaussian_noise, dict(x=torch.ones(3), std=1e308), ValueError, "std"),
-    ("gaussian_noise", gaussian_noise, dict(x=torch.ones(3, dtype=torch.float16), std=1e5), ValueError, "std"),
-    ("GaussianNoise.forward", lambda: GaussianNoise(1e308)(torch.ones(3)), ValueError, "std"),
+    ("gaussian_noise", gaussian_noise, dict(x=torch.ones(3), noise_std=1e308), ValueError, "noise_std"),
+    ("gaussian_noise", gaussian_noise, dict(x=torch.ones(3, dtype=torch.float16), noise_std=1e5), ValueError, "noise_std"),
+    ("GaussianNoise.forward", lambda: GaussianNoise(1e308)(torch.ones(3)), ValueError, "noise_std"),
     ("smooth_labels", smooth_labels, dict(y=torch.zeros(4, dtype=torch.long), n_classes=2**27, eps=0.1), ValueError,
      "n_classes"),  # 4 rows of 2**27 targets: 2 GiB
     ("train_classifier", train_classifier, dict(model=make_mlp([64, 4, 4]), X_train=XD, y_train=YD, X_val=XD,

@@ -258,12 +258,12 @@ def autoencoders_probes() -> list[Probe]:
     X = lambda n=3: rand(n, 64)  # noqa: E731
     dense = lambda: ae.DenseAutoencoder(64, 4, (8,))  # noqa: E731
     vae = lambda: ae.VariationalAutoencoder(64, 2, (8,))  # noqa: E731
-    p.err("DenseAutoencoder: hidden a set", lambda: ae.DenseAutoencoder(hidden={8}), "hidden")
-    p.err("DenseAutoencoder: hidden a dict", lambda: ae.DenseAutoencoder(hidden={8: 1}), "hidden")
+    p.err("DenseAutoencoder: hidden_sizes a set", lambda: ae.DenseAutoencoder(hidden_sizes={8}), "hidden_sizes")
+    p.err("DenseAutoencoder: hidden_sizes a dict", lambda: ae.DenseAutoencoder(hidden_sizes={8: 1}), "hidden_sizes")
     p.err("DenseAutoencoder: code_size 10**30", lambda: ae.DenseAutoencoder(code_size=10**30), "code_size")
     # Decided: a hidden layer narrower than the code is what the user asked for, and it builds and trains.
-    p.ok("DenseAutoencoder: hidden smaller than code_size", lambda: ae.DenseAutoencoder(64, 16, (8,)))
-    p.ok("DenseAutoencoder: hidden a generator", lambda: ae.DenseAutoencoder(64, 4, gen([8])))
+    p.ok("DenseAutoencoder: hidden_sizes smaller than code_size", lambda: ae.DenseAutoencoder(64, 16, (8,)))
+    p.ok("DenseAutoencoder: hidden_sizes a generator", lambda: ae.DenseAutoencoder(64, 4, gen([8])))
     p.ok("DenseAutoencoder: numpy int sizes", lambda: ae.DenseAutoencoder(np.int64(64), np.int32(4), (np.int64(8),)))
     p.ok("DenseAutoencoder: no hidden layer", lambda: ae.DenseAutoencoder(64, 4, ()))
     p.err("DenseAutoencoder.forward: 63 features for 64 inputs", lambda: dense()(torch.ones(2, 63)), "x")
@@ -278,9 +278,9 @@ def autoencoders_probes() -> list[Probe]:
           lambda: dense()(torch.full((2, 64), 1e300, dtype=torch.float64)), "x")
     p.ok("DenseAutoencoder.encode: a single sample (1, 64)", lambda: dense().encode(torch.ones(1, 64)))
     p.ok("DenseAutoencoder.loss: numpy float32", lambda: dense().loss(np.ones((2, 64), dtype=np.float32)))
-    p.err("DenoisingAutoencoder: noise 1e308", lambda: ae.DenoisingAutoencoder(noise=1e308), "noise")
-    p.ok("DenoisingAutoencoder: zero noise", lambda: ae.DenoisingAutoencoder(64, 4, (8,), noise=0.0).loss(torch.ones(2, 64)))
-    p.ok("DenoisingAutoencoder: numpy float32 noise", lambda: ae.DenoisingAutoencoder(64, 4, (8,), noise=np.float32(0.2)))
+    p.err("DenoisingAutoencoder: noise_std 1e308", lambda: ae.DenoisingAutoencoder(noise_std=1e308), "noise_std")
+    p.ok("DenoisingAutoencoder: zero noise", lambda: ae.DenoisingAutoencoder(64, 4, (8,), noise_std=0.0).loss(torch.ones(2, 64)))
+    p.ok("DenoisingAutoencoder: numpy float32 noise", lambda: ae.DenoisingAutoencoder(64, 4, (8,), noise_std=np.float32(0.2)))
     p.err("DenoisingAutoencoder.forward: 3-D x", lambda: ae.DenoisingAutoencoder(64, 4, (8,))(torch.ones(2, 2, 64)), "x")
     p.err("ConvAutoencoder: code_size 0", lambda: ae.ConvAutoencoder(0), "code_size")
     p.err("ConvAutoencoder.forward: images of 7x7 (49 features)", lambda: ae.ConvAutoencoder(4)(torch.ones(2, 49)), "x")
@@ -339,14 +339,14 @@ def autoencoders_probes() -> list[Probe]:
     p.ok("psnr: peak 1e308 overflows", lambda: ae.psnr(X(), X() + 0.1, peak=1e308), finite=True)
     p.err("psnr: X and X_hat differ in rows", lambda: ae.psnr(X(3), X(2)), "X", "X_hat")
     p.err("add_noise: complex X", lambda: ae.add_noise(X() * 1j, 0.1), "X")
-    p.ok("add_noise: level 0", lambda: ae.add_noise(X(), 0.0))
-    p.ok("add_noise: numpy float level", lambda: ae.add_noise(X(), np.float32(0.1)))
+    p.ok("add_noise: noise_std 0", lambda: ae.add_noise(X(), 0.0))
+    p.ok("add_noise: numpy float noise_std", lambda: ae.add_noise(X(), np.float32(0.1)))
     p.err("pca_reconstruct: code_size 10**30", lambda: ae.pca_reconstruct(X(), X(), 10**30), "code_size")
     p.err("pca_reconstruct: X_fit with 1 row", lambda: ae.pca_reconstruct(X(1), X(), 1), "X_fit", "code_size")
-    p.err("quantise: low > high elementwise", lambda: ae.quantise(np.zeros((2, 2)), 4, np.ones(2), np.zeros(2)),
+    p.err("quantize: low > high elementwise", lambda: ae.quantize(np.zeros((2, 2)), 4, np.ones(2), np.zeros(2)),
           "high", "low")
-    p.err("quantise: bits 10**30", lambda: ae.quantise(np.zeros((2, 2)), 10**30, 0.0, 1.0), "bits")
-    p.err("quantise: low of 3 for Z of 2 columns", lambda: ae.quantise(np.zeros((2, 2)), 4, np.zeros(3), np.ones(3)),
+    p.err("quantize: bits 10**30", lambda: ae.quantize(np.zeros((2, 2)), 10**30, 0.0, 1.0), "bits")
+    p.err("quantize: low of 3 for Z of 2 columns", lambda: ae.quantize(np.zeros((2, 2)), 4, np.zeros(3), np.ones(3)),
           "low", "Z")
     p.err("jpeg_roundtrip: quality 50.0", lambda: ae.jpeg_roundtrip(X(), 50.0), "quality")
     p.err("jpeg_roundtrip: side 10**30", lambda: ae.jpeg_roundtrip(X(), 50, side=10**30), "side", "X")
@@ -411,15 +411,16 @@ def backprop_probes() -> list[Probe]:
     p.ok("softmax: huge logits 1e308 (shift-invariant)", lambda: bp.softmax(np.array([[1e308, 0.0]])), finite=True)
     p.ok("softmax: one class", lambda: bp.softmax(np.zeros((2, 1))))
     p.err("softmax: ragged list", lambda: bp.softmax(ragged()), "logits")
-    p.err("softmax_cross_entropy: labels 2-D", lambda: bp.softmax_cross_entropy(X3, Y3[:, None]), "y")
-    p.err("softmax_cross_entropy: bool labels", lambda: bp.softmax_cross_entropy(X3, Y3.astype(bool)), "y")
-    p.err("softmax_cross_entropy: torch labels float", lambda: bp.softmax_cross_entropy(X3, torch.tensor([0.0, 1, 1, 0])),
-          "y")
-    p.ok("softmax_cross_entropy: int32 torch labels", lambda: bp.softmax_cross_entropy(X3, torch.tensor(Y3,
-                                                                                                     dtype=torch.int32)))
-    p.ok("softmax_cross_entropy: labels as a tuple", lambda: bp.softmax_cross_entropy(X3, tuple(Y3.tolist())))
-    p.ok("softmax_cross_entropy: 1e308 logits finite loss",
-         lambda: bp.softmax_cross_entropy(np.array([[1e308, 0.0]]), np.array([0])), finite=True)
+    p.err("softmax_cross_entropy_and_grad: labels 2-D", lambda: bp.softmax_cross_entropy_and_grad(X3, Y3[:, None]), "y")
+    p.err("softmax_cross_entropy_and_grad: bool labels", lambda: bp.softmax_cross_entropy_and_grad(X3, Y3.astype(bool)), "y")
+    p.err("softmax_cross_entropy_and_grad: torch labels float",
+          lambda: bp.softmax_cross_entropy_and_grad(X3, torch.tensor([0.0, 1, 1, 0])), "y")
+    p.ok("softmax_cross_entropy_and_grad: int32 torch labels",
+         lambda: bp.softmax_cross_entropy_and_grad(X3, torch.tensor(Y3, dtype=torch.int32)))
+    p.ok("softmax_cross_entropy_and_grad: labels as a tuple",
+         lambda: bp.softmax_cross_entropy_and_grad(X3, tuple(Y3.tolist())))
+    p.ok("softmax_cross_entropy_and_grad: 1e308 logits finite loss",
+         lambda: bp.softmax_cross_entropy_and_grad(np.array([[1e308, 0.0]]), np.array([0])), finite=True)
     p.err("MLP: sizes a set", lambda: bp.MLP({3, 2}), "sizes")
     p.err("MLP: sizes with 10**30", lambda: bp.MLP([3, 10**30]), "sizes")
     p.err("MLP: sizes a 2-D array", lambda: bp.MLP(np.array([[3, 2]])), "sizes")
@@ -494,7 +495,7 @@ def data_probes() -> list[Probe]:
     p.err("load_digits_split: seed 10**30", lambda: d.load_digits_split(seed=10**30), "seed")
     p.ok("load_digits_split: numpy float32 test_size, numpy int seed",
          lambda: d.load_digits_split(test_size=np.float32(0.5), seed=np.int64(1)))
-    p.ok("load_digits_split: numpy bool scale", lambda: d.load_digits_split(scale=np.bool_(False)))
+    p.ok("load_digits_split: numpy bool unit_interval", lambda: d.load_digits_split(unit_interval=np.bool_(False)))
     p.err("one_hot: n_classes 10**30", lambda: d.one_hot([0, 1], 10**30), "n_classes")
     p.err("one_hot: bool labels", lambda: d.one_hot(np.array([True, False]), 2), "y")
     p.err("one_hot: complex labels", lambda: d.one_hot(np.array([1j]), 2), "y")
@@ -608,7 +609,7 @@ def graphs_probes() -> list[Probe]:
           "batch")
     p.err("GraphClassifier.forward: x features 5 for in_features 4",
           lambda: g.GraphClassifier(4, 8, 2)(G(), X(3, 5), torch.tensor([0, 0, 0])), "x")
-    p.ok("GraphClassifier.forward: num_layers 0?", lambda: g.GraphClassifier(4, 8, 2, num_layers=1)(
+    p.ok("GraphClassifier.forward: n_layers 0?", lambda: g.GraphClassifier(4, 8, 2, n_layers=1)(
         G(), X(), torch.tensor([0, 0, 0])))
 
     def train(y: Any, nodes: Any, **kw: Any) -> Any:
@@ -638,9 +639,9 @@ def graphs_probes() -> list[Probe]:
     p.ok("split_edges: numpy float32 fraction", lambda: g.split_edges(g.Graph([[0, 1, 2, 3], [1, 2, 3, 0]], 4),
                                                                       np.float32(0.5)))
     p.err("negative_edges: as many samples as free ordered pairs", lambda: g.negative_edges(g.Graph([[0], [1]], 3), 4),
-          "num_samples")
-    p.err("negative_edges: num_samples 10**30", lambda: g.negative_edges(G(), 10**30), "num_samples")
-    p.err("negative_edges: a graph with one node", lambda: g.negative_edges(g.Graph([[], []], 1), 1), "num_samples",
+          "n_samples")
+    p.err("negative_edges: n_samples 10**30", lambda: g.negative_edges(G(), 10**30), "n_samples")
+    p.err("negative_edges: a graph with one node", lambda: g.negative_edges(g.Graph([[], []], 1), 1), "n_samples",
           "graph")
     p.ok("negative_edges: a graph with no edges, numpy int", lambda: g.negative_edges(g.Graph([[], []], 3), np.int64(2)))
     p.err("edge_scores: pair node id >= rows of h", lambda: g.edge_scores(X(3), torch.tensor([[0], [3]])), "pairs")
@@ -667,9 +668,9 @@ def graphs_probes() -> list[Probe]:
     p.err("benchmark_gcn_layer: repeats 10**30", lambda: g.benchmark_gcn_layer(10, "labkit", repeats=10**30), "repeats")
     p.ok("benchmark_gcn_layer: methods a tuple, numpy ints", lambda: g.benchmark_gcn_layer(
         np.int64(10), ("labkit",), features=np.int32(2), repeats=1))
-    p.err("load_karate_club: labelled_per_class 10**30", lambda: g.load_karate_club(10**30), "labelled_per_class")
+    p.err("load_karate_club: labeled_per_class 10**30", lambda: g.load_karate_club(10**30), "labeled_per_class")
     p.ok("load_karate_club: numpy ints", lambda: g.load_karate_club(np.int64(2), seed=np.int32(3)))
-    p.err("make_graph_classification: num_types 0", lambda: g.make_graph_classification(2, num_types=0), "num_types")
+    p.err("make_graph_classification: n_types 0", lambda: g.make_graph_classification(2, n_types=0), "n_types")
     p.err("make_graph_classification: n_per_class 10**30", lambda: g.make_graph_classification(10**30), "n_per_class")
     p.ok("make_graph_classification: one graph per class, numpy ints",
          lambda: g.make_graph_classification(np.int64(1), seed=np.int32(0)))
@@ -966,19 +967,19 @@ def _multi_data_probes() -> list[Probe]:
 
     p = Probes("multi")
     p.err("make_multitask_data: n_samples 10**30", lambda: d.make_multitask_data(10**30), "n_samples")
-    p.err("make_multitask_data: noise a dict", lambda: d.make_multitask_data(5, noise={"a": 0.1}), "noise")
-    p.err("make_multitask_data: noise list with NaN", lambda: d.make_multitask_data(5, noise=[0.1, float("nan")]), "noise")
+    p.err("make_multitask_data: noise_std a dict", lambda: d.make_multitask_data(5, noise_std={"a": 0.1}), "noise_std")
+    p.err("make_multitask_data: noise_std list with NaN", lambda: d.make_multitask_data(5, noise_std=[0.1, float("nan")]), "noise_std")
     p.err("make_multitask_data: n_latent > n_features", lambda: d.make_multitask_data(5, n_features=2, n_latent=5),
           "n_latent", "n_features")
-    p.err("make_multitask_data: noise 1e308", lambda: d.make_multitask_data(5, noise=1e308), "noise")
-    p.ok("make_multitask_data: zero noise", lambda: d.make_multitask_data(5, noise=0.0))
-    p.ok("make_multitask_data: noise a tuple of numpy floats", lambda: d.make_multitask_data(
-        5, n_tasks=2, noise=(np.float32(0.1), np.float64(0.2))))
+    p.err("make_multitask_data: noise_std 1e308", lambda: d.make_multitask_data(5, noise_std=1e308), "noise_std")
+    p.ok("make_multitask_data: zero noise", lambda: d.make_multitask_data(5, noise_std=0.0))
+    p.ok("make_multitask_data: noise_std a tuple of numpy floats", lambda: d.make_multitask_data(
+        5, n_tasks=2, noise_std=(np.float32(0.1), np.float64(0.2))))
     p.ok("make_multitask_data: a single sample, a single task", lambda: d.make_multitask_data(1, n_tasks=1))
     p.err("make_multimodal_digits: signal_length 10**30", lambda: d.make_multimodal_digits(signal_length=10**30),
           "signal_length")
-    p.err("make_multimodal_digits: image_noise 1e308", lambda: d.make_multimodal_digits(image_noise=1e308),
-          "image_noise")
+    p.err("make_multimodal_digits: image_noise_std 1e308", lambda: d.make_multimodal_digits(image_noise_std=1e308),
+          "image_noise_std")
     p.ok("make_multimodal_digits: zero noise", lambda: d.make_multimodal_digits(0.0, 0.0))
     p.err("digit_views: complex X", lambda: d.digit_views(np.ones((2, 64)) * 1j), "X")
     p.err("digit_views: X 3-D (2, 8, 8)", lambda: d.digit_views(np.ones((2, 8, 8))), "X")
@@ -1105,12 +1106,12 @@ def _multiview_probes() -> list[Probe]:
     fitted = lambda: mv.CCA(1).fit(A, B)  # noqa: E731
     M = lambda d=3: mv.softmax_regression(rand(6, d), Y, 2, epochs=1)  # noqa: E731
     p.err("CCA: n_components 10**30", lambda: mv.CCA(10**30), "n_components")
-    p.err("CCA: reg 1e308", lambda: mv.CCA(1, reg=1e308).fit(A, B), "reg")
+    p.err("CCA: lam 1e308", lambda: mv.CCA(1, lam=1e308).fit(A, B), "lam")
     p.ok("CCA: numpy int n_components", lambda: mv.CCA(np.int64(1)).fit(A, B))
     p.err("CCA.fit: Xa with one row", lambda: mv.CCA(1).fit(A[:1], B[:1]), "Xa", "Xb")
-    p.err("CCA.fit: constant views (singular covariance, reg 0)", lambda: mv.CCA(1, reg=0.0).fit(np.ones((6, 3)),
+    p.err("CCA.fit: constant views (singular covariance, lam 0)", lambda: mv.CCA(1, lam=0.0).fit(np.ones((6, 3)),
                                                                                                  np.ones((6, 2))),
-          "Xa", "Xb", "reg")
+          "Xa", "Xb", "lam")
     p.err("CCA.fit: complex Xa", lambda: mv.CCA(1).fit(A * 1j, B), "Xa")
     p.err("CCA.fit: Xa 1e308", lambda: mv.CCA(1).fit(np.full((6, 3), 1e308), B), "Xa")
     p.err("CCA.fit: Xb transposed (2, 6)", lambda: mv.CCA(1).fit(A, B.T), "Xb")
@@ -1283,13 +1284,13 @@ def regularization_probes() -> list[Probe]:
     p.err("Dropout.forward: x with inf", lambda: rg.Dropout(0.5)(torch.tensor([float("inf")])), "x")
     p.ok("Dropout.forward: eval mode, numpy p", lambda: rg.Dropout(np.float64(0.3)).eval()(torch.ones(3)))
     p.ok("Dropout.extra_repr: numpy p", lambda: rg.Dropout(np.float32(0.25)).extra_repr())
-    p.err("gaussian_noise: std 1e308 (overflow to inf)", lambda: rg.gaussian_noise(torch.ones(3), 1e308), "std")
+    p.err("gaussian_noise: noise_std 1e308 (overflow to inf)", lambda: rg.gaussian_noise(torch.ones(3), 1e308), "noise_std")
     p.err("gaussian_noise: x complex", lambda: rg.gaussian_noise(torch.ones(2, dtype=torch.complex64), 0.1), "x")
-    p.ok("gaussian_noise: std 0", lambda: rg.gaussian_noise(torch.ones(3), 0.0))
+    p.ok("gaussian_noise: noise_std 0", lambda: rg.gaussian_noise(torch.ones(3), 0.0))
     p.ok("gaussian_noise: float64 x with grad", lambda: rg.gaussian_noise(grad_tensor(3).double(), 0.1))
-    p.err("GaussianNoise: std 1e308", lambda: rg.GaussianNoise(1e308)(torch.ones(3)), "std")
+    p.err("GaussianNoise: noise_std 1e308", lambda: rg.GaussianNoise(1e308)(torch.ones(3)), "noise_std")
     p.err("GaussianNoise.forward: x with NaN", lambda: rg.GaussianNoise(0.1)(torch.tensor([float("nan")])), "x")
-    p.ok("GaussianNoise.extra_repr: numpy std", lambda: rg.GaussianNoise(np.float32(0.1)).extra_repr())
+    p.ok("GaussianNoise.extra_repr: numpy noise_std", lambda: rg.GaussianNoise(np.float32(0.1)).extra_repr())
     p.err("max_norm_: weight a numpy array", lambda: rg.max_norm_(np.ones((2, 2)), 1.0), "weight")
     p.err("max_norm_: weight with NaN", lambda: rg.max_norm_(torch.full((2, 2), float("nan")), 1.0), "weight")
     p.ok("max_norm_: zero rows", lambda: rg.max_norm_(torch.zeros(2, 2), 1.0), finite=True)

@@ -24,7 +24,7 @@ from labkit.plotting import PALETTE, use_style
 use_style()
 torch.set_num_threads(1)  # one thread: results that do not depend on the number of cores
 
-image, signal, y = make_multimodal_digits(image_noise=0.5, signal_noise=1.0, seed=0)
+image, signal, y = make_multimodal_digits(image_noise_std=0.5, signal_noise_std=1.0, seed=0)
 train, test = slice(0, 1200), slice(1200, None)
 # What the figures call each model, and what the printed lines call it (there, its name in the code).
 SHOWN = {"image_only": _("image only"), "signal_only": _("signal only"), "early": _("early"),
@@ -32,7 +32,7 @@ SHOWN = {"image_only": _("image only"), "signal_only": _("signal only"), "early"
 PRINTED = {**SHOWN, "image_only": _("image_only"), "signal_only": _("signal_only")}
 MISSING = {"image": _("image missing"), "signal": _("signal missing")}
 
-clean_image, clean_signal, _labels = make_multimodal_digits(image_noise=0.0, signal_noise=0.0, seed=0)
+clean_image, clean_signal, _labels = make_multimodal_digits(image_noise_std=0.0, signal_noise_std=0.0, seed=0)
 i = int(np.flatnonzero(y == 7)[0])
 fig, axes = plt.subplots(1, 3, figsize=(9, 2.6), width_ratios=[1, 1, 2.5])
 for ax, img, title in zip(axes, (clean_image[i], image[i]), (_("a 7"), _("its noisy image"))):

@@ -31,7 +31,7 @@ torch.set_num_threads(1)  # one thread: results that do not depend on the number
 SIZES = [50, 100, 200]
 
 
-DATA = {related: make_multitask_data(1200, 4, related=related, noise=0.3, seed=0) for related in (True, False)}
+DATA = {related: make_multitask_data(1200, 4, related=related, noise_std=0.3, seed=0) for related in (True, False)}
 # (shared trunk?, units per trunk): the separate networks have 2 units each, 8 in all; the shared
 # trunk has 2 units like each of them, and a wider shared trunk has the 8 of all four together.
 MODELS = {_("shared trunk, 2 units"): (True, 2), _("shared trunk, 8 units"): (True, 8), _("separate networks"): (False, 2)}
@@ -103,7 +103,7 @@ assert np.all(shared < separate - 0.05) and np.all(wide < separate - 0.02), \
 # ``1 / sigma**2``, printed beside it: a task twice as noisy gets about a quarter of the weight,
 # and the least noisy task gets the largest.
 noise = np.array([0.1, 0.3, 0.6, 1.0])
-X, Y = make_multitask_data(400, 4, noise=noise, seed=1)
+X, Y = make_multitask_data(400, 4, noise_std=noise, seed=1)
 net, weights = train_multitask(MultiTaskNet(20, 4, hidden=8), X, Y, weighting="uncertainty",
                                epochs=40, batch_size=50, lr=0.03)
 fig, ax = plt.subplots()

@@ -30,13 +30,13 @@ use_style()
 torch.set_num_threads(1)  # one thread: results that do not depend on the number of cores
 
 X, X_test, y, y_test = load_digits_split(seed=0)
-left, right = digit_views(X, noise=0.1, seed=0)
-left_test, right_test = digit_views(X_test, noise=0.1, seed=1)
-left_again, _right_again = digit_views(X, noise=0.1, seed=3)  # a second camera on the left half: new noise only
-left_again_test, _right_again_test = digit_views(X_test, noise=0.1, seed=4)
+left, right = digit_views(X, noise_std=0.1, seed=0)
+left_test, right_test = digit_views(X_test, noise_std=0.1, seed=1)
+left_again, _right_again = digit_views(X, noise_std=0.1, seed=3)  # a second camera on the left half: new noise only
+left_again_test, _right_again_test = digit_views(X_test, noise_std=0.1, seed=4)
 rng = np.random.default_rng(0)
-labelled = np.concatenate([rng.choice(np.flatnonzero(y == c), 2, replace=False) for c in range(10)])
-unlabelled = np.setdiff1d(np.arange(len(y)), labelled)
+labeled = np.concatenate([rng.choice(np.flatnonzero(y == c), 2, replace=False) for c in range(10)])
+unlabeled = np.setdiff1d(np.arange(len(y)), labeled)
 
 fig, axes = plt.subplots(1, 3, figsize=(6, 2.4))
 for ax, img, title in zip(axes, (X[0].reshape(8, 8), left[0].reshape(8, 4), right[0].reshape(8, 4)),
@@ -59,18 +59,18 @@ plt.show()
 # classifier is trained on the 20 labelled digits projected on them (ten directions per view).
 # All of them use the same classifier, a softmax regression, and the same 20 labels.
 scores = {}
-scores["left view only"] = accuracy(softmax_regression(left[labelled], y[labelled], 10), left_test, y_test)
+scores["left view only"] = accuracy(softmax_regression(left[labeled], y[labeled], 10), left_test, y_test)
 scores["left view, two cameras"] = accuracy(
-    softmax_regression(np.hstack([left, left_again])[labelled], y[labelled], 10),
+    softmax_regression(np.hstack([left, left_again])[labeled], y[labeled], 10),
     np.hstack([left_test, left_again_test]), y_test)
 scores["both views side by side"] = accuracy(
-    softmax_regression(np.hstack([left, right])[labelled], y[labelled], 10), np.hstack([left_test, right_test]), y_test)
-model_left, model_right = co_training(left[labelled], right[labelled], y[labelled], left[unlabelled],
-                                      right[unlabelled], n_classes=10, rounds=10)
+    softmax_regression(np.hstack([left, right])[labeled], y[labeled], 10), np.hstack([left_test, right_test]), y_test)
+model_left, model_right = co_training(left[labeled], right[labeled], y[labeled], left[unlabeled],
+                                      right[unlabeled], n_classes=10, rounds=10)
 scores["co-training"] = float(np.mean(co_predict(model_left, model_right, left_test, right_test) == y_test))
-cca = CCA(10, reg=1e-2).fit(left[unlabelled], right[unlabelled])
+cca = CCA(10, lam=1e-2).fit(left[unlabeled], right[unlabeled])
 train_cca, test_cca = np.hstack(cca.transform(left, right)), np.hstack(cca.transform(left_test, right_test))
-scores["CCA features"] = accuracy(softmax_regression(train_cca[labelled], y[labelled], 10), test_cca, y_test)
+scores["CCA features"] = accuracy(softmax_regression(train_cca[labeled], y[labeled], 10), test_cca, y_test)
 c1, c2, c3 = np.round(cca.correlations_[:3], 2).tolist()
 print(_("largest canonical correlations between the two halves: [{c1}, {c2}, {c3}]").format(c1=c1, c2=c2, c3=c3))
 
@@ -85,9 +85,9 @@ print(_("largest canonical correlations between the two halves: [{c1}, {c2}, {c3
 # barely matter and it does not help. (Contrastive self-supervised methods do call such
 # transformed copies views: they train an encoder to make them agree. See the course page.)
 angles = [-20, -10, 0, 10, 20]
-left_rotated, _right_rotated = digit_views(rotated_copies(X[labelled], angles), noise=0.1, seed=2)
+left_rotated, _right_rotated = digit_views(rotated_copies(X[labeled], angles), noise_std=0.1, seed=2)
 scores["left view + rotated copies"] = accuracy(
-    softmax_regression(left_rotated, np.tile(y[labelled], len(angles)), 10), left_test, y_test)
+    softmax_regression(left_rotated, np.tile(y[labeled], len(angles)), 10), left_test, y_test)
 
 # What the figure and the printed lines call each classifier.
 LABELS = {"left view only": _("left view only"), "left view, two cameras": _("left view, two cameras"),

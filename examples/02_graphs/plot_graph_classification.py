@@ -44,7 +44,7 @@ plt.show()
 # -----------------------------------------------------
 #
 # ``GraphClassifier`` stacks GCN layers, a readout (here the maximum over the nodes of each graph)
-# and a two-layer MLP. With ``num_layers=0`` it skips the GCN layers: it pools the raw node features
+# and a two-layer MLP. With ``n_layers=0`` it skips the GCN layers: it pools the raw node features
 # and classifies that. ``batch_graphs`` joins all 300 graphs into one graph (printed below), with
 # the graph id of every node. ``train_graph_classifier`` trains the model: each epoch is one full-batch
 # Adam step on the 210 training graphs, after which it measures the accuracy on the test graphs.
@@ -53,13 +53,13 @@ print(big)
 train, test = torch.arange(0, 210), torch.arange(210, 300)  # the classes alternate: both parts balanced
 
 
-def train_and_test(num_layers, epochs=150):
-    model = GraphClassifier(4, 32, 3, num_layers=num_layers, reduce="max", seed=0)
+def train_and_test(n_layers, epochs=150):
+    model = GraphClassifier(4, 32, 3, n_layers=n_layers, reduce="max", seed=0)
     history = train_graph_classifier(model, big, batch, y, train, test, epochs=epochs, lr=0.01)
     return history.metrics["test_accuracy"]
 
 
-accuracy_gcn, accuracy_bag = train_and_test(num_layers=2), train_and_test(num_layers=0)
+accuracy_gcn, accuracy_bag = train_and_test(n_layers=2), train_and_test(n_layers=0)
 print(_("test accuracy, GCN + readout: {accuracy:.3f}").format(accuracy=accuracy_gcn[-1]))
 print(_("test accuracy, bag of nodes:  {accuracy:.3f} (chance: 0.333), best over the {epochs} epochs: {best:.3f}").format(
     accuracy=accuracy_bag[-1], epochs=len(accuracy_bag), best=max(accuracy_bag)))

@@ -54,9 +54,9 @@ losses = train_node_classifier(lambda: model(graph, x), model.parameters(), y, t
                                epochs=300, lr=0.01, on_epoch=record)
 with torch.no_grad():
     predicted = model(graph, x).argmax(dim=1)
-unlabelled = torch.ones(34, dtype=torch.bool)
-unlabelled[train_nodes] = False
-accuracy = accuracy_of(predicted[unlabelled], y[unlabelled])
+unlabeled = torch.ones(34, dtype=torch.bool)
+unlabeled[train_nodes] = False
+accuracy = accuracy_of(predicted[unlabeled], y[unlabeled])
 print(_("accuracy on the 32 unlabelled members: {accuracy:.3f}").format(accuracy=accuracy))
 
 # %%

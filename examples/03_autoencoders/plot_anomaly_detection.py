@@ -37,7 +37,7 @@ print(_("training on {n_train} digits 0-8; scoring {n_normal} normal digits and 
     n_train=len(X_normal), n_normal=int((1 - is_nine).sum()), n_nines=int(is_nine.sum())))
 
 CODE_SIZE = 8
-model = DenseAutoencoder(64, code_size=CODE_SIZE, hidden=[128], activation="relu", seed=0)
+model = DenseAutoencoder(64, code_size=CODE_SIZE, hidden_sizes=[128], activation="relu", seed=0)
 train_autoencoder(model, X_normal, epochs=40, batch_size=128, lr=3e-3, seed=0)
 scores = {
     "autoencoder": reconstruction_error(X_eval, reconstruct(model, X_eval)),

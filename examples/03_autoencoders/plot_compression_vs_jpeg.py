@@ -25,7 +25,7 @@ import numpy as np
 import torch
 
 from labkit.autoencoders import (
-    DenseAutoencoder, decode, decoder_bytes, encode, jpeg_roundtrip, quantise, rate_at_error,
+    DenseAutoencoder, decode, decoder_bytes, encode, jpeg_roundtrip, quantize, rate_at_error,
     reconstruction_error, train_autoencoder,
 )
 from labkit.data import load_digits_split
@@ -36,14 +36,14 @@ use_style()
 torch.set_num_threads(1)  # one thread: results that do not depend on the number of cores
 X_train, X_test, _y_train, _y_test = load_digits_split(seed=0)
 CODE_SIZE = 8
-model = DenseAutoencoder(64, code_size=CODE_SIZE, hidden=[128], activation="relu", seed=0)
+model = DenseAutoencoder(64, code_size=CODE_SIZE, hidden_sizes=[128], activation="relu", seed=0)
 train_autoencoder(model, X_train, epochs=40, batch_size=128, lr=3e-3, seed=0)
 
 Z_train, Z_test = encode(model, X_train), encode(model, X_test)
 low, high = Z_train.min(axis=0), Z_train.max(axis=0)
 BITS = [2, 3, 4, 5, 6, 8]
 ae_bytes = [CODE_SIZE * b / 8 for b in BITS]
-ae_error = [reconstruction_error(X_test, decode(model, quantise(Z_test, b, low, high))).mean() for b in BITS]
+ae_error = [reconstruction_error(X_test, decode(model, quantize(Z_test, b, low, high))).mean() for b in BITS]
 for b, n, e in zip(BITS, ae_bytes, ae_error):
     print(_("autoencoder, {b} bits per number: {n:4.1f} bytes per image, error {e:.4f}").format(b=b, n=n, e=e))
 

@@ -31,7 +31,7 @@ from labkit.plotting import PALETTE, use_style
 use_style()
 torch.set_num_threads(1)  # one thread: results that do not depend on the number of cores
 X_train, X_test, _y_train, _y_test = load_digits_split(seed=0)
-model = DenoisingAutoencoder(64, code_size=64, hidden=[128], noise=0.3, seed=0)
+model = DenoisingAutoencoder(64, code_size=64, hidden_sizes=[128], noise_std=0.3, seed=0)
 train_autoencoder(model, X_train, epochs=40, batch_size=128, lr=3e-3, seed=0)
 
 shown = X_test[:8]
@@ -76,30 +76,30 @@ denoisers = {
 # noise it removes. A denoiser is worth using only when the noise is larger than what it loses.
 # At every level where it helps, it beats both baselines: PCA gets part of the way, and the blur,
 # which smooths the strokes of an 8x8 digit along with the noise, gains least.
-LEVELS = [0.0, 0.1, 0.2, 0.3, 0.4, 0.5]
+NOISE_STDS = [0.0, 0.1, 0.2, 0.3, 0.4, 0.5]
 psnr_in, psnr_out = [], {name: [] for name in denoisers}
-for level in LEVELS:
-    noisy = add_noise(X_test, level, seed=1)
+for noise_std in NOISE_STDS:
+    noisy = add_noise(X_test, noise_std, seed=1)
     psnr_in.append(psnr(X_test, noisy))
     for name, denoise in denoisers.items():
         psnr_out[name].append(psnr(X_test, denoise(noisy)))
-    print(_("noise {level:.1f}: noisy input {psnr:5.1f} dB, ").format(level=level, psnr=psnr_in[-1])
+    print(_("noise {noise_std:.1f}: noisy input {psnr:5.1f} dB, ").format(noise_std=noise_std, psnr=psnr_in[-1])
           + ", ".join(f"{name} " + _("{psnr:5.1f} dB").format(psnr=values[-1]) for name, values in psnr_out.items()))
 gain = np.array(psnr_out[AUTOENCODER]) - np.array(psnr_in)
-crossing = LEVELS[int(np.argmax(gain > 0))]
+crossing = NOISE_STDS[int(np.argmax(gain > 0))]
 print(_("the autoencoder raises the PSNR from a noise of {crossing} on: ").format(crossing=crossing)
-      + ", ".join(_("{gain:+.1f} dB at {level}").format(gain=g, level=level)
-                  for level, g in zip(LEVELS, gain) if level >= crossing))
+      + ", ".join(_("{gain:+.1f} dB at {noise_std}").format(gain=g, noise_std=noise_std)
+                  for noise_std, g in zip(NOISE_STDS, gain) if noise_std >= crossing))
 # What the text says, checked on this run: the autoencoder hurts without noise, helps from the
 # crossing on, and there beats PCA, which beats the blur.
-helps = LEVELS.index(crossing)
+helps = NOISE_STDS.index(crossing)
 ae, pca, blur = (np.array(values[helps:]) for values in psnr_out.values())
 assert gain[0] < 0 and np.all(gain[helps:] > 0) and np.all(ae > pca) and np.all(pca > blur)
 
 fig, ax = plt.subplots()
-ax.plot(LEVELS[1:], psnr_in[1:], marker="o", color=PALETTE[1], label=_("noisy input"))
+ax.plot(NOISE_STDS[1:], psnr_in[1:], marker="o", color=PALETTE[1], label=_("noisy input"))
 for (name, values), color, marker in zip(psnr_out.items(), (PALETTE[0], PALETTE[2], PALETTE[3]), "s^v"):
-    ax.plot(LEVELS[1:], values[1:], marker=marker, color=color, label=name)
+    ax.plot(NOISE_STDS[1:], values[1:], marker=marker, color=color, label=name)
 ax.axvline(0.3, color=PALETTE[7], linewidth=1, linestyle=":", label=_("training noise"))
 ax.set(xlabel=_("standard deviation of the test noise"), ylabel=_("PSNR against the clean digit (dB)"),
        title=_("The denoiser pays off when the noise is strong"))

@@ -39,9 +39,9 @@ use_style()
 torch.set_num_threads(1)  # one thread: results that do not depend on the number of cores
 X_train, X_test, y_train, y_test = load_digits_split(seed=0)
 
-plain = DenseAutoencoder(64, code_size=2, hidden=[128], activation="relu", seed=0)
+plain = DenseAutoencoder(64, code_size=2, hidden_sizes=[128], activation="relu", seed=0)
 train_autoencoder(plain, X_train, epochs=40, batch_size=128, lr=3e-3, seed=0)
-vae = VariationalAutoencoder(64, code_size=2, hidden=[128], seed=0)
+vae = VariationalAutoencoder(64, code_size=2, hidden_sizes=[128], seed=0)
 history = train_autoencoder(vae, X_train, epochs=60, batch_size=128, lr=3e-3, seed=0)
 print(_("VAE loss (negative ELBO, nats per image): {first:.1f} -> {last:.1f}").format(
     first=history.train_loss[0], last=history.train_loss[-1]))

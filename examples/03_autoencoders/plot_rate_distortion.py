@@ -34,10 +34,10 @@ CODE_SIZES = [2, 4, 8, 16, 32]
 
 nonlinear, linear = {}, {}
 for k in CODE_SIZES:
-    nonlinear[k] = DenseAutoencoder(64, code_size=k, hidden=[128], activation="relu", seed=0)
+    nonlinear[k] = DenseAutoencoder(64, code_size=k, hidden_sizes=[128], activation="relu", seed=0)
     train_autoencoder(nonlinear[k], X_train, epochs=40, batch_size=128, lr=3e-3, seed=0)
     # A linear model has a convex-like landscape: full-batch steps reach its optimum quickly.
-    linear[k] = DenseAutoencoder(64, code_size=k, hidden=[], activation="linear", seed=0)
+    linear[k] = DenseAutoencoder(64, code_size=k, hidden_sizes=[], activation="linear", seed=0)
     train_autoencoder(linear[k], X_train, epochs=300, batch_size=len(X_train), lr=2e-2, seed=0)
 
 shown = X_test[:8]

@@ -44,10 +44,10 @@ assert throughput[16] / throughput[1] > 2 * throughput[1024] / throughput[64]
 fig, ax = plt.subplots()
 ax.loglog(cpu["size"], cpu["size"] / cpu["median_s"], marker="o", color=PALETTE[0], label=_("one core of this CPU, float32 (measured)"))
 if gpu_run:
-    for kind, colour, label in (("mlp_step", PALETTE[1], _("GPU, data on the GPU (recorded)")),
+    for kind, color, label in (("mlp_step", PALETTE[1], _("GPU, data on the GPU (recorded)")),
                                 ("mlp_step_with_copy", PALETTE[3], _("GPU, batch copied each step (recorded)"))):
         g = curve(gpu_run, "cuda", kind)
-        ax.loglog(g["size"], g["size"] / g["median_s"], marker="s", color=colour, label=label)
+        ax.loglog(g["size"], g["size"] / g["median_s"], marker="s", color=color, label=label)
 ax.set_xlabel(_("batch size"))
 ax.set_ylabel(_("examples per second"))
 ax.set_title(_("Throughput of one training step, float32"))

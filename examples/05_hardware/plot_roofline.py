@@ -73,10 +73,10 @@ intensity = np.logspace(-2, 3, 200)
 fig, ax = plt.subplots()
 ax.loglog(intensity, roofline_bound(intensity, peak, bandwidth), color="black",
           label=_("roofline of one core, float32 (measured)"))
-for (kind, (marker, label)), colour in zip(styles.items(), PALETTE):
+for (kind, (marker, label)), color in zip(styles.items(), PALETTE):
     rows = [r for r in run.results if r.workload.kind == kind]
     ax.scatter([r.workload.intensity for r in rows], [r.flops_per_s for r in rows],
-               marker=marker, color=colour, label=label, zorder=3)
+               marker=marker, color=color, label=label, zorder=3)
 ax.axvline(ridge, color="grey", linestyle=":", linewidth=1)
 ax.set_xlabel(_("arithmetic intensity (FLOP/byte)"))
 ax.set_ylabel("FLOP/s")
@@ -98,13 +98,13 @@ chips = [(SPEC_CPU, "float32", PALETTE[0], ":"), (SPEC_CPU, "bfloat16 amx", PALE
          (SPEC_GPU, "float32", PALETTE[1], ":"), (SPEC_GPU, "tf32 tensor", PALETTE[2], "-."),
          (SPEC_GPU, "bfloat16 tensor", PALETTE[1], "--")]
 fig, ax = plt.subplots()
-for name, dtype, colour, style in chips:
-    ax.loglog(intensity, roofline_bound(intensity, *spec_roofline(name, dtype)), color=colour, linestyle=style,
+for name, dtype, color, style in chips:
+    ax.loglog(intensity, roofline_bound(intensity, *spec_roofline(name, dtype)), color=color, linestyle=style,
               label=_("{name}, {dtype} (datasheet)").format(name=name, dtype=dtype))
 gpu = {dtype: gpu_roofline(dtype) for dtype in ("float32", "bfloat16")}
-for (dtype, roof), colour in zip(gpu.items(), PALETTE[3:]):
+for (dtype, roof), color in zip(gpu.items(), PALETTE[3:]):
     if roof["measured"] and roof["peak_flops"]:
-        ax.loglog(intensity, roofline_bound(intensity, roof["peak_flops"], roof["bandwidth"]), color=colour,
+        ax.loglog(intensity, roofline_bound(intensity, roof["peak_flops"], roof["bandwidth"]), color=color,
                   label=_("{name}, {dtype} (measured)").format(name=roof["name"], dtype=dtype))
 ax.set_xlabel(_("arithmetic intensity (FLOP/byte)"))
 ax.set_ylabel("FLOP/s")

@@ -61,9 +61,9 @@ for ax, kind, unit in zip(axes, ("matmul", "elementwise"), (_("matrix side n"), 
                      for w in work])
     ax.loglog(c["size"], xeon, linestyle=":", color=PALETTE[0], label=_("{cpu}, whole chip (datasheet bound)").format(cpu=SPEC_CPU))
     if gpu_run:
-        for device, colour, label in (("cuda", PALETTE[1], _("GPU (recorded)")), ("cpu", PALETTE[2], _("GPU's host CPU (recorded)"))):
+        for device, color, label in (("cuda", PALETTE[1], _("GPU (recorded)")), ("cpu", PALETTE[2], _("GPU's host CPU (recorded)"))):
             g = curve(gpu_run, device, kind)
-            ax.loglog(g["size"], g["median_s"], marker="s", color=colour, label=label)
+            ax.loglog(g["size"], g["median_s"], marker="s", color=color, label=label)
     else:
         on_gpu = np.array([offload_time(w, peak, bandwidth) for w in work])
         from_host = np.array([offload_time(w, peak, bandwidth, link_bandwidth=link) for w in work])

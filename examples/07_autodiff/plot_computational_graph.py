@@ -48,11 +48,11 @@ for layer, nodes in enumerate(nx.topological_generations(graph)):
 position = nx.multipartite_layout(graph, subset_key="layer")
 names = {n: _("{name}\n{value:g}\ngrad {grad:g}").format(name=d["label"] or d["op"], value=d["data"], grad=d["grad"])
          for n, d in graph.nodes(data=True)}
-colours = [PALETTE[5] if not d["op"] else PALETTE[3] for _node, d in graph.nodes(data=True)]
+colors = [PALETTE[5] if not d["op"] else PALETTE[3] for _node, d in graph.nodes(data=True)]
 
 fig, ax = plt.subplots(figsize=(10, 5.5))
 nx.draw_networkx_edges(graph, position, ax=ax, arrows=True, arrowsize=12, node_size=1900, edge_color="0.45")
-nx.draw_networkx_nodes(graph, position, ax=ax, node_size=1900, node_color=colours)
+nx.draw_networkx_nodes(graph, position, ax=ax, node_size=1900, node_color=colors)
 nx.draw_networkx_labels(graph, position, names, ax=ax, font_size=8)
 ax.set_title(_("Trace of L: inputs (blue) and operations (orange), value and gradient"))
 ax.axis("off")

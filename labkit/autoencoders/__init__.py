@@ -7,7 +7,7 @@ error, PSNR, PCA, a quantised code, JPEG). Import the public names from ``labkit
 """
 
 from .measures import (
-    add_noise, gaussian_blur, jpeg_roundtrip, pca_reconstruct, psnr, quantise, rate_at_error, reconstruction_error,
+    add_noise, gaussian_blur, jpeg_roundtrip, pca_reconstruct, psnr, quantize, rate_at_error, reconstruction_error,
 )
 from .models import (
     ConvAutoencoder, DenoisingAutoencoder, DenseAutoencoder, VariationalAutoencoder, decode, decoder_bytes, encode,
@@ -18,6 +18,6 @@ __all__ = [
     "DenseAutoencoder", "DenoisingAutoencoder", "ConvAutoencoder", "VariationalAutoencoder",
     "kl_divergence", "train_autoencoder", "encode", "decode", "reconstruct", "sample", "interpolate",
     "decoder_bytes",
-    "reconstruction_error", "psnr", "add_noise", "pca_reconstruct", "quantise", "jpeg_roundtrip",
+    "reconstruction_error", "psnr", "add_noise", "pca_reconstruct", "quantize", "jpeg_roundtrip",
     "rate_at_error", "gaussian_blur",
 ]

@@ -19,7 +19,7 @@ _IMAGES = Array(ndim=2, min_rows=1)
 _NOISE = Real(0, 1, meaning="a noise standard deviation (pixels are in [0, 1])")
 
 
-def _columns(name: str, X: np.ndarray, n_cols: int, what: str) -> np.ndarray:
+def _checked_columns(name: str, X: np.ndarray, n_cols: int, what: str) -> np.ndarray:
     """Return ``X`` if its rows have ``n_cols`` entries; ``what`` says where that number comes from."""
     if X.shape[1] != n_cols:
         raise ValueError(f"{name} must have {n_cols} columns ({what}), got {X.shape[1]} (shape {X.shape})")
@@ -63,9 +63,9 @@ def psnr(X: np.ndarray, X_hat: np.ndarray, peak: float = 1.0) -> float:
     return float("inf") if mse == 0 else round(20 * np.log10(peak) - 10 * np.log10(mse), 10)
 
 
-@contract(X=_IMAGES, level=_NOISE, seed=Seed())
-def add_noise(X: np.ndarray, level: float, seed: int = 0) -> np.ndarray:
-    """Add Gaussian noise of standard deviation ``level`` (0 to 1) to every pixel, then clip to [0, 1].
+@contract(X=_IMAGES, noise_std=_NOISE, seed=Seed())
+def add_noise(X: np.ndarray, noise_std: float, seed: int = 0) -> np.ndarray:
+    """Add Gaussian noise of standard deviation ``noise_std`` (0 to 1) to every pixel, then clip to [0, 1].
 
     >>> X = np.full((2, 3), 0.5)
     >>> noisy = add_noise(X, 0.2, seed=0)
@@ -73,7 +73,7 @@ def add_noise(X: np.ndarray, level: float, seed: int = 0) -> np.ndarray:
     ((2, 3), True, True)
     """
     rng = np.random.default_rng(seed)
-    return np.clip(X + level * rng.standard_normal(X.shape), 0.0, 1.0)
+    return np.clip(X + noise_std * rng.standard_normal(X.shape), 0.0, 1.0)
 
 
 @contract(X_fit=Array(ndim=2, min_rows=2), X=_IMAGES, code_size=Size())
@@ -90,7 +90,7 @@ def pca_reconstruct(X_fit: np.ndarray, X: np.ndarray, code_size: int) -> np.ndar
     >>> bool(np.allclose(pca_reconstruct(X, X, 6), X))
     True
     """
-    X = _columns("X", X, X_fit.shape[1], "as many as X_fit")
+    X = _checked_columns("X", X, X_fit.shape[1], "as many as X_fit")
     if code_size > min(X_fit.shape):
         raise ValueError(f"code_size must be at most min(n_samples, n_features) = {min(X_fit.shape)}, got {code_size}")
     from sklearn.decomposition import PCA
@@ -100,7 +100,7 @@ def pca_reconstruct(X_fit: np.ndarray, X: np.ndarray, code_size: int) -> np.ndar
 
 
 @contract(Z=Array(ndim=2, min_rows=1), bits=Int(1, 32), low=Array(), high=Array())
-def quantise(Z: np.ndarray, bits: int, low: np.ndarray, high: np.ndarray) -> np.ndarray:
+def quantize(Z: np.ndarray, bits: int, low: np.ndarray, high: np.ndarray) -> np.ndarray:
     """Round each code entry to one of ``2**bits`` levels evenly spaced on ``[low, high]``.
 
     This is what a code costs to store: ``code_size * bits / 8`` bytes per image, with ``bits``
@@ -108,10 +108,10 @@ def quantise(Z: np.ndarray, bits: int, low: np.ndarray, high: np.ndarray) -> np.
     (finite numbers, or one per code entry, e.g. the training codes' range) go with the decoder,
     once. Entries outside the range are clipped to it.
 
-    >>> quantise(np.array([[0.1, 0.6]]), bits=1, low=np.zeros(2), high=np.ones(2))
+    >>> quantize(np.array([[0.1, 0.6]]), bits=1, low=np.zeros(2), high=np.ones(2))
     array([[0., 1.]])
     """
-    low, high = _per_entry("low", low, Z.shape[1]), _per_entry("high", high, Z.shape[1])
+    low, high = _checked_per_entry("low", low, Z.shape[1]), _checked_per_entry("high", high, Z.shape[1])
     if not np.all(high > low):
         raise ValueError(f"high must be greater than low for every code entry, got {np.sum(high <= low)} "
                          f"entries where it is not")
@@ -120,7 +120,7 @@ def quantise(Z: np.ndarray, bits: int, low: np.ndarray, high: np.ndarray) -> np.
     return low + q / levels * (high - low)
 
 
-def _per_entry(name: str, value: np.ndarray, size: int) -> np.ndarray:
+def _checked_per_entry(name: str, value: np.ndarray, size: int) -> np.ndarray:
     """``value``, one number or one per code entry, as an array of ``size`` numbers."""
     if value.shape not in ((), (1,), (size,)):
         raise ValueError(f"{name} must be one number or {size} numbers, one per code entry, got shape {value.shape}")
@@ -151,7 +151,7 @@ def jpeg_roundtrip(X: np.ndarray, quality: int, side: int = 8) -> tuple[np.ndarr
     >>> X_hat.shape, bool(np.allclose(X_hat, 0.5, atol=0.01)), bool(np.all(data_bytes < file_bytes))
     ((2, 64), True, True)
     """
-    X = _columns("X", X, side * side, "side * side pixels")
+    X = _checked_columns("X", X, side * side, "side * side pixels")
     from PIL import Image
 
     decoded, file_bytes, data_bytes = [], [], []
@@ -224,7 +224,7 @@ def gaussian_blur(X: np.ndarray, sigma: float, side: int = 8) -> np.ndarray:
     >>> bool(blurred[0, 4] < 1.0), bool(blurred.min() > 0.0)
     (True, True)
     """
-    X = _columns("X", X, side * side, "side * side pixels")
+    X = _checked_columns("X", X, side * side, "side * side pixels")
     if sigma > 4 * side:  # the kernel grows with sigma: a huge one would exhaust the memory
         raise ValueError(f"sigma must be at most 4 * side = {4 * side} pixels (a wider blur makes every "
                          f"pixel its image's mean), got {sigma}")

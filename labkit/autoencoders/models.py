@@ -21,7 +21,7 @@ from .._contract import contract
 from ..networks import mlp
 from ..seeding import generator, seeded
 from ..training import History, fit, train_step
-from .measures import _NOISE, _columns
+from .measures import _NOISE, _checked_columns
 
 _ACTIVATIONS = ("relu", "tanh", "linear")  # of labkit.networks.ACTIVATIONS; "linear": a linear autoencoder
 #: A batch of flat rows (images or codes) given to a model's methods.
@@ -40,7 +40,7 @@ def _check_weights(layers: list[tuple[str, int]]) -> None:
         check_elements(name_b if b > a else name_a, a * b, f"a {a} x {b} weight matrix")
 
 
-def _rows(model: nn.Module, name: str, x: torch.Tensor, size: int, what: str) -> torch.Tensor:
+def _checked_rows(model: nn.Module, name: str, x: torch.Tensor, size: int, what: str) -> torch.Tensor:
     """``x`` in the model's dtype, if each row has ``size`` entries (``what`` names that size)."""
     if x.shape[-1] != size:
         raise ValueError(f"{name} must have {size} columns ({what}), got {x.shape[-1]} (shape {tuple(x.shape)})")
@@ -65,7 +65,7 @@ class DenseAutoencoder(nn.Module):
         Pixels per image (64 for the 8x8 digits).
     code_size : int
         Size of the code, from 1 to ``n_inputs - 1``.
-    hidden : sequence of int
+    hidden_sizes : sequence of int
         Widths of the hidden layers of the encoder; the decoder mirrors them. ``()`` for none.
         Each weight matrix must hold at most 2**28 numbers.
     activation : {"relu", "tanh", "linear"}
@@ -75,7 +75,7 @@ class DenseAutoencoder(nn.Module):
 
     Examples
     --------
-    >>> model = DenseAutoencoder(64, code_size=8, hidden=[32], seed=0)
+    >>> model = DenseAutoencoder(64, code_size=8, hidden_sizes=[32], seed=0)
     >>> x = torch.rand(5, 64)
     >>> model.encode(x).shape, model(x).shape, model.loss(x).ndim
     (torch.Size([5, 8]), torch.Size([5, 64]), 0)
@@ -83,18 +83,19 @@ class DenseAutoencoder(nn.Module):
 
     undercomplete = True  # a subclass with another regulariser may drop the bottleneck
 
-    @contract(n_inputs=Size(), code_size=Size(), hidden=Sizes(0), activation=Choice(*_ACTIVATIONS), seed=Seed())
-    def __init__(self, n_inputs: int = 64, code_size: int = 8, hidden: Sequence[int] = (32,),
+    @contract(n_inputs=Size(), code_size=Size(), hidden_sizes=Sizes(0), activation=Choice(*_ACTIVATIONS), seed=Seed())
+    def __init__(self, n_inputs: int = 64, code_size: int = 8, hidden_sizes: Sequence[int] = (32,),
                  activation: str = "relu", seed: int = 0) -> None:
         super().__init__()
         self.n_inputs, self.code_size = n_inputs, code_size
         if self.undercomplete and self.code_size >= self.n_inputs:
             raise ValueError(f"code_size must be smaller than n_inputs = {self.n_inputs} for an undercomplete "
                              f"autoencoder, got {self.code_size}: a code as large as the input can copy it")
-        self.hidden, self.activation = list(hidden), activation
-        _check_weights([("n_inputs", n_inputs), *(("hidden", h) for h in self.hidden), ("code_size", code_size)])
+        self.hidden_sizes, self.activation = list(hidden_sizes), activation
+        _check_weights([("n_inputs", n_inputs), *(("hidden_sizes", h) for h in self.hidden_sizes),
+                        ("code_size", code_size)])
         with seeded(seed):
-            sizes = [self.n_inputs, *self.hidden, self.code_size]
+            sizes = [self.n_inputs, *self.hidden_sizes, self.code_size]
             # No activation after the last layer of either: its output is a code or pixels.
             self.encoder, self.decoder = mlp(sizes, self.activation), mlp(sizes[::-1], self.activation)
         # The training images' mean, set by train_autoencoder: the model codes the deviation from
@@ -112,50 +113,50 @@ class DenseAutoencoder(nn.Module):
     def _forward(self, x: torch.Tensor) -> torch.Tensor:
         return self._decode(self._encode(x))
 
-    def _images(self, x: torch.Tensor) -> torch.Tensor:
-        return _rows(self, "x", x, self.n_inputs, "n_inputs")
+    def _checked_images(self, x: torch.Tensor) -> torch.Tensor:
+        return _checked_rows(self, "x", x, self.n_inputs, "n_inputs")
 
     @contract(x=_BATCH)
     def encode(self, x: torch.Tensor) -> torch.Tensor:
         """The code of each image: ``(n, n_inputs) -> (n, code_size)``."""
-        return self._encode(self._images(x))
+        return self._encode(self._checked_images(x))
 
     @contract(z=_BATCH)
     def decode(self, z: torch.Tensor) -> torch.Tensor:
         """The image rebuilt from each code: ``(n, code_size) -> (n, n_inputs)``."""
-        return self._decode(_rows(self, "z", z, self.code_size, "code_size"))
+        return self._decode(_checked_rows(self, "z", z, self.code_size, "code_size"))
 
     @contract(x=_BATCH)
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         """The reconstruction ``decode(encode(x))`` of each image."""
-        return self._forward(self._images(x))
+        return self._forward(self._checked_images(x))
 
     @contract(x=TorchTensor(ndim=2, min_rows=1))
     def loss(self, x: torch.Tensor) -> torch.Tensor:
         """Reconstruction loss on a batch of at least one image: mean squared error between ``x`` and
         its reconstruction."""
-        x = self._images(x)
+        x = self._checked_images(x)
         return nn.functional.mse_loss(self._forward(x), x)
 
 
 class DenoisingAutoencoder(DenseAutoencoder):
     """Dense autoencoder trained to rebuild the clean image from a noisy copy (Vincent et al., 2008).
 
-    In training mode, ``forward`` adds Gaussian noise of standard deviation ``noise`` to the input
+    In training mode, ``forward`` adds Gaussian noise of standard deviation ``noise_std`` to the input
     (clipped to [0, 1]) and ``loss`` compares the output with the *clean* input. In evaluation mode
     there is no noise, like dropout. The noise is the regulariser, so the code may be as large as
     the input or larger (an overcomplete code): copying the input no longer solves the task.
 
     Parameters
     ----------
-    n_inputs, code_size, hidden, activation, seed
+    n_inputs, code_size, hidden_sizes, activation, seed
         As in :class:`DenseAutoencoder`, except that ``code_size`` may reach or pass ``n_inputs``.
-    noise : float
+    noise_std : float
         Standard deviation of the training noise, in [0, 1] (0: none); the noise is drawn from ``seed``.
 
     Examples
     --------
-    >>> model = DenoisingAutoencoder(64, code_size=128, noise=0.3, seed=0)
+    >>> model = DenoisingAutoencoder(64, code_size=128, noise_std=0.3, seed=0)
     >>> x = torch.rand(4, 64)
     >>> bool(torch.equal(model.eval()(x), model(x)))  # no noise at evaluation
     True
@@ -165,23 +166,23 @@ class DenoisingAutoencoder(DenseAutoencoder):
 
     undercomplete = False
 
-    @contract(n_inputs=Size(), code_size=Size(), hidden=Sizes(0), activation=Choice(*_ACTIVATIONS), seed=Seed(),
-              noise=_NOISE)
-    def __init__(self, n_inputs: int = 64, code_size: int = 32, hidden: Sequence[int] = (64,),
-                 activation: str = "relu", seed: int = 0, noise: float = 0.3) -> None:
-        super().__init__(n_inputs, code_size, hidden, activation, seed)
-        self.noise = noise
+    @contract(n_inputs=Size(), code_size=Size(), hidden_sizes=Sizes(0), activation=Choice(*_ACTIVATIONS), seed=Seed(),
+              noise_std=_NOISE)
+    def __init__(self, n_inputs: int = 64, code_size: int = 32, hidden_sizes: Sequence[int] = (64,),
+                 activation: str = "relu", seed: int = 0, noise_std: float = 0.3) -> None:
+        super().__init__(n_inputs, code_size, hidden_sizes, activation, seed)
+        self.noise_std = noise_std
         self.generator = generator(seed)
 
     def _forward(self, x: torch.Tensor) -> torch.Tensor:
-        if self.training and self.noise > 0:
-            x = (x + self.noise * torch.randn(x.shape, generator=self.generator, dtype=x.dtype)).clamp(0.0, 1.0)
+        if self.training and self.noise_std > 0:
+            x = (x + self.noise_std * torch.randn(x.shape, generator=self.generator, dtype=x.dtype)).clamp(0.0, 1.0)
         return self._decode(self._encode(x))
 
     @contract(x=_BATCH)
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         """The reconstruction of each image; in training mode, of a noisy copy of it."""
-        return self._forward(self._images(x))
+        return self._forward(self._checked_images(x))
 
 
 class ConvAutoencoder(nn.Module):
@@ -223,10 +224,10 @@ class ConvAutoencoder(nn.Module):
                 nn.ConvTranspose2d(16, 8, 4, stride=2, padding=1), nn.ReLU(),  # 4x4 -> 8x8
                 nn.Conv2d(8, 1, 3, padding=1), nn.Flatten())
 
-    def _images(self, x: torch.Tensor) -> torch.Tensor:
+    def _checked_images(self, x: torch.Tensor) -> torch.Tensor:
         # Flat rows or single-channel images, as (n, 1, 8, 8) in the model's dtype.
         if x.ndim == 2:
-            return _rows(self, "x", x, self.n_inputs, "n_inputs, the 8x8 pixels").reshape(-1, 1, 8, 8)
+            return _checked_rows(self, "x", x, self.n_inputs, "n_inputs, the 8x8 pixels").reshape(-1, 1, 8, 8)
         if x.ndim != 4 or tuple(x.shape[1:]) != (1, 8, 8):
             raise ValueError(f"x must hold 8x8 grey images, of shape (n, 64) or (n, 1, 8, 8), got {tuple(x.shape)}")
         return in_model_dtype("x", x, self)
@@ -234,22 +235,22 @@ class ConvAutoencoder(nn.Module):
     @contract(x=TorchTensor())
     def encode(self, x: torch.Tensor) -> torch.Tensor:
         """The code of each image: ``(n, 64)`` or ``(n, 1, 8, 8)`` -> ``(n, code_size)``."""
-        return self.encoder(self._images(x))
+        return self.encoder(self._checked_images(x))
 
     @contract(z=_BATCH)
     def decode(self, z: torch.Tensor) -> torch.Tensor:
         """The flat image rebuilt from each code: ``(n, code_size) -> (n, 64)``."""
-        return self.decoder(_rows(self, "z", z, self.code_size, "code_size"))
+        return self.decoder(_checked_rows(self, "z", z, self.code_size, "code_size"))
 
     @contract(x=TorchTensor())
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         """The reconstruction ``decode(encode(x))`` of each image, ``(n, 64)`` or ``(n, 1, 8, 8)`` -> ``(n, 64)``."""
-        return self.decoder(self.encoder(self._images(x)))
+        return self.decoder(self.encoder(self._checked_images(x)))
 
     @contract(x=TorchTensor(min_rows=1))
     def loss(self, x: torch.Tensor) -> torch.Tensor:
         """Mean squared error between the images ``x`` (at least one) and their flat reconstructions."""
-        x = self._images(x)
+        x = self._checked_images(x)
         return nn.functional.mse_loss(self.decoder(self.encoder(x)), x.reshape(len(x), -1))
 
 
@@ -293,7 +294,7 @@ class VariationalAutoencoder(nn.Module):
         Pixels per image, each in [0, 1].
     code_size : int
         Size of the code (2 to draw it in a plane), from 1 to ``n_inputs - 1``.
-    hidden : sequence of int
+    hidden_sizes : sequence of int
         Hidden widths of the encoder; the decoder mirrors them. Each weight matrix must hold at
         most 2**28 numbers.
     beta : float
@@ -310,54 +311,56 @@ class VariationalAutoencoder(nn.Module):
     (torch.Size([5, 2]), torch.Size([5, 64]), True)
     """
 
-    @contract(n_inputs=Size(), code_size=Size(), hidden=Sizes(0), beta=Real(0), seed=Seed())
-    def __init__(self, n_inputs: int = 64, code_size: int = 2, hidden: Sequence[int] = (128,),
+    @contract(n_inputs=Size(), code_size=Size(), hidden_sizes=Sizes(0), beta=Real(0), seed=Seed())
+    def __init__(self, n_inputs: int = 64, code_size: int = 2, hidden_sizes: Sequence[int] = (128,),
                  beta: float = 1.0, seed: int = 0) -> None:
         super().__init__()
         self.n_inputs, self.code_size = n_inputs, code_size
         if self.code_size >= self.n_inputs:
             raise ValueError(f"code_size must be smaller than n_inputs = {self.n_inputs}, got {self.code_size}")
-        self.hidden, self.beta = list(hidden), beta
-        _check_weights([("n_inputs", n_inputs), *(("hidden", h) for h in self.hidden), ("code_size", code_size)])
+        self.hidden_sizes, self.beta = list(hidden_sizes), beta
+        _check_weights([("n_inputs", n_inputs), *(("hidden_sizes", h) for h in self.hidden_sizes),
+                        ("code_size", code_size)])
         with seeded(seed):
             # The hidden layers, each followed by a ReLU; then two heads read the last one.
-            self.body = mlp([self.n_inputs, *self.hidden], final_activation=True) if self.hidden else nn.Identity()
-            last = self.hidden[-1] if self.hidden else self.n_inputs
+            self.body = (mlp([self.n_inputs, *self.hidden_sizes], final_activation=True) if self.hidden_sizes
+                         else nn.Identity())
+            last = self.hidden_sizes[-1] if self.hidden_sizes else self.n_inputs
             self.to_mu, self.to_logvar = nn.Linear(last, self.code_size), nn.Linear(last, self.code_size)
-            self.decoder = mlp([self.code_size, *self.hidden[::-1], self.n_inputs])
+            self.decoder = mlp([self.code_size, *self.hidden_sizes[::-1], self.n_inputs])
         self.generator = generator(seed)
 
     def _distribution(self, x: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
         h = self.body(x)
         return self.to_mu(h), self.to_logvar(h)
 
-    def _images(self, x: torch.Tensor) -> torch.Tensor:
-        return _rows(self, "x", x, self.n_inputs, "n_inputs")
+    def _checked_images(self, x: torch.Tensor) -> torch.Tensor:
+        return _checked_rows(self, "x", x, self.n_inputs, "n_inputs")
 
     @contract(x=_BATCH)
     def encode_distribution(self, x: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
         """``(mu, logvar)`` of the Gaussian over codes of each image: ``(n, n_inputs)`` -> two ``(n, code_size)``."""
-        return self._distribution(self._images(x))
+        return self._distribution(self._checked_images(x))
 
     @contract(x=_BATCH)
     def encode(self, x: torch.Tensor) -> torch.Tensor:
         """The mean code ``mu``: the deterministic code used to plot or compress."""
-        return self._distribution(self._images(x))[0]
+        return self._distribution(self._checked_images(x))[0]
 
     @contract(z=_BATCH)
     def decode(self, z: torch.Tensor) -> torch.Tensor:
         """Pixel probabilities in [0, 1] rebuilt from each code: ``(n, code_size) -> (n, n_inputs)``."""
-        return torch.sigmoid(self.decoder(_rows(self, "z", z, self.code_size, "code_size")))
+        return torch.sigmoid(self.decoder(_checked_rows(self, "z", z, self.code_size, "code_size")))
 
     @contract(x=_BATCH)
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         """The reconstruction ``decode(encode(x))`` of each image."""
-        return torch.sigmoid(self.decoder(self._distribution(self._images(x))[0]))
+        return torch.sigmoid(self.decoder(self._distribution(self._checked_images(x))[0]))
 
     @contract(x=TorchTensor(ndim=2, min_rows=1))
     def loss(self, x: torch.Tensor) -> torch.Tensor:
         """Negative ELBO per image, averaged over a batch of at least one image: cross-entropy + ``beta`` * KL."""
-        x = self._images(x)
+        x = self._checked_images(x)
         mu, logvar = self._distribution(x)
         eps = torch.randn(mu.shape, generator=self.generator, dtype=mu.dtype)
         z = mu + torch.exp(0.5 * logvar) * eps  # the reparameterisation
@@ -373,7 +376,7 @@ _MODEL = Instance(DenseAutoencoder, ConvAutoencoder, VariationalAutoencoder,
 
 def _as_tensor(name: str, X: np.ndarray, n_cols: int, what: str) -> torch.Tensor:
     """The checked float32 array ``X`` as a float32 tensor, if each row has ``n_cols`` entries."""
-    return torch.from_numpy(_columns(name, X, n_cols, what).astype(np.float32, copy=False))
+    return torch.from_numpy(_checked_columns(name, X, n_cols, what).astype(np.float32, copy=False))
 
 
 @contract(model=_MODEL, X=_DATA, epochs=Count(), batch_size=Size(), lr=Real(0, low_open=True), seed=Seed(),
@@ -411,7 +414,7 @@ def train_autoencoder(model: nn.Module, X: np.ndarray, *, epochs: int = 30, batc
     Examples
     --------
     >>> X = np.random.default_rng(0).random((64, 16))
-    >>> model = DenseAutoencoder(16, code_size=4, hidden=[], activation="linear", seed=0)
+    >>> model = DenseAutoencoder(16, code_size=4, hidden_sizes=[], activation="linear", seed=0)
     >>> history = train_autoencoder(model, X, epochs=20, batch_size=16)
     >>> history.epochs, history.train_loss[-1] < history.train_loss[0]
     (20, True)
@@ -529,7 +532,7 @@ def decoder_bytes(model: nn.Module, bytes_per_weight: int = 4) -> int:
     ``bytes_per_weight`` bytes each (4: 32-bit floats). A learned codec's code size leaves this
     out; it is paid once, and shared by every image sent.
 
-    >>> decoder_bytes(DenseAutoencoder(64, code_size=8, hidden=[], activation="linear"))
+    >>> decoder_bytes(DenseAutoencoder(64, code_size=8, hidden_sizes=[], activation="linear"))
     2560
     """
     stored = list(model.decoder.parameters())

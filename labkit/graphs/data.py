@@ -16,13 +16,13 @@ from ..data import one_hot
 __all__ = ["load_karate_club", "make_graph_classification"]
 
 
-@contract(labelled_per_class=Int(1, 16), seed=Seed())
-def load_karate_club(labelled_per_class: int = 1, seed: int = 0) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+@contract(labeled_per_class=Int(1, 16), seed=Seed())
+def load_karate_club(labeled_per_class: int = 1, seed: int = 0) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Zachary's karate club: 34 members, 78 friendships, and the faction each member joined.
 
     Parameters
     ----------
-    labelled_per_class : int
+    labeled_per_class : int
         Number of labelled members per faction, from 1 to 16: the two leaders (members 0 and 33)
         first, then members drawn at random.
     seed : int
@@ -35,7 +35,7 @@ def load_karate_club(labelled_per_class: int = 1, seed: int = 0) -> tuple[np.nda
     y : numpy.ndarray
         Int64 faction of each member: 0 for the instructor's ("Mr. Hi"), 1 for the officer's.
     train_nodes : numpy.ndarray
-        The labelled members, ``2 * labelled_per_class`` of them.
+        The labelled members, ``2 * labeled_per_class`` of them.
 
     Examples
     --------
@@ -43,7 +43,7 @@ def load_karate_club(labelled_per_class: int = 1, seed: int = 0) -> tuple[np.nda
     >>> edge_index.shape, int(y.sum()), train_nodes.tolist()
     ((2, 156), 17, [0, 33])
     """
-    k = labelled_per_class  # at most 16: each faction has 17 members, its leader among them
+    k = labeled_per_class  # at most 16: each faction has 17 members, its leader among them
     rng = np.random.default_rng(seed)
     import networkx as nx  # here, so that `import labkit.graphs` stays cheap
 
@@ -58,14 +58,14 @@ def load_karate_club(labelled_per_class: int = 1, seed: int = 0) -> tuple[np.nda
     return edge_index, y, np.array(sorted(train), dtype=np.int64)
 
 
-@contract(n_per_class=Size(), seed=Seed(), num_types=Size())
-def make_graph_classification(n_per_class: int = 50, seed: int = 0, num_types: int = 4
+@contract(n_per_class=Size(), seed=Seed(), n_types=Size())
+def make_graph_classification(n_per_class: int = 50, seed: int = 0, n_types: int = 4
                               ) -> tuple[list[np.ndarray], list[np.ndarray], np.ndarray]:
     """Small graphs of three classes that only their structure tells apart.
 
     Class 0 is a ring (a cycle), class 1 a random tree, class 2 two dense random communities joined
     by one edge. Every graph has 10 to 20 nodes, and every node a one-hot "type" drawn uniformly
-    from ``num_types``, the same way in every class: a model that only counts node types is at chance.
+    from ``n_types``, the same way in every class: a model that only counts node types is at chance.
 
     Parameters
     ----------
@@ -73,7 +73,7 @@ def make_graph_classification(n_per_class: int = 50, seed: int = 0, num_types: i
         Number of graphs of each class, at least 1.
     seed : int
         Seed of the sizes, trees, communities and node types.
-    num_types : int
+    n_types : int
         Number of node types, the length of each feature vector, at least 1.
 
     Returns
@@ -81,7 +81,7 @@ def make_graph_classification(n_per_class: int = 50, seed: int = 0, num_types: i
     edge_indices : list of numpy.ndarray
         One int64 array of shape ``(2, E)`` per graph, each edge in both directions.
     features : list of numpy.ndarray
-        One float64 array of shape ``(n_nodes, num_types)`` per graph.
+        One float64 array of shape ``(n_nodes, n_types)`` per graph.
     y : numpy.ndarray
         Int64 class of each graph, in the order 0, 1, 2, 0, 1, 2...
 
@@ -91,8 +91,8 @@ def make_graph_classification(n_per_class: int = 50, seed: int = 0, num_types: i
     >>> len(edges), features[0].shape[1], y.tolist()
     (6, 4, [0, 1, 2, 0, 1, 2])
     """
-    check_elements("num_types", 20 * num_types, f"20 nodes of {num_types} types")
-    check_elements("n_per_class", 3 * n_per_class * 20 * num_types, f"{3 * n_per_class} graphs of up to 20 nodes")
+    check_elements("n_types", 20 * n_types, f"20 nodes of {n_types} types")
+    check_elements("n_per_class", 3 * n_per_class * 20 * n_types, f"{3 * n_per_class} graphs of up to 20 nodes")
     rng = np.random.default_rng(seed)
     import networkx as nx
 
@@ -111,5 +111,5 @@ def make_graph_classification(n_per_class: int = 50, seed: int = 0, num_types: i
                 g.add_edge(0, half)
             edges = np.array(list(g.edges), dtype=np.int64).reshape(-1, 2).T
             edge_indices.append(np.concatenate([edges, edges[::-1]], axis=1))
-            features.append(one_hot(rng.integers(0, num_types, size=n), num_types))
+            features.append(one_hot(rng.integers(0, n_types, size=n), n_types))
     return edge_indices, features, np.tile(np.arange(3, dtype=np.int64), n_per_class)

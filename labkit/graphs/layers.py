@@ -25,7 +25,7 @@ _IDS = TorchTensor("int", ndim=1, min=0)
 _HALF = (torch.float16, torch.bfloat16)  # CPU sparse kernels lack them: computed in float32, cast back
 
 
-def _model_features(x: torch.Tensor, graph: Graph, in_features: int, dtype: torch.dtype, model: str) -> torch.Tensor:
+def _checked_features(x: torch.Tensor, graph: Graph, in_features: int, dtype: torch.dtype, model: str) -> torch.Tensor:
     """``x`` in the model's dtype, once its relations to the graph and the model are checked: one row per
     node, one column per input. A float64 ``x`` meets a float32 model as in the autoencoders: converted,
     and a float64 model keeps float64 work."""
@@ -213,7 +213,7 @@ class GCNLayer(torch.nn.Module):
         ``x`` has one row per node of ``graph`` and ``in_features`` columns; another float dtype than
         the layer's is converted to the layer's.
         """
-        return self._forward(graph, _model_features(x, graph, self.weight.shape[0], self.weight.dtype, "layer"))
+        return self._forward(graph, _checked_features(x, graph, self.weight.shape[0], self.weight.dtype, "layer"))
 
     def _forward(self, graph: Graph, x: torch.Tensor) -> torch.Tensor:
         h = x @ self.weight
@@ -248,7 +248,7 @@ class SAGELayer(torch.nn.Module):
         ``x`` has one row per node of ``graph`` and ``in_features`` columns; another float dtype than
         the layer's is converted to the layer's.
         """
-        x = _model_features(x, graph, self.weight_self.shape[0], self.weight_self.dtype, "layer")
+        x = _checked_features(x, graph, self.weight_self.shape[0], self.weight_self.dtype, "layer")
         return x @ self.weight_self + _propagate(graph, x, self.aggregator) @ self.weight_neigh + self.bias
 
 
@@ -311,7 +311,7 @@ class GCN(torch.nn.Module):
 
     def _outputs(self, graph: Graph, x: torch.Tensor) -> list[torch.Tensor]:
         first = self.layers[0].weight
-        outputs, h = [], _model_features(x, graph, first.shape[0], first.dtype, "model")
+        outputs, h = [], _checked_features(x, graph, first.shape[0], first.dtype, "model")
         for i, layer in enumerate(self.layers):
             h = torch.nn.functional.dropout(h, self.dropout, self.training)
             h = layer._forward(graph, h)
@@ -321,12 +321,12 @@ class GCN(torch.nn.Module):
         return outputs
 
 
-@contract(in_features=Size(), hidden=Size(), n_classes=Size(2), num_layers=Count(0), reduce=Choice(*REDUCES),
+@contract(in_features=Size(), hidden=Size(), n_classes=Size(2), n_layers=Count(0), reduce=Choice(*REDUCES),
           seed=Seed())
 class GraphClassifier(torch.nn.Module):
-    """Graph classification: ``num_layers`` GCN layers, a :func:`readout`, then a two-layer MLP.
+    """Graph classification: ``n_layers`` GCN layers, a :func:`readout`, then a two-layer MLP.
 
-    With ``num_layers=0`` no message is passed: the model is an MLP on the pooled node features
+    With ``n_layers=0`` no message is passed: the model is an MLP on the pooled node features
     (a bag of nodes), blind to the edges, the baseline that shows what structure adds. ``n_classes``
     is at least 2 (one class leaves nothing to predict); every weight matrix, and the GCN layers
     together, hold at most 2**28 numbers.
@@ -337,16 +337,16 @@ class GraphClassifier(torch.nn.Module):
     torch.Size([2, 3])
     """
 
-    def __init__(self, in_features: int, hidden: int, n_classes: int, *, num_layers: int = 2,
+    def __init__(self, in_features: int, hidden: int, n_classes: int, *, n_layers: int = 2,
                  reduce: str = "mean", seed: int = 0) -> None:
         super().__init__()
         _check_weights("in_features", [in_features, hidden])
         _check_weights("n_classes", [hidden, n_classes])
-        check_elements("num_layers", num_layers * hidden * hidden, f"{num_layers} GCN layers of {hidden} x {hidden}")
+        check_elements("n_layers", n_layers * hidden * hidden, f"{n_layers} GCN layers of {hidden} x {hidden}")
         self.in_features, self.reduce = in_features, reduce
         self.convs = torch.nn.ModuleList(
-            GCNLayer(in_features if i == 0 else hidden, hidden, seed=seed + i) for i in range(num_layers))
-        self.head = mlp([hidden if num_layers else in_features, hidden, n_classes], seed=seed)  # torch's initialisation
+            GCNLayer(in_features if i == 0 else hidden, hidden, seed=seed + i) for i in range(n_layers))
+        self.head = mlp([hidden if n_layers else in_features, hidden, n_classes], seed=seed)  # torch's initialisation
 
     @contract(graph=GRAPH, x=_FEATURES, batch=_IDS)
     def forward(self, graph: Graph, x: torch.Tensor, batch: torch.Tensor) -> torch.Tensor:
@@ -356,7 +356,7 @@ class GraphClassifier(torch.nn.Module):
         the model's is converted to the model's); ``batch`` holds the graph id of every node (see
         :func:`batch_graphs`).
         """
-        x = _model_features(x, graph, self.in_features, self.head[0].weight.dtype, "model")
+        x = _checked_features(x, graph, self.in_features, self.head[0].weight.dtype, "model")
         if batch.shape != (graph.num_nodes,):
             raise ValueError(f"batch must have shape ({graph.num_nodes},), the graph id of each node of graph, "
                              f"got {tuple(batch.shape)}")

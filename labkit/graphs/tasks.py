@@ -156,12 +156,12 @@ def _pairs(g: Graph) -> torch.Tensor:
 _ENUMERABLE_PAIRS = 10**7
 
 
-@contract(graph=GRAPH, num_samples=Size(), seed=Seed())
-def negative_edges(graph: Graph, num_samples: int, seed: int = 0) -> torch.Tensor:
-    """``num_samples`` random pairs ``(u, v)``, ``u != v``, joined by no edge in either direction.
+@contract(graph=GRAPH, n_samples=Size(), seed=Seed())
+def negative_edges(graph: Graph, n_samples: int, seed: int = 0) -> torch.Tensor:
+    """``n_samples`` random pairs ``(u, v)``, ``u != v``, joined by no edge in either direction.
 
     These are the "negative" examples a link predictor learns to score low. Pairs are drawn
-    uniformly with a seeded generator, each unordered pair at most once: ``num_samples`` must not
+    uniformly with a seeded generator, each unordered pair at most once: ``n_samples`` must not
     exceed the number of free pairs, ``n (n - 1) / 2`` minus the pairs joined by an edge.
 
     >>> from labkit.graphs import Graph
@@ -170,20 +170,20 @@ def negative_edges(graph: Graph, num_samples: int, seed: int = 0) -> torch.Tenso
     """
     g, n = graph, graph.num_nodes
     free = n * (n - 1) // 2 - _pairs(g).shape[1]
-    if num_samples > free:
-        raise ValueError(f"num_samples must be at most the number of free pairs of graph ({free} unordered pairs "
-                         f"of distinct nodes joined by no edge), got {num_samples}")
+    if n_samples > free:
+        raise ValueError(f"n_samples must be at most the number of free pairs of graph ({free} unordered pairs "
+                         f"of distinct nodes joined by no edge), got {n_samples}")
     taken = set((g.src * n + g.dst).tolist()) | set((g.dst * n + g.src).tolist())
     rng, found = np.random.default_rng(seed), []
-    if 2 * num_samples > free and n * (n - 1) // 2 <= _ENUMERABLE_PAIRS:
+    if 2 * n_samples > free and n * (n - 1) // 2 <= _ENUMERABLE_PAIRS:
         # Most free pairs are wanted: drawing would mostly hit taken ones. List them, pick at random.
         u, v = np.triu_indices(n, 1)
         keep = ~np.isin(u * n + v, np.fromiter(taken, dtype=np.int64, count=len(taken)))
-        chosen = rng.permutation(int(keep.sum()))[:num_samples]
+        chosen = rng.permutation(int(keep.sum()))[:n_samples]
         return torch.from_numpy(np.stack([u[keep][chosen], v[keep][chosen]])).long()
-    while len(found) < num_samples:  # draw candidates in bulk, keep the free ones, in order
-        for u, v in rng.integers(0, n, size=(2 * num_samples, 2)).tolist():
-            if u != v and u * n + v not in taken and len(found) < num_samples:
+    while len(found) < n_samples:  # draw candidates in bulk, keep the free ones, in order
+        for u, v in rng.integers(0, n, size=(2 * n_samples, 2)).tolist():
+            if u != v and u * n + v not in taken and len(found) < n_samples:
                 taken |= {u * n + v, v * n + u}
                 found.append((u, v))
     return torch.tensor(found, dtype=torch.long).T

@@ -20,7 +20,7 @@ __all__ = ["make_multitask_data", "make_multimodal_digits", "digit_views", "make
 
 
 #: The largest standard deviation of added noise. The signals have unit scale: beyond 1e15 they are below
-#: float64's rounding of the noise (2.2e-16 x 1e15), and noise=1e308 would not even fit in the float32 of
+#: float64's rounding of the noise (2.2e-16 x 1e15), and noise_std=1e308 would not even fit in the float32 of
 #: the models the data feed (inf).
 _MAX_NOISE = 1e15
 _NOISE = Real(0, _MAX_NOISE)
@@ -47,10 +47,10 @@ class _Dims(Rule):
                 ("numpy ints", lambda v: NEEDS_VALUE if v is None else tuple(np.int64(d) for d in v), None)]
 
 
-@contract(n_samples=Size(), n_tasks=Size(), related=Bool(), noise=Array(min=0, max=_MAX_NOISE), n_features=Size(),
+@contract(n_samples=Size(), n_tasks=Size(), related=Bool(), noise_std=Array(min=0, max=_MAX_NOISE), n_features=Size(),
           n_latent=Size(), seed=Seed())
 def make_multitask_data(
-    n_samples: int, n_tasks: int = 2, *, related: bool = True, noise: Sequence[float] | float = 0.1,
+    n_samples: int, n_tasks: int = 2, *, related: bool = True, noise_std: Sequence[float] | float = 0.1,
     n_features: int = 20, n_latent: int = 2, seed: int = 0,
 ) -> tuple[np.ndarray, np.ndarray]:
     """Regression tasks on the same inputs, sharing (or not) a few hidden features.
@@ -64,7 +64,7 @@ def make_multitask_data(
         Number of rows (at least 1) and of tasks (at least 1).
     related : bool
         Whether the tasks share their hidden directions.
-    noise : float or sequence of float
+    noise_std : float or sequence of float
         Standard deviation of the noise of each task (one value for all, or one per task), from 0 to
         1e15 (beyond, the noise drowns the unit-scale signal in float64 rounding).
     n_features, n_latent : int
@@ -81,7 +81,7 @@ def make_multitask_data(
 
     Examples
     --------
-    >>> X, Y = make_multitask_data(100, 3, noise=[0.1, 0.5, 1.0])
+    >>> X, Y = make_multitask_data(100, 3, noise_std=[0.1, 0.5, 1.0])
     >>> X.shape, Y.shape
     ((100, 20), (100, 3))
     """
@@ -90,10 +90,10 @@ def make_multitask_data(
     if n_latent > n_features:  # more directions than the inputs have: they cannot be independent
         raise ValueError(f"n_latent must be at most n_features ({n_features}), got {n_latent}")
     check_elements("n_latent", n_features * n_latent, f"a {n_features} x {n_latent} matrix of directions")
-    sigma = np.asarray(noise, dtype=np.float64)  # the default, 0.1, comes unchecked as a float
+    sigma = np.asarray(noise_std, dtype=np.float64)  # the default, 0.1, comes unchecked as a float
     sigma = np.full(n_tasks, float(sigma)) if sigma.ndim == 0 else sigma
     if sigma.shape != (n_tasks,):
-        raise ValueError(f"noise must be one float >= 0 or {n_tasks} of them (one per task), got shape {sigma.shape}")
+        raise ValueError(f"noise_std must be one float >= 0 or {n_tasks} of them (one per task), got shape {sigma.shape}")
     rng = np.random.default_rng(seed)
     shared = rng.normal(size=(n_features, n_latent)) / np.sqrt(n_features)
     X = rng.normal(size=(n_samples, n_features))
@@ -106,9 +106,9 @@ def make_multitask_data(
     return X, Y
 
 
-@contract(image_noise=_NOISE, signal_noise=_NOISE, signal_length=Size(8), seed=Seed())
+@contract(image_noise_std=_NOISE, signal_noise_std=_NOISE, signal_length=Size(8), seed=Seed())
 def make_multimodal_digits(
-    image_noise: float = 0.5, signal_noise: float = 0.5, *, signal_length: int = 32, seed: int = 0
+    image_noise_std: float = 0.5, signal_noise_std: float = 0.5, *, signal_length: int = 32, seed: int = 0
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Two modalities of each of the 1,797 digits: a noisy image and a 1-D signal.
 
@@ -118,7 +118,7 @@ def make_multimodal_digits(
 
     Parameters
     ----------
-    image_noise, signal_noise : float
+    image_noise_std, signal_noise_std : float
         Standard deviation of the noise added to each modality, from 0 to 1e15 (beyond, the noise
         drowns the signal in float64 rounding).
     signal_length : int
@@ -148,15 +148,15 @@ def make_multimodal_digits(
 
     digits = load_digits()
     y = digits.target.astype(np.int64)
-    image = digits.data / 16.0 + image_noise * rng.normal(size=digits.data.shape)
+    image = digits.data / 16.0 + image_noise_std * rng.normal(size=digits.data.shape)
     t = np.arange(length) / length
     phase = rng.uniform(0, 2 * np.pi, size=(len(y), 1))  # a random phase: the frequency is the clue
-    signal = 1.0 + np.sin(2 * np.pi * (1 + y[:, None] % 5) * t + phase) + signal_noise * rng.normal(size=(len(y), length))
+    signal = 1.0 + np.sin(2 * np.pi * (1 + y[:, None] % 5) * t + phase) + signal_noise_std * rng.normal(size=(len(y), length))
     return image, signal, y
 
 
-@contract(X=Array(ndim=2, min_rows=1), noise=_NOISE, seed=Seed())
-def digit_views(X: np.ndarray, noise: float = 0.0, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
+@contract(X=Array(ndim=2, min_rows=1), noise_std=_NOISE, seed=Seed())
+def digit_views(X: np.ndarray, noise_std: float = 0.0, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
     """Two views of each digit: its left half and its right half, each seen by its own noisy camera.
 
     Both views describe the same digit with the same kind of data (pixels); neither is a
@@ -166,7 +166,7 @@ def digit_views(X: np.ndarray, noise: float = 0.0, seed: int = 0) -> tuple[np.nd
     ----------
     X : array_like
         Flattened 8x8 images of finite numbers, shape ``(n, 64)`` with n >= 1.
-    noise : float
+    noise_std : float
         Standard deviation of each camera's independent Gaussian noise, from 0 to 1e15.
     seed : int
         Seed of the noise.
@@ -187,7 +187,7 @@ def digit_views(X: np.ndarray, noise: float = 0.0, seed: int = 0) -> tuple[np.nd
     images = X.reshape(-1, 8, 8)
     rng = np.random.default_rng(seed)
     left, right = images[:, :, :4].reshape(-1, 32), images[:, :, 4:].reshape(-1, 32)
-    return left + noise * rng.normal(size=left.shape), right + noise * rng.normal(size=right.shape)
+    return left + noise_std * rng.normal(size=left.shape), right + noise_std * rng.normal(size=right.shape)
 
 
 @contract(n_samples=Size(2), correlations=Array(ndim=1, min=0), dims=_Dims(), seed=Seed())

@@ -195,8 +195,8 @@ class FusionNet(nn.Module):
         return self.layers(image, signal)
 
 
-def _inputs(model: FusionNet, image: np.ndarray, signal: np.ndarray,
-            y: np.ndarray) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
+def _checked_inputs(model: FusionNet, image: np.ndarray, signal: np.ndarray,
+                    y: np.ndarray) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
     # The relations training and scoring both check: two modalities of the model's sizes and labels
     # for the same examples.
     _check_modalities(model, image, signal)
@@ -248,7 +248,7 @@ def train_fusion(
     >>> history.epochs
     2
     """
-    image_t, signal_t, y_t = _inputs(model, image, signal, y)
+    image_t, signal_t, y_t = _checked_inputs(model, image, signal, y)
     opt = torch.optim.Adam(model.parameters(), lr=lr)
     gen = generator(seed)
     both = torch.cat([image_t, signal_t], dim=1)  # fit slices one array: the two modalities side by side
@@ -286,7 +286,7 @@ def fusion_accuracy(model: FusionNet, image: np.ndarray, signal: np.ndarray, y: 
     >>> 0.0 <= fusion_accuracy(net, np.ones((4, 2)), np.ones((4, 1)), np.array([0, 1, 0, 1]), missing="image") <= 1.0
     True
     """
-    image_t, signal_t, y_t = _inputs(model, image, signal, y)
+    image_t, signal_t, y_t = _checked_inputs(model, image, signal, y)
     if missing == "image":
         image_t = torch.zeros_like(image_t)
     elif missing == "signal":

@@ -125,7 +125,7 @@ def _check_columns(name: str, x: np.ndarray, size: str, n: int) -> None:
         raise ValueError(f"{name} must have {n} columns ({size}), got {x.shape[1]}")
 
 
-def _targets(model: MultiTaskNet, X: np.ndarray, Y: np.ndarray) -> tuple[torch.Tensor, torch.Tensor]:
+def _checked_targets(model: MultiTaskNet, X: np.ndarray, Y: np.ndarray) -> tuple[torch.Tensor, torch.Tensor]:
     # The relations shared by training and scoring: data of the model's shapes, one target row per input row.
     _check_columns("X", X, "n_inputs", model.n_inputs)
     _check_columns("Y", Y, "n_tasks", model.n_tasks)
@@ -186,12 +186,12 @@ def train_multitask(
     Examples
     --------
     >>> from labkit.multi import make_multitask_data
-    >>> X, Y = make_multitask_data(200, 2, noise=[0.1, 1.0])
+    >>> X, Y = make_multitask_data(200, 2, noise_std=[0.1, 1.0])
     >>> _, w = train_multitask(MultiTaskNet(20, 2), X, Y, weighting="uncertainty", epochs=60)
     >>> bool(w[0] > w[1])
     True
     """
-    Xt, Yt = _targets(model, X, Y)
+    Xt, Yt = _checked_targets(model, X, Y)
     if weighting == "uncertainty":
         if task_weights is not None:
             raise ValueError("task_weights must be None with weighting='uncertainty': the weights are learned")
@@ -228,7 +228,7 @@ def r2_per_task(model: MultiTaskNet, X: np.ndarray, Y: np.ndarray) -> np.ndarray
     >>> r2_per_task(MultiTaskNet(3, 1), X, Y).shape
     (1,)
     """
-    Xt, Yt = _targets(model, X, Y)
+    Xt, Yt = _checked_targets(model, X, Y)
     _check_r2_targets("Y", Y)
     with torch.no_grad():
         residual = ((model(Xt) - Yt) ** 2).sum(dim=0).double().numpy()

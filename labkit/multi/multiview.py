@@ -32,8 +32,8 @@ __all__ = ["CCA", "softmax_regression", "co_training", "co_predict", "rotated_co
 MATRIX = Array(ndim=2, min_rows=1)
 #: Data for a float32 torch classifier: a value beyond float32's range is refused naming the caller's argument.
 DATA32 = Array("float32", ndim=2, min_rows=1)
-#: The bound on the ridge of CCA: beyond it, the whitened cross-covariance (scaled by 1 / reg) underflows float64.
-MAX_REG = 1e100
+#: The bound on the ridge of CCA: beyond it, the whitened cross-covariance (scaled by 1 / lam) underflows float64.
+MAX_LAM = 1e100
 
 
 def _check_columns(name: str, x: np.ndarray, size: str, n: int) -> None:
@@ -41,12 +41,12 @@ def _check_columns(name: str, x: np.ndarray, size: str, n: int) -> None:
         raise ValueError(f"{name} must have {n} columns ({size}), got {x.shape[1]}")
 
 
-def _centred_covariance(name: str, X: np.ndarray, reg: float) -> tuple[np.ndarray, np.ndarray]:
-    """The column means of ``X`` and its covariance plus ``reg`` on the diagonal, refused if they overflow."""
+def _centered_covariance(name: str, X: np.ndarray, lam: float) -> tuple[np.ndarray, np.ndarray]:
+    """The column means of ``X`` and its covariance plus ``lam`` on the diagonal, refused if they overflow."""
     with np.errstate(over="ignore", invalid="ignore"):  # an overflow is refused below, naming the view
         mean = X.mean(axis=0)
         A = X - mean
-        C = A.T @ A / (len(X) - 1) + reg * np.eye(X.shape[1])
+        C = A.T @ A / (len(X) - 1) + lam * np.eye(X.shape[1])
     if not (np.isfinite(mean).all() and np.isfinite(C).all()):
         raise ValueError(f"{name} must have a covariance that fits in float64 (entries below about 1e150 in size), "
                          f"got values up to {np.abs(X).max():.4g}")
@@ -69,7 +69,7 @@ class CCA:
     ----------
     n_components : int
         Number of pairs of directions to keep, at least 1 (and at most the features of each view).
-    reg : float
+    lam : float
         Ridge added to each covariance, positive, for stability when features are collinear; below
         1e100 (a larger one would only shrink the whitened covariances into float64's underflow).
 
@@ -88,9 +88,9 @@ class CCA:
     [0.9, 0.5]
     """
 
-    @contract(n_components=Size(), reg=Real(0, MAX_REG, low_open=True, high_open=True))
-    def __init__(self, n_components: int = 2, *, reg: float = 1e-6) -> None:
-        self.n_components, self.reg = n_components, reg
+    @contract(n_components=Size(), lam=Real(0, MAX_LAM, low_open=True, high_open=True))
+    def __init__(self, n_components: int = 2, *, lam: float = 1e-6) -> None:
+        self.n_components, self.lam = n_components, lam
 
     @contract(Xa=Array(ndim=2, min_rows=2), Xb=Array(ndim=2, min_rows=2))
     def fit(self, Xa: np.ndarray, Xb: np.ndarray) -> CCA:
@@ -106,14 +106,14 @@ class CCA:
         if k > min(Xa.shape[1], Xb.shape[1]):
             raise ValueError(f"n_components must be at most the features of each view "
                              f"({min(Xa.shape[1], Xb.shape[1])}), got {k}")
-        mean_a, C_aa = _centred_covariance("Xa", Xa, self.reg)
-        mean_b, C_bb = _centred_covariance("Xb", Xb, self.reg)
+        mean_a, C_aa = _centered_covariance("Xa", Xa, self.lam)
+        mean_b, C_bb = _centered_covariance("Xb", Xb, self.lam)
         A, B, n = Xa - mean_a, Xb - mean_b, len(Xa) - 1
         try:
             Ka, Kb = _inverse_sqrt(C_aa), _inverse_sqrt(C_bb)
             U, s, Vt = np.linalg.svd(Ka @ (A.T @ B / n) @ Kb)
         except np.linalg.LinAlgError as error:  # numpy's words name no argument
-            raise ValueError(f"Xa and Xb must give well-conditioned covariances for CCA (raise reg?), got "
+            raise ValueError(f"Xa and Xb must give well-conditioned covariances for CCA (raise lam?), got "
                              f"numpy's LinAlgError: {error}") from None
         self.mean_a_, self.mean_b_ = mean_a, mean_b
         self.weights_a_, self.weights_b_ = Ka @ U[:, :k], Kb @ Vt.T[:, :k]

@@ -174,14 +174,14 @@ def dropout_subnetwork_means(forward: Callable[[torch.Tensor], torch.Tensor], n_
     return torch.softmax(log_geometric, dim=-1), arithmetic
 
 
-@contract(x=TorchTensor(), std=Real(0), training=Bool(), generator=_GENERATOR)
-def gaussian_noise(x: torch.Tensor, std: float, *, training: bool = True,
+@contract(x=TorchTensor(), noise_std=Real(0), training=Bool(), generator=_GENERATOR)
+def gaussian_noise(x: torch.Tensor, noise_std: float, *, training: bool = True,
                    generator: torch.Generator | None = None) -> torch.Tensor:
-    """Add ``N(0, std**2)`` noise in training, nothing at test time.
+    """Add ``N(0, noise_std**2)`` noise in training, nothing at test time.
 
     For a linear model with the squared error, noise of variance ``s**2`` on the inputs is, in
     expectation, an L2 penalty (Bishop, 1995): the network cannot rely on tiny differences.
-    ``x``: a tensor of finite numbers (an array-like becomes float32); ``std >= 0`` (0: no noise)
+    ``x``: a tensor of finite numbers (an array-like becomes float32); ``noise_std >= 0`` (0: no noise)
     and at most the largest number of ``x``'s dtype (3.4e38 for float32): a larger std is not
     noise of that size but inf. A draw of noise that overflows gives inf (never NaN).
 
@@ -192,46 +192,46 @@ def gaussian_noise(x: torch.Tensor, std: float, *, training: bool = True,
     >>> torch.equal(gaussian_noise(x, 0.5, training=False), x)
     True
     """
-    _check_std(std, x)
-    return _gaussian_noise(x, std, training, generator)
+    _check_noise_std(noise_std, x)
+    return _gaussian_noise(x, noise_std, training, generator)
 
 
-def _check_std(std: float, x: torch.Tensor) -> None:
+def _check_noise_std(noise_std: float, x: torch.Tensor) -> None:
     # Cheap (one comparison): the layer's forward calls it every batch too.
-    if std > torch.finfo(x.dtype).max:
-        raise ValueError(f"std must be at most the largest {x.dtype} number ({torch.finfo(x.dtype).max:.3g}) "
-                         f"for an x of that dtype, got {std:g}")
+    if noise_std > torch.finfo(x.dtype).max:
+        raise ValueError(f"noise_std must be at most the largest {x.dtype} number ({torch.finfo(x.dtype).max:.3g}) "
+                         f"for an x of that dtype, got {noise_std:g}")
 
 
-def _gaussian_noise(x: torch.Tensor, std: float, training: bool, generator: torch.Generator | None = None) -> torch.Tensor:
-    if not training or std == 0:
+def _gaussian_noise(x: torch.Tensor, noise_std: float, training: bool, generator: torch.Generator | None = None) -> torch.Tensor:
+    if not training or noise_std == 0:
         return x
-    return x + std * torch.randn(x.shape, generator=generator, dtype=x.dtype, device=x.device)
+    return x + noise_std * torch.randn(x.shape, generator=generator, dtype=x.dtype, device=x.device)
 
 
-@contract(std=Real(0))
+@contract(noise_std=Real(0))
 class GaussianNoise(torch.nn.Module):
-    """:func:`gaussian_noise` as a layer: active in ``model.train()`` only; ``std >= 0`` (checked
+    """:func:`gaussian_noise` as a layer: active in ``model.train()`` only; ``noise_std >= 0`` (checked
     against the largest number of the input's dtype at each call, as in :func:`gaussian_noise`).
 
     >>> torch.equal(GaussianNoise(1.0).eval()(torch.ones(2)), torch.ones(2))
     True
     """
 
-    def __init__(self, std: float) -> None:
+    def __init__(self, noise_std: float) -> None:
         super().__init__()
-        self.std = std
+        self.noise_std = noise_std
 
     @contract(x=TorchTensor())
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         """:func:`gaussian_noise` on ``x`` (a tensor of finite numbers), active only while the layer is in training mode."""
-        _check_std(self.std, x)
-        return _gaussian_noise(x, self.std, self.training)
+        _check_noise_std(self.noise_std, x)
+        return _gaussian_noise(x, self.noise_std, self.training)
 
     @contract()
     def extra_repr(self) -> str:
         """What ``print(model)`` shows between the parentheses."""
-        return f"std={self.std}"
+        return f"noise_std={self.noise_std}"
 
 
 @contract(weight=_MinDims(2), max_norm=Real(0, low_open=True))

@@ -273,7 +273,7 @@ def _moments(X: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return gram, Xty
 
 
-def _finite_path(path: np.ndarray, name: str) -> np.ndarray:
+def _checked_path(path: np.ndarray, name: str) -> np.ndarray:
     # The true weights may overflow (inf, the IEEE answer); NaN would be a wrong answer.
     if np.isnan(path).any():
         raise ValueError(f"{name} gives weights that overflow float64 on the way (NaN): X and y are too badly scaled")
@@ -318,7 +318,7 @@ def lasso_path(X: Any, y: Any, lams: Any, n_steps: int = 2000) -> np.ndarray:
             v = _soft_threshold(v - step * (gram @ v - Xty), step * lam)
         path.append(v.copy())
     with np.errstate(over="ignore"):
-        return _finite_path(np.array(path) / scale, "lasso_path")
+        return _checked_path(np.array(path) / scale, "lasso_path")
 
 
 @contract(**_PATH)
@@ -348,4 +348,4 @@ def ridge_path(X: Any, y: Any, lams: Any) -> np.ndarray:
                              f"{np.linalg.matrix_rank(X / scale)} independent columns out of {d}, got lam {lam:g}")
         path.append(np.linalg.solve(system, Xty))
     with np.errstate(over="ignore"):
-        return _finite_path(np.array(path) / scale, "ridge_path")
+        return _checked_path(np.array(path) / scale, "ridge_path")
