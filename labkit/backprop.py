@@ -37,7 +37,7 @@ _LABELS = Array("int", ndim=1, min=0)
 _SIGNAL = Array(ndim=2, min_rows=1, finite=False)
 
 
-def _check_columns(name: str, x: np.ndarray, n_cols: int) -> np.ndarray:
+def _checked_columns(name: str, x: np.ndarray, n_cols: int) -> np.ndarray:
     """Return ``x`` if it has ``n_cols`` columns (a relation with the layer or model it enters)."""
     if x.shape[1] != n_cols:
         raise ValueError(f"{name} must be a 2-D array of shape (n, {n_cols}) with n >= 1, got shape {x.shape}")
@@ -89,7 +89,7 @@ class Linear:
     @contract(x=_SIGNAL)
     def forward(self, x: np.ndarray) -> np.ndarray:
         """Return ``x @ W + b`` and keep ``x``: the weight gradient needs it."""
-        self._x = _check_columns("x", x, self.W.shape[0])
+        self._x = _checked_columns("x", x, self.W.shape[0])
         return self._x @ self.W + self.b
 
     @contract(grad_out=_SIGNAL)
@@ -97,7 +97,7 @@ class Linear:
         """Store ``dL/dW = x.T @ grad_out`` and ``dL/db`` in ``grads``; return ``dL/dx``."""
         if self._x is None:  # the caller's mistake is the order of calls: name the argument that came too early
             raise ValueError("grad_out needs a forward pass first: call forward before backward")
-        g = _check_columns("grad_out", grad_out, self.W.shape[1])
+        g = _checked_columns("grad_out", grad_out, self.W.shape[1])
         if g.shape[0] != self._x.shape[0]:
             raise ValueError(f"grad_out must have {self._x.shape[0]} rows like the forward input, got {g.shape[0]}")
         self.grads = {"W": self._x.T @ g, "b": g.sum(axis=0)}  # new arrays: the weights are untouched
@@ -291,7 +291,7 @@ class MLP:
     @contract(X=_BATCH)
     def forward(self, X: np.ndarray) -> np.ndarray:
         """Logits of shape ``(n, sizes[-1])``; each layer keeps what its backward needs."""
-        h = _check_columns("X", X, self.sizes[0])
+        h = _checked_columns("X", X, self.sizes[0])
         for layer in self.layers:
             h = layer.forward(h)
         return h
@@ -299,7 +299,7 @@ class MLP:
     @contract(dlogits=_BATCH)
     def backward(self, dlogits: np.ndarray) -> np.ndarray:
         """Chain rule from the logits back to the input; fills the gradients, changes no weight."""
-        g = _check_columns("dlogits", dlogits, self.sizes[-1])
+        g = _checked_columns("dlogits", dlogits, self.sizes[-1])
         x = self.linears[0]._x  # checked here, so that the message names dlogits, not a layer's grad_out
         if x is None:
             raise ValueError("dlogits needs a forward pass first: call forward (or loss_and_gradients) before backward")
@@ -483,7 +483,7 @@ def gradient_errors(model: MLP, X: np.ndarray, y: np.ndarray, eps: float = 1e-6)
 
 
 def _gradient_errors(model: MLP, X: np.ndarray, y: np.ndarray, eps: float) -> list[float]:
-    _check_columns("X", X, model.sizes[0])
+    _checked_columns("X", X, model.sizes[0])
     _, grads = model.loss_and_gradients(X, y)
     loss = lambda _: softmax_cross_entropy_and_grad(model.forward(X), y)[0]  # noqa: E731  reads the perturbed weights
     return [relative_error(g, numerical_gradient(loss, p, eps)) if np.isfinite(g).all() else float("inf")
@@ -541,7 +541,7 @@ def torch_gradients(model: MLP, X: np.ndarray, y: np.ndarray) -> list[np.ndarray
     >>> all(np.allclose(a, b, rtol=1e-10, atol=1e-12) for a, b in zip(mine, torch_gradients(model, X, y)))
     True
     """
-    X = _check_columns("X", X, model.sizes[0])
+    X = _checked_columns("X", X, model.sizes[0])
     y = check_labels("y", y, X.shape[0], model.sizes[-1])
     import torch
 

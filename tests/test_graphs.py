@@ -431,10 +431,10 @@ def test_benchmark_runs_every_method_and_restores_the_threads() -> None:
     from labkit.graphs.tasks import METHODS
 
     threads = torch.get_num_threads()
-    times = benchmark_gcn_layer(500, METHODS, features=8, repeats=2)
+    times = benchmark_gcn_layer(500, METHODS, n_features=8, repeats=2)
     assert list(times) == list(METHODS) and all(0 < t < 60 for t in times.values())
     assert torch.get_num_threads() == threads
-    assert list(benchmark_gcn_layer(500, "dgl", features=8, repeats=1)) == ["dgl"]
+    assert list(benchmark_gcn_layer(500, "dgl", n_features=8, repeats=1)) == ["dgl"]
 
 
 def test_gcn_structure_bytes_measures_the_two_csr_matrices_of_the_layer() -> None:
@@ -583,7 +583,7 @@ VALID_CALLS = {
     "edge_scores": lambda: (edge_scores, dict(h=torch.ones(3, 2), pairs=torch.tensor([[0, 1], [1, 2]]))),
     "roc_auc": lambda: (roc_auc, dict(positive=[0.9, 0.4], negative=[0.1, 0.5])),
     "mean_cosine_similarity": lambda: (mean_cosine_similarity, dict(h=torch.tensor([[1.0, 0.0], [1.0, 1.0]]))),
-    "benchmark_gcn_layer": lambda: (benchmark_gcn_layer, dict(num_edges=20, methods=["labkit"], features=2,
+    "benchmark_gcn_layer": lambda: (benchmark_gcn_layer, dict(num_edges=20, methods=["labkit"], n_features=2,
                                                               repeats=1, threads=1, seed=1)),
     "load_karate_club": lambda: (load_karate_club, dict(labeled_per_class=2, seed=1)),
     "make_graph_classification": lambda: (make_graph_classification, dict(n_per_class=1, seed=1, n_types=2)),

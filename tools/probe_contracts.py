@@ -661,8 +661,8 @@ def graphs_probes() -> list[Probe]:
     p.ok("mean_cosine_similarity: numpy h", lambda: g.mean_cosine_similarity(np.ones((3, 2))))
     p.err("benchmark_gcn_layer: num_edges 10**30", lambda: g.benchmark_gcn_layer(10**30, "labkit"), "num_edges")
     p.err("benchmark_gcn_layer: methods a set", lambda: g.benchmark_gcn_layer(10, {"labkit"}), "methods")
-    p.err("benchmark_gcn_layer: features 10**30", lambda: g.benchmark_gcn_layer(10, "labkit", features=10**30),
-          "features")
+    p.err("benchmark_gcn_layer: n_features 10**30", lambda: g.benchmark_gcn_layer(10, "labkit", n_features=10**30),
+          "n_features")
     p.err("benchmark_gcn_layer: more threads than CPUs", lambda: g.benchmark_gcn_layer(
         10, "labkit", threads=(os.cpu_count() or 1) + 1), "threads")
     p.err("benchmark_gcn_layer: repeats 10**30", lambda: g.benchmark_gcn_layer(10, "labkit", repeats=10**30), "repeats")

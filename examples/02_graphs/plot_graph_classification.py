@@ -25,7 +25,6 @@ from labkit.graphs import (
 )
 from labkit.i18n import _
 from labkit.plotting import use_style
-from labkit.training import accuracy_of
 
 use_style()
 edges, features, y = make_graph_classification(n_per_class=100, seed=0)

@@ -377,7 +377,7 @@ class _Batch(Rule):
 _PARAMS = Each(_A_TENSOR)
 
 
-def _check_params(params: list[Tensor]) -> list[Tensor]:
+def _checked_params(params: list[Tensor]) -> list[Tensor]:
     # The count and shapes are relations between the items (weights and biases by pairs): checked here,
     # before numpy's broadcasting error names operands the caller never saw.
     if len(params) % 2:
@@ -406,7 +406,7 @@ def mlp_logits(params: Sequence[Tensor], X: Any) -> Tensor:
     >>> mlp_logits(params, np.array([[1.0, -1.0]])).data
     array([[ 1., -1.]])
     """
-    params = _check_params(params)
+    params = _checked_params(params)
     h = X
     if h.data.ndim != 2 or h.shape[1] != params[0].shape[0]:
         raise ValueError(f"X must be a 2-D array with {params[0].shape[0]} columns, got shape {h.shape}")

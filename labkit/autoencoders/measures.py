@@ -26,7 +26,7 @@ def _checked_columns(name: str, X: np.ndarray, n_cols: int, what: str) -> np.nda
     return X
 
 
-def _same_shape(X: np.ndarray, X_hat: np.ndarray) -> np.ndarray:
+def _checked_same_shape(X: np.ndarray, X_hat: np.ndarray) -> np.ndarray:
     if X.shape != X_hat.shape:
         raise ValueError(f"X_hat must have the shape of X {X.shape}, one reconstruction per image, got {X_hat.shape}")
     return X_hat
@@ -42,7 +42,7 @@ def reconstruction_error(X: np.ndarray, X_hat: np.ndarray) -> np.ndarray:
     >>> reconstruction_error(np.zeros((2, 4)), np.array([[0.0, 0.0, 0.0, 0.0], [1.0, 1.0, 0.0, 0.0]]))
     array([0. , 0.5])
     """
-    X_hat = _same_shape(X, X_hat)
+    X_hat = _checked_same_shape(X, X_hat)
     return np.mean((X - X_hat) ** 2, axis=1)
 
 
@@ -56,7 +56,7 @@ def psnr(X: np.ndarray, X_hat: np.ndarray, peak: float = 1.0) -> float:
     >>> psnr(np.zeros((1, 4)), np.full((1, 4), 0.1))
     20.0
     """
-    X_hat = _same_shape(X, X_hat)
+    X_hat = _checked_same_shape(X, X_hat)
     with np.errstate(over="ignore"):  # an error beyond float64 is inf: the IEEE answer, -inf dB
         mse = float(np.mean((X - X_hat) ** 2))
     # In logarithms: peak**2 alone overflows for a peak beyond 1e154, the ratio in decibels does not.

@@ -303,9 +303,9 @@ _GCN_STEPS: dict[str, Callable[[Graph, torch.Tensor, GCNLayer], Callable[[], tor
 METHODS = tuple(_GCN_STEPS)
 
 
-@contract(num_edges=Size(), methods=_Methods(*METHODS), features=Size(), repeats=Count(), threads=Threads(),
+@contract(num_edges=Size(), methods=_Methods(*METHODS), n_features=Size(), repeats=Count(), threads=Threads(),
           seed=Seed())
-def benchmark_gcn_layer(num_edges: int, methods: str | Sequence[str], *, features: int = 64, repeats: int = 3,
+def benchmark_gcn_layer(num_edges: int, methods: str | Sequence[str], *, n_features: int = 64, repeats: int = 3,
                         threads: int = 1, seed: int = 0) -> dict[str, float]:
     """Median seconds of one GCN layer's forward and backward pass on a random graph.
 
@@ -329,9 +329,9 @@ def benchmark_gcn_layer(num_edges: int, methods: str | Sequence[str], *, feature
     (['labkit', 'scatter'], True)
     """
     check_elements("num_edges", 2 * num_edges, f"{num_edges:,} edges")
-    check_elements("features", max(2, num_edges // 10) * features, f"{features} features on each node")
+    check_elements("n_features", max(2, num_edges // 10) * n_features, f"{n_features} features on each node")
     with _num_threads(threads, dgl="dgl" in methods):
-        return _benchmark(num_edges, methods, features, repeats, seed)
+        return _benchmark(num_edges, methods, n_features, repeats, seed)
 
 
 @contextlib.contextmanager
@@ -369,12 +369,12 @@ def _random_graph(num_edges: int, gen: torch.Generator) -> Graph:
     return Graph(torch.randint(0, n, (2, num_edges), generator=gen), n)
 
 
-def _benchmark(num_edges: int, names: list[str], features: int, repeats: int, seed: int) -> dict[str, float]:
+def _benchmark(num_edges: int, names: list[str], n_features: int, repeats: int, seed: int) -> dict[str, float]:
     gen = generator(seed)
     g = _random_graph(num_edges, gen)  # the graph of benchmark_graph(num_edges, seed); gen then draws x
     n = g.num_nodes
-    x = torch.randn(n, features, generator=gen, requires_grad=True)
-    layer = GCNLayer(features, features, seed=seed)
+    x = torch.randn(n, n_features, generator=gen, requires_grad=True)
+    layer = GCNLayer(n_features, n_features, seed=seed)
     steps = {m: (lambda step=_GCN_STEPS[m](g, x, layer): step().sum().backward()) for m in names}
     samples: dict[str, list[float]] = {m: [] for m in names}
     for _ in range(repeats):

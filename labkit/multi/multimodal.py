@@ -24,6 +24,7 @@ from .._contract import contract
 from ..networks import mlp
 from ..seeding import generator, seeded
 from ..training import History, accuracy_of, fit, train_step
+from ._rules import DATA32, check_columns
 
 __all__ = ["FUSIONS", "FusionNet", "train_fusion", "fusion_accuracy"]
 
@@ -134,10 +135,8 @@ FUSIONS: dict[str, tuple[str, ...]] = {name: fusion.modalities for name, fusion 
 
 def _check_modalities(model: FusionNet, image: Any, signal: Any) -> None:
     """Refuse modalities (arrays or tensors) whose columns or rows do not match ``model``, naming both sizes."""
-    for name, x, size, n in (("image", image, "image_dim", model.image_dim),
-                             ("signal", signal, "signal_dim", model.signal_dim)):
-        if x.shape[1] != n:
-            raise ValueError(f"{name} must have {n} columns ({size}), got {x.shape[1]}")
+    check_columns("image", image, "image_dim", model.image_dim)
+    check_columns("signal", signal, "signal_dim", model.signal_dim)
     check_same_rows("signal", signal, "image", len(image))
 
 
@@ -204,11 +203,7 @@ def _checked_inputs(model: FusionNet, image: np.ndarray, signal: np.ndarray,
     return torch.from_numpy(image).float(), torch.from_numpy(signal).float(), torch.from_numpy(y).long()
 
 
-#: Data for the float32 network: a value beyond float32's range is refused naming the caller's argument.
-MATRIX = Array("float32", ndim=2, min_rows=1)
-
-
-@contract(model=Instance(FusionNet), image=MATRIX, signal=MATRIX, y=Array("int", ndim=1),
+@contract(model=Instance(FusionNet), image=DATA32, signal=DATA32, y=Array("int", ndim=1),
           modality_dropout=Probability(), epochs=Count(), batch_size=Size(), lr=Real(0, low_open=True), seed=Seed())
 def train_fusion(
     model: FusionNet, image: np.ndarray, signal: np.ndarray, y: np.ndarray, *, modality_dropout: float = 0.0,
@@ -265,7 +260,7 @@ def train_fusion(
     return fit(train_step(opt, loss), both, y_t, epochs=epochs, batch_size=batch_size, seed=seed)
 
 
-@contract(model=Instance(FusionNet), image=MATRIX, signal=MATRIX, y=Array("int", ndim=1),
+@contract(model=Instance(FusionNet), image=DATA32, signal=DATA32, y=Array("int", ndim=1),
           missing=Optional(Choice("image", "signal")))
 def fusion_accuracy(model: FusionNet, image: np.ndarray, signal: np.ndarray, y: np.ndarray, *,
                     missing: str | None = None) -> float:

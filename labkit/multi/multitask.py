@@ -24,6 +24,7 @@ from .._contract import contract
 from ..networks import mlp
 from ..seeding import seeded
 from ..training import History, fit, train_step
+from ._rules import DATA32, check_columns
 
 __all__ = ["MultiTaskNet", "UncertaintyWeighting", "train_multitask", "r2_per_task", "mean_test_r2"]
 
@@ -120,21 +121,15 @@ class UncertaintyWeighting(nn.Module):
         return torch.exp(-self.log_vars).detach().numpy().astype(np.float64)
 
 
-def _check_columns(name: str, x: np.ndarray, size: str, n: int) -> None:
-    if x.shape[1] != n:
-        raise ValueError(f"{name} must have {n} columns ({size}), got {x.shape[1]}")
-
-
 def _checked_targets(model: MultiTaskNet, X: np.ndarray, Y: np.ndarray) -> tuple[torch.Tensor, torch.Tensor]:
     # The relations shared by training and scoring: data of the model's shapes, one target row per input row.
-    _check_columns("X", X, "n_inputs", model.n_inputs)
-    _check_columns("Y", Y, "n_tasks", model.n_tasks)
+    check_columns("X", X, "n_inputs", model.n_inputs)
+    check_columns("Y", Y, "n_tasks", model.n_tasks)
     check_same_rows("Y", Y, "X", len(X))
     return torch.from_numpy(X).float(), torch.from_numpy(Y).float()
 
 
 #: Data for the float32 network: a value beyond float32's range is refused naming the caller's argument.
-MATRIX = Array("float32", ndim=2, min_rows=1)
 
 
 def _check_r2_targets(name: str, Y: np.ndarray) -> None:
@@ -148,7 +143,7 @@ def _check_r2_targets(name: str, Y: np.ndarray) -> None:
                          f"constant targets in task {int(constant[0])}")
 
 
-@contract(model=Instance(MultiTaskNet), X=MATRIX, Y=MATRIX, weighting=Choice("fixed", "uncertainty"),
+@contract(model=Instance(MultiTaskNet), X=DATA32, Y=DATA32, weighting=Choice("fixed", "uncertainty"),
           task_weights=Optional(Array(ndim=1, min=0)), epochs=Count(), batch_size=Size(), lr=Real(0, low_open=True),
           seed=Seed())
 def train_multitask(
@@ -215,7 +210,7 @@ def train_multitask(
     return history, (combine.weights if combine is not None else fixed.astype(np.float64))
 
 
-@contract(model=Instance(MultiTaskNet), X=MATRIX, Y=MATRIX)
+@contract(model=Instance(MultiTaskNet), X=DATA32, Y=DATA32)
 def r2_per_task(model: MultiTaskNet, X: np.ndarray, Y: np.ndarray) -> np.ndarray:
     """Coefficient of determination R² of each task: 1 is perfect, 0 is predicting the mean.
 
@@ -237,7 +232,7 @@ def r2_per_task(model: MultiTaskNet, X: np.ndarray, Y: np.ndarray) -> np.ndarray
     return 1.0 - residual / total
 
 
-@contract(X=MATRIX, Y=MATRIX, X_test=MATRIX, Y_test=MATRIX, shared=Bool(), hidden=Size(), epochs=Count(),
+@contract(X=DATA32, Y=DATA32, X_test=DATA32, Y_test=DATA32, shared=Bool(), hidden=Size(), epochs=Count(),
           lr=Real(0, low_open=True), seed=Seed())
 def mean_test_r2(
     X: np.ndarray, Y: np.ndarray, X_test: np.ndarray, Y_test: np.ndarray, *, shared: bool = True,
@@ -275,8 +270,8 @@ def mean_test_r2(
     True
     """
     check_same_rows("Y", Y, "X", len(X))
-    _check_columns("X_test", X_test, "those of X", X.shape[1])  # checked now, not after the training
-    _check_columns("Y_test", Y_test, "those of Y", Y.shape[1])
+    check_columns("X_test", X_test, "those of X", X.shape[1])  # checked now, not after the training
+    check_columns("Y_test", Y_test, "those of Y", Y.shape[1])
     check_same_rows("Y_test", Y_test, "X_test", len(X_test))
     _check_r2_targets("Y_test", Y_test)  # checked now, not after the training
     net = MultiTaskNet(X.shape[1], Y.shape[1], hidden=hidden, shared=shared, seed=seed)

@@ -25,20 +25,14 @@ from .._checks import Array, Count, Instance, Real, Seed, Size, check_elements, 
 from .._contract import contract
 from ..seeding import seeded
 from ..training import fit, train_step
+from ._rules import DATA32, check_columns
 
 __all__ = ["CCA", "softmax_regression", "co_training", "co_predict", "rotated_copies"]
 
 
 MATRIX = Array(ndim=2, min_rows=1)
-#: Data for a float32 torch classifier: a value beyond float32's range is refused naming the caller's argument.
-DATA32 = Array("float32", ndim=2, min_rows=1)
 #: The bound on the ridge of CCA: beyond it, the whitened cross-covariance (scaled by 1 / lam) underflows float64.
 MAX_LAM = 1e100
-
-
-def _check_columns(name: str, x: np.ndarray, size: str, n: int) -> None:
-    if x.shape[1] != n:
-        raise ValueError(f"{name} must have {n} columns ({size}), got {x.shape[1]}")
 
 
 def _centered_covariance(name: str, X: np.ndarray, lam: float) -> tuple[np.ndarray, np.ndarray]:
@@ -129,8 +123,8 @@ class CCA:
         if not hasattr(self, "weights_a_"):  # a ValueError, like scikit-learn's NotFittedError
             raise ValueError("CCA.transform needs a fitted CCA: call fit(Xa, Xb) first, got an unfitted one")
         check_same_rows("Xb", Xb, "Xa", len(Xa))
-        _check_columns("Xa", Xa, "as in fit", len(self.mean_a_))
-        _check_columns("Xb", Xb, "as in fit", len(self.mean_b_))
+        check_columns("Xa", Xa, "as in fit", len(self.mean_a_))
+        check_columns("Xb", Xb, "as in fit", len(self.mean_b_))
         return (Xa - self.mean_a_) @ self.weights_a_, (Xb - self.mean_b_) @ self.weights_b_
 
 
@@ -213,8 +207,8 @@ def co_training(
     """
     check_same_rows("Xb", Xb, "Xa", len(Xa))
     Ua, Ub = Xa_unlabeled, check_same_rows("Xb_unlabeled", Xb_unlabeled, "Xa_unlabeled", len(Xa_unlabeled))
-    _check_columns("Xa_unlabeled", Ua, "those of Xa", Xa.shape[1])
-    _check_columns("Xb_unlabeled", Ub, "those of Xb", Xb.shape[1])
+    check_columns("Xa_unlabeled", Ua, "those of Xa", Xa.shape[1])
+    check_columns("Xb_unlabeled", Ub, "those of Xb", Xb.shape[1])
     k = n_classes
     y = check_labels("y", y, len(Xa), k)
     pool = np.arange(len(Ua))  # indices of the examples still unlabeled
@@ -257,8 +251,8 @@ def co_predict(model_a: nn.Linear, model_b: nn.Linear, Xa: np.ndarray, Xb: np.nd
         raise ValueError(f"model_b must predict the classes of model_a ({model_a.out_features}), "
                          f"got {model_b.out_features}")
     check_same_rows("Xb", Xb, "Xa", len(Xa))
-    _check_columns("Xa", Xa, "model_a's in_features", model_a.in_features)
-    _check_columns("Xb", Xb, "model_b's in_features", model_b.in_features)
+    check_columns("Xa", Xa, "model_a's in_features", model_a.in_features)
+    check_columns("Xb", Xb, "model_b's in_features", model_b.in_features)
     return (_log_proba(model_a, Xa) + _log_proba(model_b, Xb)).argmax(axis=1)
 
 
@@ -286,7 +280,7 @@ def rotated_copies(X: np.ndarray, angles: Sequence[float]) -> np.ndarray:
     >>> out.shape, bool(np.allclose(out[:2], X))
     ((4, 64), True)
     """
-    _check_columns("X", X, "8x8 pixels", 64)
+    check_columns("X", X, "8x8 pixels", 64)
     check_elements("angles", X.size * len(angles), f"{len(angles)} rotated copies of {len(X)} images")
     images = X.reshape(-1, 8, 8)
     from scipy.ndimage import rotate

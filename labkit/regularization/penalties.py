@@ -210,7 +210,7 @@ def _soft_threshold_tensor(w: torch.Tensor, threshold: float) -> torch.Tensor:
     return torch.sign(w) * (w.abs() - threshold).clamp(min=0)
 
 
-def _same_shape(w: torch.Tensor, grad: torch.Tensor) -> None:
+def _check_same_shape(w: torch.Tensor, grad: torch.Tensor) -> None:
     if w.shape != grad.shape:
         raise ValueError(f"grad must have the shape of w, {tuple(w.shape)}, got {tuple(grad.shape)}")
 
@@ -229,7 +229,7 @@ def proximal_l1_step(w: Any, grad: Any, lr: float, lam: float) -> torch.Tensor:
     >>> proximal_l1_step(torch.tensor([1.0, 0.05]), torch.tensor([0.0, 0.0]), lr=0.1, lam=1.0)
     tensor([0.9000, 0.0000])
     """
-    _same_shape(w, grad)
+    _check_same_shape(w, grad)
     return _soft_threshold_tensor(w - lr * grad, lr * lam)
 
 
@@ -244,7 +244,7 @@ def subgradient_l1_step(w: Any, grad: Any, lr: float, lam: float) -> torch.Tenso
     >>> subgradient_l1_step(torch.tensor([1.0, 0.05]), torch.tensor([0.0, 0.0]), lr=0.1, lam=1.0)
     tensor([ 0.9000, -0.0500])
     """
-    _same_shape(w, grad)
+    _check_same_shape(w, grad)
     return w - lr * (grad + lam * torch.sign(w))
 
 
