@@ -667,7 +667,7 @@ def graphs_probes() -> list[Probe]:
         10, "labkit", threads=(os.cpu_count() or 1) + 1), "threads")
     p.err("benchmark_gcn_layer: repeats 10**30", lambda: g.benchmark_gcn_layer(10, "labkit", repeats=10**30), "repeats")
     p.ok("benchmark_gcn_layer: methods a tuple, numpy ints", lambda: g.benchmark_gcn_layer(
-        np.int64(10), ("labkit",), features=np.int32(2), repeats=1))
+        np.int64(10), ("labkit",), n_features=np.int32(2), repeats=1))
     p.err("load_karate_club: labeled_per_class 10**30", lambda: g.load_karate_club(10**30), "labeled_per_class")
     p.ok("load_karate_club: numpy ints", lambda: g.load_karate_club(np.int64(2), seed=np.int32(3)))
     p.err("make_graph_classification: n_types 0", lambda: g.make_graph_classification(2, n_types=0), "n_types")
