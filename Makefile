@@ -84,7 +84,7 @@ po: $(STAMP)
 	$(PY) docs/_ext/code_messages.py fr
 
 lock:
-	uv pip compile pyproject.toml --extra docs --extra test --extra build --universal --python-version 3.10 \
+	uv pip compile pyproject.toml --extra dgl --extra docs --extra test --extra build --universal --python-version 3.10 \
 	  --generate-hashes -o requirements.lock
 
 # Copy the last build's report (times and peak memory against the budget) into the README.
