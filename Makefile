@@ -5,6 +5,10 @@ PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
+# The second environment: the newest releases labkit admits here, without DGL (requirements-latest.txt).
+LATEST := .venv-latest
+LATEST_PY := $(LATEST)/bin/python
+LATEST_STAMP := $(LATEST)/.installed
 SPHINX := $(PY) -m sphinx
 SPHINXOPTS ?= -W --keep-going
 PORT ?= 8000
@@ -15,28 +19,39 @@ export $(shell sed -n 's/^\([A-Za-z_][A-Za-z0-9_]*\)=.*/\1/p' build.env)
 # The site build must never fetch anything (offline.env: any HTTP(S) request goes to a closed port).
 OFFLINE := $(shell grep -v '^\#' offline.env)
 
-.PHONY: site html-en html-fr serve test po lock doctest report clean help
+.PHONY: site html-en html-fr serve test test-latest po lock doctest report clean help
 
 help:
 	@echo "make site    build the English and French course in _build/html (creates .venv first)"
 	@echo "make serve   serve _build/html on http://127.0.0.1:$(PORT)"
-	@echo "make test    unit tests, doctests, both site builds, translations, links, browser"
+	@echo "make test    unit tests, doctests, both site builds, translations, links, browser; then"
+	@echo "             the same unit tests and doctests and every downloaded script in .venv-latest"
+	@echo "make test-latest  only that second environment's part (needs a built site)"
 	@echo "make doctest doctests of labkit and of the pages"
 	@echo "make report  copy the last build's time and memory report into README.md"
 	@echo "make po      refresh the French catalogs in locales/fr after changing English text"
 	@echo "make lock    regenerate requirements.lock from pyproject.toml (needs network)"
 
-# The environment, from the lock file alone.  DGL 2.1.0 has wheels for CPython 3.10-3.12 only:
-# say so in one sentence instead of letting pip fail with a resolver traceback.
+# The site's environment, from the lock file alone (torch 2.2.1 and DGL 2.1.0, the labkit[dgl] extra). DGL has
+# wheels for CPython 3.10-3.12 only: say so in one sentence instead of letting pip fail with a resolver traceback.
 $(STAMP): requirements.lock
 	@$(PYTHON) -c 'import sys; v = sys.version_info; ok = (3, 10) <= v[:2] <= (3, 12); \
-	ok or print(f"labkit needs Python 3.10, 3.11 or 3.12 (DGL 2.1.0 has no wheel for Python {v.major}.{v.minor}): run make again with PYTHON=python3.12 or another supported interpreter."); \
+	ok or print(f"The site is built with DGL 2.1.0, which needs Python 3.10, 3.11 or 3.12 (it has no wheel for Python {v.major}.{v.minor}): run make again with PYTHON=python3.12 or another supported interpreter. labkit itself runs on your Python: see the how-to page."); \
 	sys.exit(0 if ok else 1)'
 	rm -rf $(VENV)
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --disable-pip-version-check --require-hashes --no-deps -r requirements.lock
 	@# labkit itself, editable (the checkout's labkit/ is what runs), built offline by the locked setuptools.
 	$(PY) -m pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation --no-index --editable .
+	touch $@
+
+# The newest releases, as a student installs them today: the time it takes goes to _build/logs/latest-env.time.
+$(LATEST_STAMP): requirements-latest.txt
+	@mkdir -p _build/logs
+	@start=$$(date +%s); \
+	rm -rf $(LATEST) && $(PYTHON) -m venv $(LATEST) && \
+	$(LATEST_PY) -m pip install --quiet --disable-pip-version-check -r requirements-latest.txt && \
+	echo "[latest] environment created in $$(( $$(date +%s) - start )) s" | tee _build/logs/latest-env.time
 	touch $@
 
 site: html-en html-fr
@@ -62,11 +77,26 @@ serve:
 	$(PY) -m http.server --bind 127.0.0.1 --directory _build/html $(PORT)
 
 # Every test, whatever fails first: the exit status is non-zero if any step failed.
-test: $(STAMP)
+test: $(STAMP) $(LATEST_STAMP)
 	@status=0; \
 	$(PY) -m pytest -m "not site" tests labkit docs || status=1; \
 	$(MAKE) --no-print-directory site || status=1; \
-	$(PY) -m pytest -m site tests || status=1; \
+	$(PY) -m pytest -m "site and not student" tests || status=1; \
+	$(MAKE) --no-print-directory test-latest || status=1; \
+	exit $$status
+
+# In the newest releases: labkit installed from its wheel (not the checkout), the unit tests and doctests with
+# labkit's own DeprecationWarnings as errors, then every downloaded script of the built site, English and French,
+# run from an empty folder as a student runs it.
+test-latest: $(LATEST_STAMP)
+	@test -d _build/html/fr || { echo "No site yet: run 'make site' first (the scripts are its downloads)."; exit 1; }
+	@mkdir -p _build/logs; status=0; start=$$(date +%s); \
+	$(LATEST_PY) -m pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation --no-index \
+	  --force-reinstall . || status=1; \
+	$(LATEST_PY) -m pytest -m "not site" -o 'filterwarnings=error::DeprecationWarning:labkit' tests labkit docs \
+	  || status=1; \
+	$(LATEST_PY) -m pytest -m student tests || status=1; \
+	echo "[latest] tested in $$(( $$(date +%s) - start )) s" | tee _build/logs/latest-test.time; \
 	exit $$status
 
 doctest: $(STAMP)

@@ -14,6 +14,7 @@ whose highest score is the right class.
 from __future__ import annotations
 
 import copy
+import os
 import sys
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
@@ -102,14 +103,26 @@ def minibatches(n: int, batch_size: int, rng: np.random.Generator) -> Iterator[n
     return (order[start : start + batch_size] for start in range(0, n, batch_size))
 
 
+_PROGRESS = "LABKIT_PROGRESS"  # "0": no bar anywhere (build.env sets it: the built site and the tests show none)
+
+
+def _watched() -> bool:
+    """Whether a person watches: a terminal, or a Jupyter notebook (its kernel's stdout is not a terminal)."""
+    if sys.stdout.isatty():
+        return True
+    shell = getattr(sys.modules.get("IPython"), "get_ipython", lambda: None)()
+    return shell is not None and "IPKernelApp" in getattr(shell, "config", {})
+
+
 def _progress(epochs: int) -> Any:
-    # A bar only for a person watching a terminal: never in logs, notebooks or the built site.
-    if not sys.stdout.isatty():
+    # A bar for a person watching a terminal or a notebook; never in logs, in the tests or in the built site.
+    if os.environ.get(_PROGRESS, "").strip() == "0" or not _watched():
         return None
-    try:
-        from tqdm import tqdm
-    except ImportError:
-        return None
+    import warnings
+
+    with warnings.catch_warnings():  # without ipywidgets, tqdm.auto says so and falls back to a text bar
+        warnings.simplefilter("ignore")
+        from tqdm.auto import tqdm
     return tqdm(total=epochs, unit=_("epoch"), leave=False, file=sys.stdout)
 
 

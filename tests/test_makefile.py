@@ -28,7 +28,8 @@ def test_unsupported_python_gets_one_clear_sentence(tmp_path):
     )
     assert result.returncode != 0
     first = result.stdout.strip().splitlines()[0]
-    assert first.startswith("labkit needs Python 3.10, 3.11 or 3.12") and "3.13" in first
+    assert first.startswith("The site is built with DGL 2.1.0, which needs Python 3.10, 3.11 or 3.12") and "3.13" in first
+    assert "labkit itself runs on your Python" in first  # a student is not turned away: only the site build is
     assert "Traceback" not in result.stdout + result.stderr
     assert not (tmp_path / ".venv").exists()
 
@@ -66,3 +67,43 @@ def test_clean_removes_every_compiled_catalog(tmp_path):
     assert not [mo for mo in compiled if mo.exists()]
     assert all(mo.with_suffix(".po").exists() for mo in compiled)
     assert not (root / "_build").exists()
+
+
+def fake_environments(root):
+    """.venv and .venv-latest, installed, whose python only says how it was called."""
+    for name in ("requirements.lock", "requirements-latest.txt"):
+        (root / name).write_text("")
+    for venv in (".venv", ".venv-latest"):
+        (root / venv / "bin").mkdir(parents=True)
+        python = root / venv / "bin" / "python"
+        python.write_text(f'#!/bin/sh\necho "{venv} $*"\n')
+        python.chmod(0o755)
+        (root / venv / ".installed").write_text("")
+    return root
+
+
+def test_make_test_checks_both_environments(tmp_path):
+    """make test tests the locked environment, builds the site, then tests the newest releases: labkit installed
+    from its wheel, labkit's DeprecationWarnings as errors, then the downloaded scripts."""
+    root = fake_environments(copy_front_door(tmp_path))
+    said = subprocess.run(["make", "--no-print-directory", "-s", "test", "MAKE=echo make"], cwd=root,
+                          capture_output=True, text=True, check=True).stdout.splitlines()
+    assert said == [".venv -m pytest -m not site tests labkit docs", "make --no-print-directory site",
+                    ".venv -m pytest -m site and not student tests", "make --no-print-directory test-latest"]
+    (root / "_build" / "html" / "fr").mkdir(parents=True)
+    said = subprocess.run(["make", "--no-print-directory", "-s", "test-latest"], cwd=root, capture_output=True,
+                          text=True, check=True).stdout.splitlines()
+    assert said[0].startswith(".venv-latest -m pip install") and said[0].endswith("--force-reinstall .")
+    assert said[1] == (".venv-latest -m pytest -m not site -o filterwarnings=error::DeprecationWarning:labkit "
+                       "tests labkit docs")
+    assert said[2] == ".venv-latest -m pytest -m student tests"
+    assert said[3].startswith("[latest] tested in ")
+
+
+def test_latest_tests_need_the_built_site(tmp_path):
+    root = copy_front_door(tmp_path)
+    (root / "requirements-latest.txt").write_text("")
+    (root / ".venv-latest").mkdir()
+    (root / ".venv-latest" / ".installed").write_text("")
+    result = subprocess.run(["make", "--no-print-directory", "test-latest"], cwd=root, capture_output=True, text=True)
+    assert result.returncode != 0 and "No site yet: run 'make site' first" in result.stdout

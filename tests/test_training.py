@@ -161,17 +161,50 @@ def test_numpy_mlp_and_its_torch_twin_have_the_same_loss_curve() -> None:
 
 
 # -- output -------------------------------------------------------------------------------------------
-def test_nothing_is_printed_when_stdout_is_not_a_terminal(capsys: pytest.CaptureFixture[str]) -> None:
+def test_nothing_is_printed_when_stdout_is_not_a_terminal(capsys: pytest.CaptureFixture[str],
+                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("LABKIT_PROGRESS", raising=False)
     fit(lambda xb, yb: 0.0, np.zeros(4), np.zeros(4), epochs=2, batch_size=2)
     out = capsys.readouterr()
     assert out.out == "" and out.err == ""
 
 
 def test_a_progress_bar_in_a_terminal(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
-    pytest.importorskip("tqdm")
+    monkeypatch.delenv("LABKIT_PROGRESS", raising=False)
     monkeypatch.setattr(sys.stdout, "isatty", lambda: True)
     fit(lambda xb, yb: 0.0, np.zeros(4), np.zeros(4), epochs=2, batch_size=2)
-    assert "epoch" in capsys.readouterr().out
+    out = capsys.readouterr().out
+    assert "epoch" in out and "2/2" in out
+
+
+def test_a_progress_bar_in_a_notebook(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    """A Jupyter kernel's stdout is no terminal, yet a person watches it."""
+    import types
+
+    kernel = types.SimpleNamespace(config={"IPKernelApp": {}})
+    monkeypatch.setitem(sys.modules, "IPython", types.SimpleNamespace(get_ipython=lambda: kernel))
+    monkeypatch.delenv("LABKIT_PROGRESS", raising=False)
+    fit(lambda xb, yb: 0.0, np.zeros(4), np.zeros(4), epochs=3, batch_size=2)
+    assert "3/3" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("watched", ["terminal", "notebook"])
+def test_the_site_build_shows_no_bar(watched: str, capsys: pytest.CaptureFixture[str],
+                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    """build.env sets LABKIT_PROGRESS=0: myst-nb's kernels and sphinx-gallery print no bar into the pages."""
+    import build_env
+
+    assert build_env.read()["LABKIT_PROGRESS"] == "0"
+    monkeypatch.setenv("LABKIT_PROGRESS", "0")
+    if watched == "terminal":
+        monkeypatch.setattr(sys.stdout, "isatty", lambda: True)
+    else:
+        import types
+
+        kernel = types.SimpleNamespace(config={"IPKernelApp": {}})
+        monkeypatch.setitem(sys.modules, "IPython", types.SimpleNamespace(get_ipython=lambda: kernel))
+    fit(lambda xb, yb: 0.0, np.zeros(4), np.zeros(4), epochs=2, batch_size=2)
+    assert capsys.readouterr().out == ""
 
 
 # -- bad input ------------------------------------------------------------------------------------------

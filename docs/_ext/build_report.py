@@ -60,6 +60,32 @@ def build_seconds(logs: Path) -> dict[str, float]:
     return times
 
 
+def latest_environment(logs: Path) -> list[str]:
+    """Lines on ``make test-latest``'s environment (newest releases, no DGL): the time to create it, to test it,
+    and the downloaded scripts it ran as a student does, from ``latest-*.time`` and ``student-scripts.json``."""
+    said = {}
+    for name in ("latest-env", "latest-test"):
+        path = logs / f"{name}.time"
+        match = re.search(r"in (\d+) s", path.read_text()) if path.is_file() else None
+        if match:
+            said[name] = int(match.group(1))
+    scripts = logs / "student-scripts.json"
+    if not said and not scripts.is_file():
+        return []
+    lines = ["", "Newest releases (`.venv-latest`, requirements-latest.txt, no DGL):"]
+    if "latest-env" in said:
+        lines.append(f"- created in {said['latest-env']} s (`make .venv-latest/.installed`, downloads included)")
+    if "latest-test" in said:
+        lines.append(f"- tested in {said['latest-test']} s (unit tests, doctests, the downloaded scripts)")
+    if scripts.is_file():
+        runs = json.loads(scripts.read_text(encoding="utf-8"))
+        seconds = runs["seconds"]
+        slowest = max(seconds, key=seconds.get)
+        lines.append(f"- {len(seconds)} downloaded scripts run from an empty folder with Python {runs['python']}: "
+                     f"{sum(seconds.values()):.0f} s in all, the slowest `{slowest}` {seconds[slowest]:.1f} s")
+    return lines
+
+
 def report(gallery: Path, logs: Path) -> str:
     """The report as a Markdown table, every figure over budget flagged."""
     rows = examples(gallery)
@@ -82,6 +108,7 @@ def report(gallery: Path, logs: Path) -> str:
         each = ", ".join(f"{lang} {s:.0f} s" for lang, s in builds.items())
         flag = f"**OVER: {whole:.0f} s > {BUILD_SECONDS:.0f} s**" if whole > BUILD_SECONDS else "ok"
         lines.append(f"| last build, both languages ({each}) | {whole:.0f} s | | {flag} |")
+    lines += latest_environment(logs)
     return "\n".join(lines) + "\n"
 
 
