@@ -57,8 +57,17 @@ def _shown(value: object) -> str:
         return f"array of dtype {value.dtype} and shape {value.shape}"
     if type(value).__module__.startswith("torch") and hasattr(value, "shape"):
         return f"tensor of dtype {value.dtype} and shape {tuple(value.shape)}"
-    text = repr(value)
+    text = _scalar_text(value) if isinstance(value, (np.number, np.bool_, np.character)) else repr(value)
     return text if len(text) <= 60 else f"{type(value).__name__} {text[:50]}..."
+
+
+def _scalar_text(value: np.number | np.bool_ | np.character) -> str:
+    """A numpy scalar as numpy 1 wrote it (``0.5``, ``True``), not as numpy 2's repr (``np.float64(0.5)``).
+
+    Messages read the same under both. A float keeps its own precision: ``str(np.float32(0.1))`` is
+    ``0.1`` where the Python float it converts to would print ``0.10000000149011612``.
+    """
+    return str(value) if isinstance(value, np.inexact) else repr(value.item())
 
 
 def _const(value: object) -> Callable[[Any], Any]:

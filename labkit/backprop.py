@@ -223,7 +223,7 @@ def softmax_cross_entropy_and_grad(logits: np.ndarray, y: np.ndarray) -> tuple[f
     ``dlogits = (softmax(logits) - one_hot(y)) / n``, its gradient with respect to the logits.
 
     >>> loss, d = softmax_cross_entropy_and_grad(np.zeros((2, 4)), np.array([0, 3]))
-    >>> round(loss, 6) == round(np.log(4), 6), d.shape, float(abs(d.sum()))
+    >>> round(loss, 6) == round(float(np.log(4)), 6), d.shape, float(abs(d.sum()))
     (True, (2, 4), 0.0)
     """
     z = logits

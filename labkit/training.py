@@ -187,7 +187,7 @@ def fit(
     ...     w[0] -= 0.5 * np.mean(2 * error * xb)  # the update, after the gradient
     ...     return float(np.mean(error ** 2))
     >>> history = fit(step, X, y, epochs=30, batch_size=5)
-    >>> round(w[0], 6), history.epochs, history.train_loss[-1] < 1e-9
+    >>> round(float(w[0]), 6), history.epochs, history.train_loss[-1] < 1e-9
     (2.0, 30, True)
     """
     if len(X) != len(y):

@@ -110,6 +110,16 @@ def test_a_real_refuses_nan_and_inf(rule, bad) -> None:
             rule.check("x", value)
 
 
+@pytest.mark.parametrize("rule, value, shown, exc", [
+    (Real(0, 1), np.float32(1.5), "1.5", ValueError), (Int(0), np.int64(-3), "-3", ValueError),
+    (Real(), np.bool_(True), "True", TypeError), (Int(), np.str_("3"), "'3'", TypeError),
+], ids=["float32", "int64", "bool_", "str_"])
+def test_a_numpy_scalar_is_shown_as_numpy_1_wrote_it(rule, value, shown, exc) -> None:
+    # numpy 2's repr would say np.float32(1.5): the message must read the same under numpy 1 and 2.
+    with pytest.raises(exc, match=rf", got {re.escape(shown)}$"):
+        rule.check("x", value)
+
+
 @pytest.mark.parametrize("bad", NON_FINITE, ids=["nan", "inf", "-inf"])
 @pytest.mark.parametrize("rule, make", [
     (Array(), np.array), (Array(ndim=2), lambda v: np.array(v)[None]),

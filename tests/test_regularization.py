@@ -71,8 +71,8 @@ def test_penalized_parameters_skip_biases_and_normalization() -> None:
     names = [name for name, _ in penalized_parameters(net)]
     assert names == ["0.weight", "3.weight", "6.weight"]  # Linear layers only: BatchNorm1d has a weight too
     assert [n for n, _ in penalized_parameters(net, exclude=["6.weight"])] == ["0.weight", "3.weight"]
-    expected = sum(float(net[i].weight.abs().sum()) for i in (0, 3, 6))
-    assert float(l1_penalty(net, 1.0)) == pytest.approx(expected, rel=1e-6)
+    expected = sum(net[i].weight.abs().sum().item() for i in (0, 3, 6))
+    assert l1_penalty(net, 1.0).item() == pytest.approx(expected, rel=1e-6)
     assert penalized_weights(net).size == 8 * 6 + 6 * 4 + 4 * 3
 
 
@@ -314,7 +314,7 @@ def test_max_norm_holds_after_training(digits) -> None:
     X, y, X_val, y_val = digits
     net = make_mlp([64, 32, 10], seed=0)
     train_classifier(net, X, y, X_val, y_val, Optimization(epochs=5, lr=3e-2), Regularizers(max_norm=0.5))
-    assert all(float(w.norm(dim=1).max()) <= 0.5 + 1e-5 for _, w in penalized_parameters(net))
+    assert all(w.norm(dim=1).max().item() <= 0.5 + 1e-5 for _, w in penalized_parameters(net))
 
 
 # -- bad input -----------------------------------------------------------------------------------------

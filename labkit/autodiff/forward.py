@@ -38,8 +38,8 @@ class Dual:
     --------
     >>> x = Dual(2.0, 1.0)          # seed: dx/dx = 1
     >>> y = x * x + x.sin()
-    >>> y.value == 4 + np.sin(2.0), y.tangent == 2 * 2.0 + np.cos(2.0)
-    (True, True)
+    >>> print(y.value == 4 + np.sin(2.0), y.tangent == 2 * 2.0 + np.cos(2.0))
+    True True
     >>> Dual(np.array([1.0, 2.0]), 1.0).exp().tangent.round(3)
     array([2.718, 7.389])
     """

@@ -276,7 +276,8 @@ class Tensor:
             node.grad, node._walked = None, False
 
     def __repr__(self) -> str:
-        return f"Tensor({self.data!r})"
+        # A 0-d result is a numpy scalar: shown as numpy 1 wrote it (6.0), not as numpy 2 does (np.float64(6.0)).
+        return f"Tensor({self.data if isinstance(self.data, np.generic) else repr(self.data)})"
 
 
 _A_TENSOR = Instance(Tensor, what="a labkit.autodiff.Tensor")

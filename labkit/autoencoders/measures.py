@@ -60,7 +60,7 @@ def psnr(X: np.ndarray, X_hat: np.ndarray, peak: float = 1.0) -> float:
     with np.errstate(over="ignore"):  # an error beyond float64 is inf: the IEEE answer, -inf dB
         mse = float(np.mean((X - X_hat) ** 2))
     # In logarithms: peak**2 alone overflows for a peak beyond 1e154, the ratio in decibels does not.
-    return float("inf") if mse == 0 else round(20 * np.log10(peak) - 10 * np.log10(mse), 10)
+    return float("inf") if mse == 0 else float(round(20 * np.log10(peak) - 10 * np.log10(mse), 10))
 
 
 @contract(X=_IMAGES, noise_std=_NOISE, seed=Seed())

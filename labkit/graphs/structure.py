@@ -10,7 +10,7 @@ from typing import Any
 import numpy as np
 import torch
 
-from .._checks import Each, Instance, Optional, Rule, Size, Text, TorchTensor, Variant, _const, _needs
+from .._checks import Each, Instance, Optional, Rule, Size, Text, TorchTensor, Variant, _const, _needs, _shown
 from .._contract import contract
 
 __all__ = ["Graph", "batch_graphs", "from_networkx", "to_networkx", "to_dgl", "from_dgl", "to_pyg", "from_pyg"]
@@ -249,7 +249,7 @@ def _edge_weight(data: dict[str, Any], weight: str, edge: tuple[Any, Any]) -> fl
     w = data[weight]
     if not isinstance(w, numbers.Real) or isinstance(w, (bool, np.bool_)) or not math.isfinite(w):
         raise ValueError(f"weight must name an attribute holding a finite number on every edge of nx_graph, "
-                         f"got {weight!r} = {w!r} on the edge {edge}")
+                         f"got {weight!r} = {_shown(w)} on the edge {edge}")
     return float(w)
 
 

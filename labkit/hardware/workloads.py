@@ -190,7 +190,7 @@ def _mlp_runner(w: Workload, device: str, dt: Any, gen: Any) -> Callable[[], obj
         loss = torch.nn.functional.cross_entropy(net(xb), yb)
         loss.backward()
         opt.step()
-        return loss
+        return loss.detach()  # the value, not the graph: float(step()) warns on a tensor that requires grad
 
     return step
 

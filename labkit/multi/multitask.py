@@ -96,7 +96,7 @@ class UncertaintyWeighting(nn.Module):
     Examples
     --------
     >>> weighting = UncertaintyWeighting(2)
-    >>> float(weighting(torch.tensor([1.0, 3.0]))), weighting.weights.tolist()
+    >>> weighting(torch.tensor([1.0, 3.0])).item(), weighting.weights.tolist()
     (2.0, [1.0, 1.0])
     """
 
