@@ -25,8 +25,9 @@ from labkit import graphs
 from labkit.training import accuracy_of
 from labkit.graphs import (
     GCN, GCNLayer, Graph, GraphClassifier, SAGELayer, batch_graphs, benchmark_gcn_layer, benchmark_graph, edge_scores,
-    from_dgl, from_networkx, from_pyg, gcn_norm, gcn_structure_bytes, has_dgl, load_karate_club, make_graph_classification,
-    mean_cosine_similarity, negative_edges, propagate, readout, roc_auc, scatter, split_edges, to_dgl, to_networkx, to_pyg,
+    from_dgl, from_networkx, from_pyg, gcn_norm, gcn_structure_bytes, has_dgl, load_karate_club,
+    make_graph_classification, mean_cosine_similarity, negative_edges, propagate, readout, roc_auc, scatter,
+    split_edges, to_dgl, to_networkx, to_pyg,
     train_graph_classifier, train_link_predictor, train_node_classifier,
 )
 from contracts import contract_tests, relation_tests
