@@ -1,11 +1,17 @@
 """Tests of labkit.graphs: the from-scratch layers equal DGL's and PyG's given the same weights, forward
 and backward (in float64 to 1e-12 against PyG); node outputs are permutation-equivariant and graph
 readouts invariant; isolated nodes, self-loops, multi-edges and directed edges behave as documented;
-every public callable declares its argument contracts, and bad input is refused clearly."""
+every public callable declares its argument contracts, and bad input is refused clearly. DGL is optional
+(``labkit[dgl]``): the tests that compare with it are skipped where it cannot be imported, and what labkit
+does without it (a clear ImportError, examples that leave DGL out) is tested with DGL hidden."""
 
 from __future__ import annotations
 
 import os
+import subprocess
+import sys
+from pathlib import Path
+from types import SimpleNamespace
 
 import networkx as nx
 import numpy as np
@@ -19,14 +25,17 @@ from labkit import graphs
 from labkit.training import accuracy_of
 from labkit.graphs import (
     GCN, GCNLayer, Graph, GraphClassifier, SAGELayer, batch_graphs, benchmark_gcn_layer, benchmark_graph, edge_scores,
-    from_dgl, from_networkx, from_pyg, gcn_norm, gcn_structure_bytes, load_karate_club, make_graph_classification, mean_cosine_similarity,
-    negative_edges, propagate, readout, roc_auc, scatter, split_edges, to_dgl, to_networkx, to_pyg,
+    from_dgl, from_networkx, from_pyg, gcn_norm, gcn_structure_bytes, has_dgl, load_karate_club,
+    make_graph_classification, mean_cosine_similarity, negative_edges, propagate, readout, roc_auc, scatter,
+    split_edges, to_dgl, to_networkx, to_pyg,
     train_graph_classifier, train_link_predictor, train_node_classifier,
 )
 from contracts import contract_tests, relation_tests
 
-dgl = pytest.importorskip("dgl")
 pyg_nn = pytest.importorskip("torch_geometric.nn")
+ROOT = Path(__file__).resolve().parents[1]
+#: The tests that run DGL: skipped where it cannot be imported (the optional extra labkit[dgl] is missing).
+needs_dgl = pytest.mark.skipif(not has_dgl(), reason="needs DGL, the optional extra labkit[dgl]")
 
 
 @st.composite
@@ -61,9 +70,12 @@ def gcn_and_inputs(graph: Graph, out: int, seed: int) -> tuple[GCNLayer, torch.T
 
 
 # -- the GCN layer == DGL's GraphConv == PyG's GCNConv, forward and backward ---------------------------------
+@needs_dgl
 @settings(max_examples=40, deadline=None, derandomize=True)
 @given(graph=random_graphs(symmetric=True), out=st.integers(1, 4))
 def test_gcn_layer_equals_dgl_graphconv(graph: Graph, out: int) -> None:
+    import dgl
+
     layer, x, x_ref = gcn_and_inputs(graph, out, seed=1)
     # DGL normalises by out-degree at the source and in-degree at the destination: on a symmetric graph
     # they are the same degrees. labkit keeps exactly one self-loop per node, DGL's graph gets the same.
@@ -220,16 +232,26 @@ def test_without_message_passing_the_classifier_only_sees_the_bag_of_nodes() -> 
 @settings(max_examples=20, deadline=None, derandomize=True)
 @given(graph=random_graphs(weighted=True))
 def test_conversions_round_trip(graph: Graph) -> None:
-    for back in (from_dgl(to_dgl(graph)), from_pyg(to_pyg(graph))):
-        assert back.num_nodes == graph.num_nodes
-        assert torch.equal(back.edge_index, graph.edge_index)
-        torch.testing.assert_close(back.edge_weight, graph.edge_weight)
-        torch.testing.assert_close(back.x, graph.x)
+    assert_same_graph(from_pyg(to_pyg(graph)), graph)
     nxg = to_networkx(graph)
     assert nxg.number_of_nodes() == graph.num_nodes and nxg.number_of_edges() == graph.num_edges
     again = from_networkx(nxg, weight="weight")
     key = lambda g: sorted(zip(g.src.tolist(), g.dst.tolist(), np.round(g.weights().numpy(), 5).tolist()))  # noqa: E731
     assert key(again) == key(graph)
+
+
+def assert_same_graph(back: Graph, graph: Graph) -> None:
+    assert back.num_nodes == graph.num_nodes
+    assert torch.equal(back.edge_index, graph.edge_index)
+    torch.testing.assert_close(back.edge_weight, graph.edge_weight)
+    torch.testing.assert_close(back.x, graph.x)
+
+
+@needs_dgl
+@settings(max_examples=20, deadline=None, derandomize=True)
+@given(graph=random_graphs(weighted=True))
+def test_dgl_conversions_round_trip(graph: Graph) -> None:
+    assert_same_graph(from_dgl(to_dgl(graph)), graph)
 
 
 def test_from_networkx_stores_both_directions_and_one_self_loop() -> None:
@@ -430,11 +452,74 @@ def test_deep_gcn_over_smooths() -> None:
 def test_benchmark_runs_every_method_and_restores_the_threads() -> None:
     from labkit.graphs.tasks import METHODS
 
+    # Every method but DGL's runs everywhere; DGL's is timed here too where it is installed.
+    methods = [m for m in METHODS if m != "dgl" or has_dgl()]
     threads = torch.get_num_threads()
-    times = benchmark_gcn_layer(500, METHODS, n_features=8, repeats=2)
-    assert list(times) == list(METHODS) and all(0 < t < 60 for t in times.values())
+    times = benchmark_gcn_layer(500, methods, n_features=8, repeats=2)
+    assert list(times) == methods and all(0 < t < 60 for t in times.values())
     assert torch.get_num_threads() == threads
+
+
+@needs_dgl
+def test_benchmark_times_dgl_alone() -> None:
     assert list(benchmark_gcn_layer(500, "dgl", n_features=8, repeats=1)) == ["dgl"]
+
+
+# -- without DGL: the optional extra labkit[dgl] is named, and the examples leave DGL out -------------------
+@pytest.fixture
+def without_dgl(monkeypatch: pytest.MonkeyPatch) -> None:
+    """DGL hidden, as where it is not installed: ``import dgl`` raises ImportError (None in sys.modules)."""
+    monkeypatch.setitem(sys.modules, "dgl", None)
+
+
+EXTRA = r"optional dependency: pip install 'labkit\[dgl\]' \(Linux, Python 3\.10-3\.12, torch 2\.2\.1\)"
+
+
+def test_without_dgl_the_conversions_name_the_extra(without_dgl: None) -> None:
+    assert not has_dgl()
+    with pytest.raises(ImportError, match=rf"^to_dgl needs DGL, an {EXTRA}") as raised:
+        to_dgl(two_nodes())
+    assert raised.value.name == "dgl" and isinstance(raised.value.__cause__, ImportError)  # the original error kept
+    # Anything shaped like a DGL graph passes from_dgl's contract; without DGL it cannot be one.
+    looks_like_dgl = SimpleNamespace(edges=lambda: (torch.tensor([0]), torch.tensor([1])), num_nodes=lambda: 2,
+                                     ndata={}, edata={})
+    with pytest.raises(ImportError, match=rf"^from_dgl needs DGL, an {EXTRA}"):
+        from_dgl(looks_like_dgl)
+    # The arguments are still checked first: a wrong one is named, DGL or not.
+    with pytest.raises(TypeError, match=r"\bgraph\b"):
+        to_dgl([[0, 1], [1, 0]])
+    with pytest.raises(TypeError, match=r"\bdgl_graph\b"):
+        from_dgl(nx.path_graph(2))
+
+
+def test_without_dgl_the_benchmark_names_the_extra_and_times_the_other_methods(without_dgl: None) -> None:
+    with pytest.raises(ImportError, match=rf'^benchmark_gcn_layer with the method "dgl" needs DGL, an {EXTRA}'):
+        benchmark_gcn_layer(500, ["labkit", "dgl"], n_features=8, repeats=1)
+    assert list(benchmark_gcn_layer(500, ["labkit", "pyg"], n_features=8, repeats=1)) == ["labkit", "pyg"]
+
+
+def run_without_dgl(script: Path, tmp_path: Path, language: str) -> subprocess.CompletedProcess:
+    """Run a gallery script as a student does (from an empty folder), with DGL hidden."""
+    hide = "import runpy, sys; sys.modules['dgl'] = None; runpy.run_path(sys.argv[1], run_name='__main__')"
+    env = {**os.environ, "LABKIT_LANG": language, "MPLBACKEND": "Agg"}
+    return subprocess.run([sys.executable, "-c", hide, str(script)], cwd=tmp_path, env=env, capture_output=True,
+                          text=True, timeout=600)
+
+
+@pytest.mark.parametrize("language, notice", [
+    ("en", "DGL is not installed: this comparison shows labkit and PyG only (pip install 'labkit[dgl]' adds DGL, "
+           "on Linux with Python 3.10-3.12)."),
+    ("fr", "DGL n'est pas installé : cette comparaison ne montre que labkit et PyG (pip install 'labkit[dgl]' "
+           "ajoute DGL, sous Linux avec Python 3.10 à 3.12)."),
+])
+def test_tools_side_by_side_without_dgl_says_so_once_and_compares_labkit_with_pyg(
+        language: str, notice: str, tmp_path: Path) -> None:
+    run = run_without_dgl(ROOT / "examples" / "02_graphs" / "plot_tools_side_by_side.py", tmp_path, language)
+    assert run.returncode == 0, run.stderr[-3000:]
+    lines = run.stdout.splitlines()
+    assert lines.count(notice) == 1, run.stdout[:2000]
+    assert sum("DGL" in line for line in lines) == 1, run.stdout  # the notice alone: no DGL row, no DGL gap
+    assert any(line.startswith("PyG ") for line in lines), run.stdout  # PyG's row of the comparison
 
 
 def test_gcn_structure_bytes_measures_the_two_csr_matrices_of_the_layer() -> None:
@@ -520,6 +605,13 @@ def two_nodes(**kw) -> Graph:
     return Graph([[0, 1], [1, 0]], 2, **kw)
 
 
+def dgl_call(make):
+    """A valid call that runs DGL: skipped where DGL cannot be imported (tested without it above)."""
+    if not has_dgl():
+        pytest.skip("needs DGL, the optional extra labkit[dgl]")
+    return make()
+
+
 def _node_classifier_call():
     w = torch.zeros(2, 2, requires_grad=True)
     return train_node_classifier, dict(forward=lambda: torch.eye(2) @ w, parameters=[w], y=torch.tensor([0, 1]),
@@ -556,9 +648,10 @@ VALID_CALLS = {
     "from_networkx": lambda: (from_networkx, dict(nx_graph=nx.Graph([(0, 1, {"weight": 0.5}), (1, 2, {"weight": 2})]),
                                                   x=torch.ones(3, 2), weight="weight")),
     "to_networkx": lambda: (to_networkx, dict(graph=two_nodes())),
-    "to_dgl": lambda: (to_dgl, dict(graph=two_nodes())),
-    "from_dgl": lambda: (from_dgl, dict(dgl_graph=to_dgl(two_nodes()))),
+    "to_dgl": lambda: dgl_call(lambda: (to_dgl, dict(graph=two_nodes()))),
+    "from_dgl": lambda: dgl_call(lambda: (from_dgl, dict(dgl_graph=to_dgl(two_nodes())))),
     "to_pyg": lambda: (to_pyg, dict(graph=two_nodes())),
+    "has_dgl": lambda: (has_dgl, {}),
     "from_pyg": lambda: (from_pyg, dict(data=to_pyg(two_nodes()))),
     "scatter": lambda: (scatter, dict(src=torch.ones(3, 2), index=torch.tensor([0, 0, 1]), num_nodes=2,
                                       reduce="mean")),

@@ -561,7 +561,10 @@ def graphs_probes() -> list[Probe]:
     p.ok("to_pyg: a graph with no edges", lambda: g.to_pyg(g.Graph([[], []], 2)))
     p.err("from_pyg: a dict", lambda: g.from_pyg({"edge_index": torch.tensor([[0], [1]]), "num_nodes": 2}), "data")
     p.err("from_dgl: a networkx graph", lambda: g.from_dgl(nx.path_graph(2)), "dgl_graph")
-    p.ok("to_dgl then from_dgl: a graph with no edges", lambda: g.from_dgl(g.to_dgl(g.Graph([[], []], 2))))
+    if g.has_dgl():  # DGL is the optional extra labkit[dgl]; tests/test_graphs.py checks its error where missing
+        p.ok("to_dgl then from_dgl: a graph with no edges", lambda: g.from_dgl(g.to_dgl(g.Graph([[], []], 2))))
+    p.err("to_dgl: a networkx graph", lambda: g.to_dgl(nx.path_graph(2)), "graph")
+    p.ok("has_dgl: True or False, never an error", g.has_dgl)
     p.err("scatter: index node id == num_nodes", lambda: g.scatter(X(2, 3), torch.tensor([0, 2]), 2), "index")
     p.err("scatter: negative index", lambda: g.scatter(X(2, 3), torch.tensor([0, -1]), 2), "index")
     p.err("scatter: float index", lambda: g.scatter(X(2, 3), torch.tensor([0.0, 1.0]), 2), "index")

@@ -9,6 +9,7 @@ two graph tasks. :func:`load_karate_club` and :func:`make_graph_classification` 
 course's examples. DGL and PyG are imported only inside the conversion functions that need them.
 """
 
+from ._optional import has_dgl
 from .data import load_karate_club, make_graph_classification
 from .layers import (
     GCN, GCNLayer, GraphClassifier, SAGELayer, gcn_norm, gcn_structure_bytes, propagate, readout, scatter,
@@ -21,7 +22,7 @@ from .tasks import (
 from .training import train_graph_classifier, train_link_predictor
 
 __all__ = [
-    "Graph", "batch_graphs", "from_networkx", "to_networkx", "to_dgl", "from_dgl", "to_pyg", "from_pyg",
+    "Graph", "batch_graphs", "from_networkx", "to_networkx", "to_dgl", "from_dgl", "to_pyg", "from_pyg", "has_dgl",
     "scatter", "propagate", "gcn_norm", "GCNLayer", "SAGELayer", "readout", "GCN", "GraphClassifier",
     "train_node_classifier", "split_edges", "negative_edges", "edge_scores", "roc_auc",
     "mean_cosine_similarity", "benchmark_gcn_layer", "load_karate_club", "make_graph_classification",

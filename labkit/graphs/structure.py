@@ -12,6 +12,7 @@ import torch
 
 from .._checks import Each, Instance, Optional, Rule, Size, Text, TorchTensor, Variant, _const, _needs, _shown
 from .._contract import contract
+from ._optional import import_dgl
 
 __all__ = ["Graph", "batch_graphs", "from_networkx", "to_networkx", "to_dgl", "from_dgl", "to_pyg", "from_pyg"]
 
@@ -272,13 +273,16 @@ def to_networkx(graph: Graph) -> Any:
 def to_dgl(graph: Graph) -> Any:
     """The same graph in DGL (``dgl.graph``), features in ``ndata["x"]``, weights in ``edata["w"]``.
 
-    DGL is imported here, not when ``labkit.graphs`` is: it takes seconds to import.
+    DGL is imported here, not when ``labkit.graphs`` is: it takes seconds to import, and it is an optional
+    dependency, ``pip install 'labkit[dgl]'`` (Linux, Python 3.10-3.12). Without it, this raises an
+    ImportError that says so; :func:`has_dgl` tells beforehand.
 
-    >>> to_dgl(Graph([[0, 1], [1, 2]], 3)).num_edges()
+    >>> from labkit.graphs import has_dgl
+    >>> g = Graph([[0, 1], [1, 2]], 3)
+    >>> to_dgl(g).num_edges() if has_dgl() else g.num_edges
     2
     """
-    import dgl
-
+    dgl = import_dgl("to_dgl")
     out = dgl.graph((graph.src, graph.dst), num_nodes=graph.num_nodes)
     if graph.x is not None:
         out.ndata["x"] = graph.x
@@ -292,9 +296,14 @@ def to_dgl(graph: Graph) -> Any:
 def from_dgl(dgl_graph: Any) -> Graph:
     """A :class:`Graph` from a DGL graph, reading ``ndata["x"]`` and ``edata["w"]`` if present.
 
-    >>> from_dgl(to_dgl(Graph([[0, 1], [1, 2]], 3))).edge_index.tolist()
+    Like :func:`to_dgl`, it needs DGL, the optional ``labkit[dgl]``: without it, an ImportError says so.
+
+    >>> from labkit.graphs import has_dgl
+    >>> g = Graph([[0, 1], [1, 2]], 3)
+    >>> from_dgl(to_dgl(g)).edge_index.tolist() if has_dgl() else g.edge_index.tolist()
     [[0, 1], [1, 2]]
     """
+    import_dgl("from_dgl")  # an object that only looks like a DGL graph gets the same advice as to_dgl
     src, dst = dgl_graph.edges()
     return Graph(torch.stack([src, dst]), dgl_graph.num_nodes(), dgl_graph.edata.get("w"), dgl_graph.ndata.get("x"))
 

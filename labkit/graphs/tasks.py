@@ -19,6 +19,7 @@ from .._checks import (
 from .._contract import contract
 from ..seeding import generator
 from ..timing import time_call
+from ._optional import import_dgl
 from .layers import GCNLayer, gcn_norm, _scatter
 from .structure import _FEATURES, GRAPH, Graph, to_dgl
 
@@ -254,8 +255,12 @@ def _dense(g: Graph, x: torch.Tensor, layer: GCNLayer) -> Callable[[], torch.Ten
     return lambda: a @ (x @ layer.weight) + layer.bias
 
 
+#: Who needs DGL, in the ImportError raised where it is missing.
+_DGL_METHOD = 'benchmark_gcn_layer with the method "dgl"'
+
+
 def _dgl(g: Graph, x: torch.Tensor, _layer: GCNLayer) -> Callable[[], torch.Tensor]:
-    import dgl
+    dgl = import_dgl(_DGL_METHOD)
     from dgl.nn import GraphConv
 
     dg, conv = to_dgl(g), GraphConv(x.shape[1], x.shape[1], norm="both", allow_zero_in_degree=True)
@@ -312,8 +317,9 @@ def benchmark_gcn_layer(num_edges: int, methods: str | Sequence[str], *, n_featu
     The graph, :func:`benchmark_graph`, has ``num_edges`` random directed edges on ``num_edges // 10``
     nodes (at least 2).
     ``methods`` is one name or a sequence of names (in order: not a set) among ``"labkit"`` (:class:`GCNLayer`, CSR
-    kernels), ``"scatter"`` (gather and ``index_add_``, the textbook form), ``"dgl"`` (``GraphConv``),
-    ``"pyg"`` (``GCNConv`` as in PyG's tutorials, which normalises the graph again at every call),
+    kernels), ``"scatter"`` (gather and ``index_add_``, the textbook form), ``"dgl"`` (``GraphConv``; needs
+    the optional ``labkit[dgl]``), ``"pyg"`` (``GCNConv`` as in PyG's tutorials, which normalises the graph
+    again at every call),
     ``"pyg_cached"`` (``GCNConv(cached=True)``: normalised once, messages still gathered and
     scattered edge by edge), ``"pyg_sparse"`` (``GCNConv`` on the normalised adjacency given once as
     a sparse CSR matrix: one sparse product) and ``"dense"`` (a dense adjacency matrix, memory
@@ -339,6 +345,7 @@ def _num_threads(threads: int, *, dgl: bool) -> Iterator[None]:
     # torch and DGL each have their own OpenMP runtime: set both, restore both.
     before = torch.get_num_threads()
     if dgl:
+        import_dgl(_DGL_METHOD)  # the clear error where DGL is missing, before anything is built or timed
         from dgl.utils import get_num_threads, set_num_threads
 
         before_dgl = get_num_threads()
