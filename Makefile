@@ -85,7 +85,8 @@ test: $(STAMP) $(LATEST_STAMP)
 	$(MAKE) --no-print-directory test-latest || status=1; \
 	exit $$status
 
-# In the newest releases: labkit installed from its wheel (not the checkout), the unit tests and doctests with
+# In the newest releases: labkit installed from its wheel (not the checkout; the build's labkit.egg-info, left in
+# the checkout, would stand for the installed labkit in a test run from here: removed), the unit tests and doctests with
 # labkit's own DeprecationWarnings as errors, then every downloaded script of the built site, English and French,
 # run from an empty folder as a student runs it.
 test-latest: $(LATEST_STAMP)
@@ -93,6 +94,7 @@ test-latest: $(LATEST_STAMP)
 	@mkdir -p _build/logs; status=0; start=$$(date +%s); \
 	$(LATEST_PY) -m pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation --no-index \
 	  --force-reinstall . || status=1; \
+	rm -rf build labkit.egg-info; \
 	$(LATEST_PY) -m pytest -m "not site" -o 'filterwarnings=error::DeprecationWarning:labkit' tests labkit docs \
 	  || status=1; \
 	$(LATEST_PY) -m pytest -m student tests || status=1; \

@@ -91,9 +91,11 @@ def test_make_test_checks_both_environments(tmp_path):
     assert said == [".venv -m pytest -m not site tests labkit docs", "make --no-print-directory site",
                     ".venv -m pytest -m site and not student tests", "make --no-print-directory test-latest"]
     (root / "_build" / "html" / "fr").mkdir(parents=True)
+    (root / "labkit.egg-info").mkdir()  # what building the wheel in the checkout leaves
     said = subprocess.run(["make", "--no-print-directory", "-s", "test-latest"], cwd=root, capture_output=True,
                           text=True, check=True).stdout.splitlines()
     assert said[0].startswith(".venv-latest -m pip install") and said[0].endswith("--force-reinstall .")
+    assert not (root / "labkit.egg-info").exists()
     assert said[1] == (".venv-latest -m pytest -m not site -o filterwarnings=error::DeprecationWarning:labkit "
                        "tests labkit docs")
     assert said[2] == ".venv-latest -m pytest -m student tests"
