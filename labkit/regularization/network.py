@@ -134,9 +134,9 @@ class Regularizers:
         ``eps``, in [0, 1), of :func:`~labkit.regularization.label_smoothing_loss`.
     augment : bool
         Train on :func:`~labkit.regularization.augment_digits` copies, new ones for every batch.
-    max_norm : float, optional
+    max_norm : float or None
         :func:`~labkit.regularization.max_norm_` on each penalised weight after each step.
-    patience : int, optional
+    patience : int or None
         Early stopping on the validation loss, restoring the weights of the best epoch.
 
     Examples
