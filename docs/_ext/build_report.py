@@ -74,7 +74,8 @@ def latest_environment(logs: Path) -> list[str]:
         return []
     lines = ["", "Newest releases (`.venv-latest`, requirements-latest.txt, no DGL):"]
     if "latest-env" in said:
-        lines.append(f"- created in {said['latest-env']} s (`make .venv-latest/.installed`, downloads included)")
+        lines.append(f"- created in {said['latest-env']} s (`make .venv-latest/.installed`, "
+                     "from pip's cache or the network)")
     if "latest-test" in said:
         lines.append(f"- tested in {said['latest-test']} s (unit tests, doctests, the downloaded scripts)")
     if scripts.is_file():
