@@ -16,6 +16,7 @@ import numpy as np
 import pytest
 import torch
 
+from labkit.graphs import has_dgl
 from labkit.i18n import catalog
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -39,12 +40,6 @@ def pinned_versions(name: str = "requirements.lock") -> dict[str, str]:
 ENVIRONMENTS = {".venv": "requirements.lock", ".venv-latest": "requirements-latest.txt"}
 HERE = Path(sys.prefix).name
 needs_make_env = pytest.mark.skipif(HERE not in ENVIRONMENTS, reason=f"not one of make's environments: {sys.prefix}")
-
-
-def has_dgl() -> bool:
-    from importlib.util import find_spec
-
-    return find_spec("dgl") is not None
 
 
 @pytest.mark.parametrize(
