@@ -32,8 +32,12 @@ def concept_of(path: Path) -> str:
     ('graphs', 'multi')
     >>> concept_of(Path("docs/backprop.md")), concept_of(Path("labkit/plotting.py"))
     ('backprop', 'labkit')
+    >>> concept_of(Path("labkit/exercises/autodiff.py")), concept_of(Path("labkit/exercises/_core.py"))
+    ('autodiff', 'labkit')
     """
     parts = path.parts
+    if parts[:2] == ("labkit", "exercises") and len(parts) > 2:  # labkit/exercises/<concept>.py
+        parts = parts[1:]
     name = parts[1] if len(parts) > 2 else path.stem
     name = re.sub(r"^\d+_", "", name)
     return next((c for c in CONCEPTS if name.startswith(c)), "labkit")
