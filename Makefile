@@ -11,6 +11,16 @@ LATEST_PY := $(LATEST)/bin/python
 LATEST_STAMP := $(LATEST)/.installed
 SPHINX := $(PY) -m sphinx
 SPHINXOPTS ?= -W --keep-going
+# SOLUTIONS=show builds the teacher's edition (solutions open, reference solutions of the coding exercises) in
+# _build/teacher, apart from the students' site in _build/html.
+SOLUTIONS ?= hide
+ifeq ($(SOLUTIONS),show)
+HTML := _build/teacher
+DOCTREES := _build/doctrees/teacher-
+else
+HTML := _build/html
+DOCTREES := _build/doctrees/
+endif
 PORT ?= 8000
 # The course's environment has one source, build.env (threads, seeds, backends), read here and by
 # docs/_ext/build_env.py for conf.py, conftest.py and reproduce.py: the same settings with or without make.
@@ -23,6 +33,7 @@ OFFLINE := $(shell grep -v '^\#' offline.env)
 
 help:
 	@echo "make site    build the English and French course in _build/html (creates .venv first)"
+	@echo "make site SOLUTIONS=show   the teacher's edition, solutions shown, in _build/teacher"
 	@echo "make serve   serve _build/html on http://127.0.0.1:$(PORT)"
 	@echo "make test    unit tests, doctests, both site builds, translations, links, browser; then"
 	@echo "             the same unit tests and doctests and every downloaded script in .venv-latest"
@@ -55,7 +66,7 @@ $(LATEST_STAMP): requirements-latest.txt
 	touch $@
 
 site: html-en html-fr
-	cp docs/_root/index.html _build/html/index.html
+	cp docs/_root/index.html $(HTML)/index.html
 	@$(PY) docs/_ext/build_report.py docs/auto_examples _build/logs
 	@echo
 	@echo "The course is built: open _build/html/index.html (or run 'make serve')."
@@ -65,8 +76,8 @@ site: html-en html-fr
 html-en html-fr: html-%: $(STAMP)
 	@mkdir -p _build/logs
 	@start=$$(date +%s); \
-	$(OFFLINE) $(SPHINX) -b html -c . -d _build/doctrees/$* -D language=$* $(SPHINXOPTS) -w _build/logs/$*.log \
-	  docs _build/html/$* 2>&1 | tee _build/logs/$*.out; \
+	$(OFFLINE) $(SPHINX) -b html -c . -d $(DOCTREES)$* -D language=$* -D labkit_solutions=$(SOLUTIONS) \
+	  $(SPHINXOPTS) -w _build/logs/$*.log docs $(HTML)/$* 2>&1 | tee _build/logs/$*.out; \
 	echo "[$*] site built in $$(( $$(date +%s) - start )) s" | tee _build/logs/$*.time
 
 html-fr: html-en

@@ -39,6 +39,7 @@ extensions = [
     "gallery_i18n",
     "output_i18n",
     "page_downloads",
+    "labkit_exercises",  # docs/_ext: {solution} hidden or shown, {exercise-download} in the reader's language
     "translations",  # docs/_ext: display math translated, no translation dropped silently
 ]
 

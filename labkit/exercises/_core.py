@@ -163,11 +163,18 @@ def _shapes_of(kwargs: Mapping[str, Any]) -> str:
     return ", ".join(f"{k}: {_shape(v)}" if hasattr(v, "shape") else f"{k}={v!r}" for k, v in kwargs.items())
 
 
-def _mistake_of(exercise: Exercise, kwargs: Mapping[str, Any], got: list[Any]) -> Mistake | None:
+def _mistake_of(exercise: Exercise, kwargs: Mapping[str, Any], got: list[Any] | None = None,
+                raised: BaseException | None = None) -> Mistake | None:
+    """The first classic mistake that gives the same outputs as ``got``, or raises the same error as ``raised``."""
     for mistake in exercise.mistakes:
-        with np.errstate(all="ignore"):  # a mistake may overflow, as the answer it stands for did
-            wrong = _as_outputs(_call(mistake.wrong, kwargs), len(exercise.returns))
-        if wrong is not None and _same(got, wrong, exercise.rtol, exercise.atol, equal_nan=True):
+        try:
+            with np.errstate(all="ignore"):  # a mistake may overflow, as the answer it stands for did
+                wrong = _as_outputs(_call(mistake.wrong, kwargs), len(exercise.returns))
+        except Exception as error:  # noqa: BLE001 - some mistakes fail (a matrix product of the wrong shapes)
+            if raised is not None and type(error) is type(raised) and str(error) == str(raised):
+                return mistake
+            continue
+        if got is not None and wrong is not None and _same(got, wrong, exercise.rtol, exercise.atol, equal_nan=True):
             return mistake
     return None
 
@@ -197,7 +204,11 @@ def _check_case(exercise: Exercise, function: Callable[..., Any], number: int, k
                                   "with your code.")).format(name=name))
         raise _Stop from None
     except Exception as error:  # noqa: BLE001 - the student's error is the finding
+        mistake = _mistake_of(exercise, kwargs, raised=error)
         line = traceback.extract_tb(error.__traceback__)[-1]
+        if mistake is not None:
+            report.lines.append(now(_("On {where}, your answer is a classic mistake: {explanation}")).format(
+                where=where, explanation=now(mistake.says)))
         report.lines.append(now(_("{name} raised {error} on {where}, at line {line}: {code}")).format(
             name=name, error=f"{type(error).__name__}: {error}", where=where, line=str(line.lineno),
             code=(line.line or "").strip()))
