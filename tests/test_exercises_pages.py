@@ -86,3 +86,40 @@ def test_an_unknown_exercise_or_edition_is_a_build_error_naming_it(tmp_path: Pat
     assert "ERROR: exercise-download: no exercise 'backprop.nothing'" in warnings
     with pytest.raises((ValueError, ConfigError, ExtensionError), match="labkit_solutions must be 'hide' or 'show'"):
         build(tmp_path, solutions="maybe")
+
+
+# -- The built site ----------------------------------------------------------------------------------------
+
+CONCEPTS = ("multi", "graphs", "autoencoders", "regularization", "hardware", "backprop", "autodiff")
+
+
+@pytest.mark.site
+@pytest.mark.parametrize("language", ("en", "fr"))
+def test_each_page_with_exercises_offers_five_with_two_checked_coding_ones_in_its_language(language: str) -> None:
+    """A page's "Exercises" section has at least five exercises, at least two of them coding exercises whose file
+    to complete is on the site in the page's language; no reference solution is on the students' site."""
+    from labkit.exercises import names
+    from labkit.exercises._core import REGISTRY
+    from sitetools import site_dir
+
+    site = site_dir(language)
+    with_exercises = []
+    for concept in CONCEPTS:
+        html = (site / f"{concept}.html").read_text(encoding="utf-8")
+        # Section ids stay the English ones in both languages.
+        section = re.search(r'<section id="exercises">(.*?)<section id="references">', html, re.S)
+        if concept == "backprop":
+            assert section, f"{language}/{concept}.html has no Exercises section"
+        if not section:
+            continue
+        with_exercises.append(concept)
+        body = section.group(1)
+        assert len(re.findall(r"<h3", body)) >= 5, f"{language}/{concept}.html: fewer than five exercises"
+        links = re.findall(r'href="(_exercises/[^"]+\.py)" download', body)
+        assert len(links) >= 2, f"{language}/{concept}.html: fewer than two coding exercises"
+        for exercise_id in names(concept):
+            assert f"check {exercise_id} " in body, f"{exercise_id} is not on {language}/{concept}.html"
+            written = (site / "_exercises" / concept / f"{REGISTRY[exercise_id].function}.py").read_text("utf-8")
+            assert written == skeleton(exercise_id, language=language)
+        assert "labkit-reference-solution" not in html, f"a reference solution is on {language}/{concept}.html"
+    assert "backprop" in with_exercises

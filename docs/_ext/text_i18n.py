@@ -98,9 +98,11 @@ UNSAFE = re.compile(r"^(?:[-*+>|#%]|\d+[.)]|`{3}|~{3}|:{3}|\$\$|\+\+\+|=+$|\(.*\
 # Directives whose body is prose (translated block by block), and those kept verbatim: code, math,
 # images, the bibliography. A directive in neither set is reported, never left in English silently.
 VERBATIM_DIRECTIVES = {"code-cell", "raw-cell", "code", "code-block", "sourcecode", "math", "image",
-                       "footbibliography", "bibliography", "literalinclude", "toctree", "raw"}
+                       "footbibliography", "bibliography", "literalinclude", "toctree", "raw",
+                       "exercise-download"}  # its argument is an exercise id; the words are the extension's
 PROSE_DIRECTIVES = {"admonition", "attention", "caution", "danger", "dropdown", "error", "figure",
-                    "hint", "important", "note", "seealso", "sidebar", "tip", "topic", "warning"}
+                    "hint", "important", "note", "seealso", "sidebar", "tip", "topic", "warning",
+                    "quiz", "solution"}  # docs/_ext: labkit_quiz, labkit_exercises
 NO_TITLE = {"figure"}  # directives whose argument is a path, not text
 TEXT_OPTIONS = {"alt"}  # directive options that a reader sees as text
 
