@@ -39,6 +39,7 @@ extensions = [
     "gallery_i18n",
     "output_i18n",
     "page_downloads",
+    "labkit_quiz",  # docs/_ext: self-check quizzes, translated through the page's own catalog
     "translations",  # docs/_ext: display math translated, no translation dropped silently
 ]
 

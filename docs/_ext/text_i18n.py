@@ -99,7 +99,7 @@ UNSAFE = re.compile(r"^(?:[-*+>|#%]|\d+[.)]|`{3}|~{3}|:{3}|\$\$|\+\+\+|=+$|\(.*\
 # images, the bibliography. A directive in neither set is reported, never left in English silently.
 VERBATIM_DIRECTIVES = {"code-cell", "raw-cell", "code", "code-block", "sourcecode", "math", "image",
                        "footbibliography", "bibliography", "literalinclude", "toctree", "raw"}
-PROSE_DIRECTIVES = {"admonition", "attention", "caution", "danger", "dropdown", "error", "figure",
+PROSE_DIRECTIVES = {"admonition", "attention", "caution", "danger", "dropdown", "error", "figure", "quiz",
                     "hint", "important", "note", "seealso", "sidebar", "tip", "topic", "warning"}
 NO_TITLE = {"figure"}  # directives whose argument is a path, not text
 TEXT_OPTIONS = {"alt"}  # directive options that a reader sees as text
