@@ -21,7 +21,7 @@ paragraph (``Locale`` runs on the ordinary paragraphs the directive leaves in th
 
 ``:answers:`` gives, per question, the 1-based number of its one right option.  The structure is checked
 when the page is read (an error naming the page and line) and turned into quiz nodes only after
-translation, when the doctree is resolved for a builder: HTML gets one ``<fieldset>`` per question, native
+translation, when the doctree is resolved for a builder (``doctree-resolved``): HTML gets one ``<fieldset>`` per question, native
 radio buttons and one feedback block per option (hidden by ``labkit-quiz.js`` until the option is chosen,
 so that without JavaScript every feedback stays readable); other builders get the list as it is, the
 right option and each feedback's verdict marked in words.
@@ -34,7 +34,6 @@ from pathlib import Path
 from typing import Any
 
 from docutils import nodes
-from sphinx.transforms.post_transforms import SphinxPostTransform
 from sphinx.util import logging
 from sphinx.util.docutils import SphinxDirective
 
@@ -241,26 +240,25 @@ def html_quiz(node: quiz, index: int, words: dict[str, str]) -> quiz_html:
     return out
 
 
-class QuizTransform(SphinxPostTransform):
-    """Turn each (translated) quiz into quiz nodes for HTML, or into a marked list for other builders."""
+def convert_quizzes(app: Any, doctree: nodes.document, docname: str) -> None:
+    """Turn each (translated) quiz into quiz nodes for HTML, or into a marked list for other builders.
 
-    default_priority = 400
-
-    def run(self, **kwargs: Any) -> None:
-        if self.app.builder.name == "gettext":
-            return  # the catalogs take the paragraphs as they were written
-        words = ui_words(self.config.language)
-        for index, node in enumerate(list(self.document.findall(quiz)), start=1):
-            problems = check_quiz(node)  # a translation that parses as a list would break the structure
-            for message, line in problems:
-                logger.warning("quiz (after translation): %s", message, location=(self.env.docname, line),
-                               type="quiz", subtype="structure")
-            if problems:
-                node.replace_self(list(node.children))
-            elif self.app.builder.format == "html":
-                node.replace_self(html_quiz(node, index, words))
-            else:
-                node.replace_self(plain_quiz(node, words))
+    Connected to ``doctree-resolved``: by then ``Locale`` has put the page's translations in place.
+    """
+    if app.builder.name == "gettext":
+        return  # the catalogs take the paragraphs as they were written
+    words = ui_words(app.config.language)
+    for index, node in enumerate(list(doctree.findall(quiz)), start=1):
+        problems = check_quiz(node)  # a translation that parses as a list would break the structure
+        for message, line in problems:
+            logger.warning("quiz (after translation): %s", message, location=(docname, line),
+                           type="quiz", subtype="structure")
+        if problems:
+            node.replace_self(list(node.children))
+        elif app.builder.format == "html":
+            node.replace_self(html_quiz(node, index, words))
+        else:
+            node.replace_self(plain_quiz(node, words))
 
 
 # -- HTML -----------------------------------------------------------------------------------------
@@ -346,7 +344,7 @@ def add_static_path(app: Any) -> None:
 
 def setup(app: Any) -> dict:
     app.add_directive("quiz", QuizDirective)
-    app.add_post_transform(QuizTransform)
+    app.connect("doctree-resolved", convert_quizzes)
     # A quiz node never reaches a writer (QuizTransform replaces it); if one did, its content shows as is.
     passthrough = (_pass, _pass)
     app.add_node(quiz, html=passthrough, latex=passthrough, text=passthrough, man=passthrough,
