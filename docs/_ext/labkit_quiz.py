@@ -299,11 +299,11 @@ def visit_quiz_label(self: Any, node: quiz_label) -> None:
     # The radio button inside its label: clicking the text chooses it, and no id has to be unique.
     self.body.append(self.starttag(node, "label", suffix=""))
     self.body.append(f'<input type="radio" class="labkit-quiz-input" name="{html.escape(node["name"])}" '
-                     f'value="{node["value"]}"> ')
+                     f'value="{node["value"]}"> <span class="labkit-quiz-text">')
 
 
 def depart_quiz_label(self: Any, node: quiz_label) -> None:
-    self.body.append("</label>\n")
+    self.body.append("</span></label>\n")
 
 
 def visit_quiz_feedback(self: Any, node: quiz_feedback) -> None:
