@@ -21,10 +21,12 @@ paragraph (``Locale`` runs on the ordinary paragraphs the directive leaves in th
 
 ``:answers:`` gives, per question, the 1-based number of its one right option.  The structure is checked
 when the page is read (an error naming the page and line) and turned into quiz nodes only after
-translation, when the doctree is resolved for a builder (``doctree-resolved``): HTML gets one ``<fieldset>`` per question, native
-radio buttons and one feedback block per option (hidden by ``labkit-quiz.js`` until the option is chosen,
-so that without JavaScript every feedback stays readable); other builders get the list as it is, the
-right option and each feedback's verdict marked in words.
+translation, on ``doctree-resolved``.  HTML gets one ``<fieldset>`` per question, its stem as the
+``<legend>``, native radio buttons in ``<label>``s and one feedback block per option, opened by its verdict
+in words ("Right." / "Not quite."); ``labkit-quiz.js`` hides each feedback until its option is chosen, so
+that without JavaScript every feedback stays readable.  Other builders get the numbered list as it is,
+with the right option and each feedback's verdict marked in words.  Between a question's stem and its
+options, other blocks (a formula, some code) may stand: they are shown under the legend.
 """
 
 from __future__ import annotations
