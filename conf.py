@@ -40,6 +40,7 @@ extensions = [
     "output_i18n",
     "page_downloads",
     "labkit_exercises",  # docs/_ext: {solution} hidden or shown, {exercise-download} in the reader's language
+    "labkit_quiz",  # docs/_ext: self-check quizzes, translated through the page's own catalog
     "translations",  # docs/_ext: display math translated, no translation dropped silently
 ]
 

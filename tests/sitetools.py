@@ -107,7 +107,7 @@ def resolve(page: Path, url: str) -> tuple[Path, str]:
 #: What counts as a block: prose containers of the content and of the theme (footer, sidebar, buttons).
 BLOCKS = (
     "p, li, h1, h2, h3, h4, h5, h6, th, td, caption, figcaption, dt, dd, .admonition-title, "
-    ".sd-card-title, .sd-card-footer, button, label, .caption-text"
+    ".sd-card-title, .sd-card-footer, button, label, legend, .caption-text"
 )
 #: Never prose: code, formulas, API signatures, bibliography entries (author, title and journal stay in
 #: the language they were published in), headerlinks, the style sheets pandas writes into its tables.

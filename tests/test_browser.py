@@ -2,7 +2,8 @@
 
 Every page of both languages loads with no console error and no request leaving 127.0.0.1, every
 image has loaded, the math is rendered by the site's own MathJax, and the language switcher lands on
-the same page in the other language.
+the same page in the other language. Every quiz answers each question wrongly, then rightly, with
+the mouse and with the keyboard, in both languages and from a file:// URL.
 """
 
 from __future__ import annotations
@@ -16,6 +17,8 @@ from urllib.parse import unquote, urlsplit
 
 import pytest
 from sitetools import HTML, LANGUAGES, pages, site_dir
+
+from labkit_quiz import UI as QUIZ_WORDS
 
 pytestmark = [pytest.mark.site, pytest.mark.browser]
 
@@ -71,7 +74,7 @@ class Visit:
 
     def _route(self, route):
         url = route.request.url
-        if urlsplit(url).hostname == "127.0.0.1" or url.startswith(("data:", "blob:", "about:")):
+        if urlsplit(url).hostname == "127.0.0.1" or url.startswith(("data:", "blob:", "about:", "file:")):
             route.continue_()
         else:
             self.outside.append(url)
@@ -285,3 +288,122 @@ def test_gallery_outputs_are_headed_in_the_pages_language(browser, server, langu
     finally:
         visit.close()
     assert headings and set(headings) == {expected}, headings
+
+
+# -- Self-check quizzes (docs/_ext/labkit_quiz.py, docs/_static/labkit-quiz.js) ----------------------
+
+def quiz_pages() -> list[tuple[str, str]]:
+    """Every page of both languages with a quiz (``backprop.html`` before the site is built)."""
+    if not all((HTML / lang / "index.html").is_file() for lang in LANGUAGES):
+        return [("en", "backprop.html")]
+    return [(lang, name) for lang in LANGUAGES for name in pages(lang)
+            if 'class="labkit-quiz"' in (HTML / lang / name).read_text(encoding="utf-8")]
+
+
+def choose(page, question, value: str, keyboard: bool) -> None:
+    """Choose option ``value`` of ``question``: a click on its label, or the keyboard (focus, Space)."""
+    if keyboard:
+        question.locator(f"input.labkit-quiz-input[value='{value}']").focus()
+        page.keyboard.press("Space")
+    else:
+        question.locator(f"label.labkit-quiz-label:has(input[value='{value}'])").click()
+
+
+def check_feedback(question, value: str, verdict: str, words: dict[str, str]) -> None:
+    """Option ``value`` is chosen and its feedback, alone of the question's, is shown with ``verdict``."""
+    assert question.locator(f"input.labkit-quiz-input[value='{value}']").is_checked()
+    option = question.locator(".labkit-quiz-option").nth(int(value) - 1)
+    feedback = option.locator(".labkit-quiz-feedback")
+    assert feedback.get_attribute("aria-live") == "polite"
+    assert feedback.get_attribute("data-verdict") == verdict
+    assert option.locator(".labkit-quiz-feedback-body").is_visible()
+    assert question.locator(".labkit-quiz-feedback-body:visible").count() == 1
+    # Marked in words, in the page's language, not by its colour alone.
+    text = feedback.inner_text().strip()
+    assert text.startswith(words[verdict]) and len(text) > len(words[verdict]) + 10, text
+    assert question.get_attribute("data-state") == verdict
+
+
+def answer_every_question(page, language: str) -> int:
+    """Answer each question wrongly, then rightly, checking the feedback; the number of questions.
+
+    The first question of each quiz is answered with the keyboard: focus and Space for the wrong option,
+    then the arrow keys (which move the choice within the group) to the right one.
+    """
+    words = QUIZ_WORDS[language]
+    quizzes = page.locator("div.labkit-quiz")
+    assert quizzes.count(), "no quiz on the page"
+    assert page.locator(".labkit-quiz-feedback-body:visible").count() == 0, "feedback shown before any choice"
+    total = 0
+    for k in range(quizzes.count()):
+        quiz = quizzes.nth(k)
+        questions = quiz.locator("fieldset.labkit-quiz-question")
+        count = questions.count()
+        score = quiz.locator(".labkit-quiz-score")
+        assert score.is_hidden()  # nothing answered yet
+        for q in range(count):
+            question = questions.nth(q)
+            answer = question.get_attribute("data-answer")
+            values = question.locator("input.labkit-quiz-input").evaluate_all("els => els.map(e => e.value)")
+            assert answer in values and len(values) >= 2, (answer, values)
+            wrong = next(v for v in values if v != answer)
+            choose(page, question, wrong, keyboard=q == 0)
+            check_feedback(question, wrong, "wrong", words)
+            assert score.inner_text().strip() == words["score"].format(right=q, total=count)
+            if q == 0:
+                for _ in range((values.index(answer) - values.index(wrong)) % len(values)):
+                    page.keyboard.press("ArrowDown")
+            else:
+                choose(page, question, answer, keyboard=False)
+            check_feedback(question, answer, "right", words)
+            assert score.inner_text().strip() == words["score"].format(right=q + 1, total=count)
+        total += count
+    return total
+
+
+@pytest.mark.parametrize("language, name", quiz_pages())
+def test_quiz_answered_wrongly_then_rightly(browser, server, language, name):
+    site_dir(language)
+    visit = Visit(browser, server)
+    try:
+        visit.page.goto(f"{server}/{language}/{name}", wait_until="load")
+        assert answer_every_question(visit.page, language) >= 5
+        assert not visit.errors, visit.errors
+        assert not visit.outside, visit.outside
+    finally:
+        visit.close()
+
+
+def test_pages_with_quizzes_include_the_pilot():
+    site_dir("en"), site_dir("fr")
+    assert ("en", "backprop.html") in quiz_pages() and ("fr", "backprop.html") in quiz_pages()
+
+
+def test_quiz_works_from_a_file_url(browser):
+    """Opened from the disk, with no server: the script and style sheet are local files."""
+    site_dir("en")
+    name = next(name for language, name in quiz_pages() if language == "en")
+    visit = Visit(browser, "")
+    try:
+        visit.page.goto((HTML / "en" / name).as_uri(), wait_until="load")
+        assert visit.page.url.startswith("file://")
+        assert answer_every_question(visit.page, "en") >= 5
+        quiz_errors = [e for e in visit.errors if "quiz" in e]
+        assert not quiz_errors and not visit.outside, (quiz_errors, visit.outside)
+    finally:
+        visit.close()
+
+
+def test_quiz_feedback_is_readable_without_javascript(browser, server):
+    language, name = quiz_pages()[0]
+    site_dir(language)
+    context = browser.new_context(java_script_enabled=False)
+    try:
+        page = context.new_page()
+        page.goto(f"{server}/{language}/{name}", wait_until="load")
+        bodies = page.locator(".labkit-quiz-feedback-body")
+        assert bodies.count() >= 10
+        assert page.locator(".labkit-quiz-feedback-body:visible").count() == bodies.count()
+        assert page.locator(".labkit-quiz-score").is_hidden()
+    finally:
+        context.close()
