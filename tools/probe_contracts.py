@@ -54,8 +54,8 @@ from typing import Any
 import numpy as np
 import torch
 
-MODULES = ["autodiff", "autoencoders", "backprop", "data", "graphs", "hardware", "i18n", "multi", "networks", "plotting",
-           "regularization", "seeding", "timing", "training"]
+MODULES = ["autodiff", "autoencoders", "backprop", "data", "exercises", "graphs", "hardware", "i18n", "multi", "networks",
+           "plotting", "regularization", "seeding", "timing", "training"]
 ERROR_OUTCOMES = ["clear", "obscure", "garbage", "hang"]
 OK_OUTCOMES = ["ok", "rejected"]
 BAD_OUTCOMES = {"obscure", "garbage", "hang", "rejected"}
@@ -1441,6 +1441,30 @@ def seeding_probes() -> list[Probe]:
     p.err("generator: seed '0'", lambda: sd.generator("0"), "seed")
     p.ok("seeded: numpy int seed, a block", lambda: _in_block(sd.seeded(np.int64(3))))
     p.ok("generator: numpy int32 seed", lambda: sd.generator(np.int32(3)))
+    return p.items
+
+
+def exercises_probes() -> list[Probe]:
+    from labkit import exercises as ex
+
+    p = Probes("exercises")
+    p.err("check: unknown exercise", lambda: ex.check("backprop.nothing", lambda X, W, delta: X), "exercise_id")
+    p.err("check: exercise id not a str", lambda: ex.check(3, lambda X, W, delta: X), "exercise_id")
+    p.err("check: solution None", lambda: ex.check("backprop.linear_backward", None), "solution")
+    p.err("check: solution an int", lambda: ex.check("backprop.linear_backward", 3), "solution")
+    p.err("check: language 'de'", lambda: ex.check("backprop.linear_backward", lambda X, W, delta: X, language="de"),
+          "language")
+    p.err("skeleton: unknown exercise", lambda: ex.skeleton("backprop"), "exercise_id")
+    p.err("names: unknown concept", lambda: ex.names("physics"), "concept")
+    p.err("solution_path: empty id", lambda: ex.solution_path(""), "exercise_id")
+    # A student's function that hangs on nothing, returns garbage or raises is a finding, never a crash.
+    p.ok("check: a solution returning NaN", lambda: ex.check("backprop.linear_backward",
+                                                             lambda X, W, delta: (X * np.nan, X, X), language="en"))
+    p.ok("check: a solution returning a string", lambda: ex.check("backprop.softmax_cross_entropy_grad",
+                                                                  lambda logits, y: "grad", language="en"))
+    p.ok("check: a solution raising KeyError", lambda: ex.check("backprop.softmax_cross_entropy_grad",
+                                                                lambda logits, y: {}["x"], language="en"))
+    p.ok("check: a path that does not exist", lambda: ex.check("backprop.linear_backward", "no/such/file.py"))
     return p.items
 
 
