@@ -74,3 +74,36 @@ def teardown_module():
         logs = HTML.parent / "logs"
         logs.mkdir(parents=True, exist_ok=True)
         (logs / "student-scripts.json").write_text(json.dumps(report, indent=1), encoding="utf-8")
+
+
+def _exercise_files() -> list[tuple[str, str]]:
+    from labkit.exercises import names
+
+    return [(exercise_id, language) for exercise_id in names() for language in ("en", "fr")]
+
+
+@pytest.mark.parametrize(("exercise_id", "language"), _exercise_files())
+def test_a_downloaded_exercise_is_checked_as_a_student_checks_it(exercise_id, language, tmp_path):
+    """The file to complete, downloaded from the page in its language, is sent back as not written yet by the
+    installed checker (in that language); the same file completed with the reference solution passes."""
+    from labkit.exercises import solution_path
+    from labkit.exercises._core import REGISTRY
+
+    exercise = REGISTRY[exercise_id]
+    name = f"{exercise.function}.py"
+    page = site_dir(language) / f"{exercise.concept}.html"
+    (offered,) = {resolve(page, url)[0] for url in parse(page).links if url.endswith(f"/{name}")}
+    mine = tmp_path / name
+    mine.write_bytes(offered.read_bytes())
+
+    def check() -> subprocess.CompletedProcess:
+        return subprocess.run([sys.executable, "-m", "labkit.exercises", "check", exercise_id, name], cwd=tmp_path,
+                              env=student_env(language), capture_output=True, text=True, timeout=120)
+
+    untouched = check()
+    assert untouched.returncode == 1, untouched.stdout + untouched.stderr
+    assert ("not written yet" if language == "en" else "pas encore écrite") in untouched.stdout
+    mine.write_text(solution_path(exercise_id).read_text(encoding="utf-8"), encoding="utf-8")
+    solved = check()
+    assert solved.returncode == 0, solved.stdout + solved.stderr
+    assert solved.stdout.startswith("Passed" if language == "en" else "Réussi"), solved.stdout
