@@ -58,6 +58,8 @@ def has_prose(chunk: str) -> bool:
     """Whether a block has words outside code, math, roles and fences (those stay English)."""
     if chunk.startswith("```") and not chunk.startswith(("```{figure}", "```{image}")):
         return False
+    # An exercise's id and a directive's option names (":answers:") are code too; an option's value stays.
+    chunk = re.sub(r"\{exercise-download\}\s+\S+|(?<!\S):[\w-]+:(?=\s|$)", " ", chunk)
     rest = re.sub(r"\$\$.*?\$\$|\$[^$]*\$|`[^`]*`|\{[\w:-]+\}|\(#?[\w./-]*\)|https?://\S+", " ", chunk)
     return bool(re.search(r"[A-Za-z]{3,}", rest))
 
