@@ -24,10 +24,10 @@ from sklearn.metrics import roc_auc_score
 from labkit import graphs
 from labkit.training import accuracy_of
 from labkit.graphs import (
-    GCN, GCNLayer, Graph, GraphClassifier, SAGELayer, batch_graphs, benchmark_gcn_layer, benchmark_graph, edge_scores,
+    GATLayer, GCN, GCNLayer, Graph, GraphClassifier, SAGELayer, batch_graphs, benchmark_gcn_layer, benchmark_graph, edge_scores,
     from_dgl, from_networkx, from_pyg, gcn_norm, gcn_structure_bytes, has_dgl, load_karate_club,
     make_graph_classification, mean_cosine_similarity, negative_edges, propagate, readout, roc_auc, scatter,
-    split_edges, to_dgl, to_networkx, to_pyg,
+    split_edges, to_dgl, to_networkx, to_pyg, sample_neighbors, edge_homophily,
     train_graph_classifier, train_link_predictor, train_node_classifier,
 )
 from contracts import contract_tests, relation_tests
@@ -104,6 +104,110 @@ def test_gcn_layer_equals_pyg_gcnconv_on_any_graph(graph: Graph, out: int) -> No
     dx, dw, db = grads(ref, x_ref, conv.lin.weight, conv.bias)
     for a, b in zip(grads(ours, x, layer.weight, layer.bias), (dx, dw.T, db)):
         torch.testing.assert_close(a, b, rtol=1e-5, atol=1e-5)
+
+
+def gat_and_pyg(f: int, out: int, heads: int, concat: bool, seed: int):
+    """A GAT layer with a random bias, and PyG's GATConv given the same weights."""
+    layer = GATLayer(f, out, heads=heads, concat=concat, seed=seed)
+    with torch.no_grad():
+        layer.bias.uniform_(-1, 1)
+    conv = pyg_nn.GATConv(f, out, heads=heads, concat=concat)
+    with torch.no_grad():
+        conv.lin.weight.copy_(layer.weight.T)  # PyG stores (heads * out, in)
+        conv.att_src.copy_(layer.att_src[None])
+        conv.att_dst.copy_(layer.att_dst[None])
+        conv.bias.copy_(layer.bias)
+    return layer, conv
+
+
+@settings(max_examples=40, deadline=None, derandomize=True)
+@given(graph=random_graphs(), out=st.integers(1, 3), heads=st.integers(1, 3), concat=st.booleans())
+def test_gat_layer_equals_pyg_gatconv_forward_and_backward(graph: Graph, out: int, heads: int, concat: bool) -> None:
+    # Directed edges, multi-edges, self-loops and isolated nodes: PyG drops the self-loops, adds one per node.
+    layer, conv = gat_and_pyg(graph.x.shape[1], out, heads, concat, seed=4)
+    x, x_ref = graph.x.clone().requires_grad_(), graph.x.clone().requires_grad_()
+    ours, ref = layer(graph, x), conv(x_ref, graph.edge_index)
+    torch.testing.assert_close(ours, ref, rtol=1e-5, atol=1e-5)
+    mine = grads(ours, x, layer.weight, layer.att_src, layer.att_dst, layer.bias)
+    dx, dw, da_src, da_dst, db = grads(ref, x_ref, conv.lin.weight, conv.att_src, conv.att_dst, conv.bias)
+    for a, b in zip(mine, (dx, dw.T, da_src[0], da_dst[0], db)):
+        torch.testing.assert_close(a, b, rtol=1e-4, atol=1e-5)
+
+
+def test_gat_attention_weights_sum_to_one_per_node_and_head() -> None:
+    graph = from_networkx(nx.karate_club_graph())
+    layer = GATLayer(4, 2, heads=3, seed=0)
+    edges, alpha = layer.attention(graph, torch.randn(34, 4, generator=torch.Generator().manual_seed(0)))
+    totals = torch.zeros(34, 3).index_add(0, edges[1], alpha)
+    torch.testing.assert_close(totals, torch.ones(34, 3))
+    assert edges.shape[1] == graph.num_edges + 34  # one self-loop per node
+
+
+def test_gat_softmax_is_stable_for_large_scores(monkeypatch: pytest.MonkeyPatch) -> None:
+    # Scores of about 1e5 overflow exp() in float32: without subtracting each node's largest score the
+    # weights are inf / inf = NaN. Patching in the naive softmax must make this test fail.
+    graph = Graph([[0, 1, 2], [1, 2, 0]], 3)
+    layer = GATLayer(2, 2, seed=0)
+    x = torch.tensor([[1e5, -1e5], [2e5, 1e5], [-1e5, 3e5]])
+    out = layer(graph, x)
+    assert torch.isfinite(out).all()
+    _, conv = gat_and_pyg(2, 2, 1, True, seed=0)
+    with torch.no_grad():
+        conv.bias.zero_()
+        layer.bias.zero_()
+    torch.testing.assert_close(layer(graph, x), conv(x, graph.edge_index), rtol=1e-4, atol=1e-2)
+
+    from labkit.graphs import attention
+
+    def naive(scores, dst, num_nodes):
+        e = scores.exp()
+        return e / torch.zeros(num_nodes, scores.shape[1]).index_add(0, dst, e)[dst]
+
+    monkeypatch.setattr(attention, "_edge_softmax", naive)
+    assert not torch.isfinite(layer(graph, x)).all()  # the defect this test guards against
+
+
+def test_sample_neighbors_bounds_each_hop_and_keeps_every_neighbour_with_a_large_fanout() -> None:
+    graph = benchmark_graph(20_000, seed=3)
+    targets = torch.arange(0, 2000, 97)
+    full = sample_neighbors(graph, targets, fanouts=[10**6, 10**6])
+    # Full neighbourhoods, computed from the adjacency: every node with a path of at most k edges.
+    a = torch.zeros(graph.num_nodes, graph.num_nodes, dtype=torch.bool)
+    a[graph.dst, graph.src] = True
+    reach = torch.zeros(graph.num_nodes, dtype=torch.bool)
+    reach[targets] = True
+    for hop in full[1:]:
+        reach = reach | (a[reach].any(0))
+        assert hop.tolist() == torch.nonzero(reach).flatten().tolist()
+    sampled = sample_neighbors(graph, targets, fanouts=[3, 2], seed=1)
+    assert sampled[0].tolist() == sorted(set(targets.tolist()))
+    assert len(sampled[1]) <= len(targets) * (1 + 3) and len(sampled[2]) <= len(sampled[1]) * (1 + 2)
+    for small, big in zip(sampled, full):
+        assert set(small.tolist()) <= set(big.tolist())  # a sample never invents an edge
+    for a_hop, b_hop in zip(sampled[1:], sampled[:-1]):
+        assert set(b_hop.tolist()) <= set(a_hop.tolist())
+    assert [h.tolist() for h in sample_neighbors(graph, targets, [3, 2], seed=1)] == [h.tolist() for h in sampled]
+
+
+def test_sample_neighbors_draws_each_neighbour_uniformly() -> None:
+    # Node 0 has 10 in-neighbours; with a fanout of 3, each is kept with probability 3/10.
+    graph = Graph([list(range(1, 11)), [0] * 10], 11)
+    counts = torch.zeros(11)
+    for seed in range(2000):
+        counts[sample_neighbors(graph, [0], [3], seed=seed)[1]] += 1
+    assert counts[0] == 2000
+    assert ((counts[1:] / 2000 - 0.3).abs() < 0.05).all(), counts
+
+
+@settings(max_examples=30, deadline=None, derandomize=True)
+@given(graph=random_graphs(), seed=st.integers(0, 100))
+def test_edge_homophily_equals_pyg(graph: Graph, seed: int) -> None:
+    from torch_geometric.utils import homophily
+
+    if graph.num_edges == 0:
+        return
+    y = torch.randint(0, 3, (graph.num_nodes,), generator=torch.Generator().manual_seed(seed))
+    assert edge_homophily(graph, y) == pytest.approx(float(homophily(graph.edge_index, y, method="edge")))
 
 
 @settings(max_examples=30, deadline=None, derandomize=True)
@@ -684,6 +788,13 @@ VALID_CALLS = {
     "gcn_structure_bytes": lambda: (gcn_structure_bytes, dict(graph=two_nodes(), dtype=torch.float64)),
     "benchmark_graph": lambda: (benchmark_graph, dict(num_edges=20, seed=1)),
     "train_graph_classifier": _graph_classifier_call,
+    "GATLayer": lambda: (GATLayer, dict(in_features=3, out_features=2, heads=2, concat=False, negative_slope=0.1,
+                                        seed=1)),
+    "GATLayer.forward": lambda: (GATLayer(3, 2).forward, dict(FORWARD)),
+    "GATLayer.attention": lambda: (GATLayer(3, 2).attention, dict(FORWARD)),
+    "sample_neighbors": lambda: (sample_neighbors, dict(graph=two_nodes(), nodes=torch.tensor([0]), fanouts=[1, 2],
+                                                        seed=1)),
+    "edge_homophily": lambda: (edge_homophily, dict(graph=two_nodes(), y=torch.tensor([0, 1]))),
 }
 
 (test_every_public_callable_declares_a_contract_and_a_valid_call, test_the_valid_call_succeeds,
@@ -730,6 +841,15 @@ BAD_INPUTS = [
      "n_layers"),
     ("SAGELayer.forward", SAGELayer(3, 2), dict(graph=G2, x=torch.ones(2, 4)), ValueError, "x"),
     ("readout", readout, dict(x=X2, batch=torch.tensor([0])), ValueError, "batch"),
+    ("GATLayer", GATLayer, dict(in_features=2**15, out_features=2**14, heads=2), ValueError, "in_features"),
+    ("GATLayer.forward", GATLayer(3, 2), dict(graph=G2, x=torch.ones(2, 4)), ValueError, "x"),
+    ("GATLayer.attention", GATLayer(3, 2).attention, dict(graph=G2, x=torch.ones(3, 3)), ValueError, "x"),
+    ("sample_neighbors", sample_neighbors, dict(graph=G2, nodes=torch.tensor([0, 2]), fanouts=[1]), ValueError,
+     "nodes"),
+    ("sample_neighbors", sample_neighbors, dict(graph=G2, nodes=torch.tensor([], dtype=torch.long), fanouts=[1]),
+     ValueError, "nodes"),
+    ("edge_homophily", edge_homophily, dict(graph=G2, y=torch.tensor([0, 1, 1])), ValueError, "y"),
+    ("edge_homophily", edge_homophily, dict(graph=Graph([], 2), y=torch.tensor([0, 1])), ValueError, "graph"),
     ("readout", readout, dict(x=X2, batch=torch.tensor([0, 3]), num_graphs=2), ValueError, "batch"),
     ("GCN.forward", GCN([3, 2]), dict(graph=G2, x=torch.ones(2, 4)), ValueError, "x"),
     ("GCN.layer_outputs", GCN([3, 2]).layer_outputs, dict(graph=G2, x=torch.ones(3, 3)), ValueError, "x"),
