@@ -20,6 +20,7 @@ from torch.utils.flop_counter import FlopCounterMode
 
 from labkit import hardware
 from labkit.hardware import (
+    SHARED_MEMORY_PER_SM, dequantize, quantize_int8, tiled_matmul,
     LAUNCH_LATENCY_S, SPEC_CPU, SPEC_GPU, SPECIFICATIONS, Result, Run, Workload, available_devices, crossover,
     curve, environment, gpu_roofline, load_results, main, measure, measured_peaks, offload_time, plan, provenance,
     recorded_gpu_run, ridge_point, roofline_bound, run_sweep, save_results, spec_roofline, synchronizer,
@@ -278,9 +279,67 @@ VALID_CALLS = {
     "recorded_gpu_run": lambda: (recorded_gpu_run, dict(directory=TMP)),
     "gpu_roofline": lambda: (gpu_roofline, dict(dtype="bfloat16", directory=TMP)),
     "provenance": lambda: (provenance, dict(run=small_run(), device="cpu")),
+    "tiled_matmul": lambda: (tiled_matmul, dict(a=np.ones((3, 2)), b=np.ones((2, 4)), tile=2)),
+    "quantize_int8": lambda: (quantize_int8, dict(weights=np.array([[0.5, -1.0], [0.0, 0.0]]))),
+    "dequantize": lambda: (dequantize, dict(q=np.array([[1, -127]]), scale=np.array([0.5]))),
     "main": lambda: (main, dict(argv=["--devices", "cpu", "--profile", "tiny", "--repeats", "1", "--threads", "1",
                                       "--output", str(TMP / "main.json")])),
 }
+
+# -- tiling and int8 weights ------------------------------------------------------------------------------
+@settings(max_examples=30, deadline=None, derandomize=True)
+@given(m=st.integers(1, 9), k=st.integers(1, 9), n=st.integers(1, 9), tile=st.integers(1, 10))
+def test_tiled_matmul_equals_the_product_on_any_shape(m: int, k: int, n: int, tile: int) -> None:
+    rng = np.random.default_rng(m * 100 + k * 10 + n)
+    a, b = rng.normal(size=(m, k)), rng.normal(size=(k, n))
+    product, loaded = tiled_matmul(a, b, tile)
+    np.testing.assert_allclose(product, a @ b, rtol=1e-12, atol=1e-12)
+    tiles = -(-m // tile), -(-k // tile), -(-n // tile)  # ceil: edge tiles are smaller
+    assert loaded == tiles[2] * m * k + tiles[0] * k * n  # each tile of a once per column of output tiles
+
+
+@pytest.mark.parametrize("tile", [1, 4, 16, 64])
+def test_tiled_matmul_loads_2n3_over_tile_so_the_intensity_grows_with_the_tile(tile: int) -> None:
+    n = 64
+    _, loaded = tiled_matmul(np.ones((n, n)), np.ones((n, n)), tile)
+    assert loaded == 2 * n**3 // tile
+    assert 2 * n**3 / (4 * loaded) == tile / 4  # FLOP per float32 byte loaded
+
+
+def test_two_float32_tiles_of_side_128_fit_in_an_h100_sm() -> None:
+    assert 2 * 128**2 * 4 <= SHARED_MEMORY_PER_SM < 2 * 256**2 * 4
+
+
+def test_int8_weights_are_within_half_a_step_of_each_row(monkeypatch: pytest.MonkeyPatch) -> None:
+    # Rows of very different magnitudes, as in a trained layer: each row's weights stay within half of its
+    # own step. With one scale for the whole matrix the small rows would be rounded far coarser: patching
+    # that in must make this test fail.
+    rng = np.random.default_rng(0)
+    w = rng.normal(size=(8, 64)) * np.logspace(-3, 1, 8)[:, None]
+    q, scale = quantize_int8(w)
+    assert q.dtype == np.int8 and scale.dtype == np.float32 and scale.shape == (8,)
+    error = np.abs(dequantize(q, scale) - w)
+    assert (error <= scale[:, None] / 2 * (1 + 1e-5)).all()
+    assert (error.max(axis=1) <= np.abs(w).max(axis=1) / 254 * (1 + 1e-5)).all()  # relative to each row
+
+    from labkit.hardware import precision
+    whole = np.abs(w).max() / 127
+
+    def one_scale(weights):
+        return np.clip(np.rint(weights / whole), -127, 127).astype(np.int8), np.full(len(weights), whole, np.float32)
+
+    monkeypatch.setattr(precision, "quantize_int8", one_scale)
+    q, scale = precision.quantize_int8(w)
+    error = np.abs(dequantize(q, scale) - w)
+    assert not (error.max(axis=1) <= np.abs(w).max(axis=1) / 254 * (1 + 1e-5)).all()  # the defect, caught
+
+
+def test_int8_keeps_zero_rows_and_extremes_exact() -> None:
+    w = np.array([[0.0, 0.0, 0.0], [-2.0, 0.0, 2.0]])
+    q, scale = quantize_int8(w)
+    assert q.tolist() == [[0, 0, 0], [-127, 0, 127]] and scale[0] == 1
+    np.testing.assert_array_equal(dequantize(q, scale), w.astype(np.float32))
+
 
 (test_every_public_callable_declares_a_contract_and_a_valid_call, test_the_valid_call_succeeds,
  test_bad_values_of_a_declared_argument_are_refused_naming_it,
@@ -288,6 +347,8 @@ VALID_CALLS = {
 
 # Relations between arguments, and what a run holds, stay checked inline.
 BAD_INPUTS = [
+    ("tiled_matmul", tiled_matmul, dict(a=np.ones((3, 2)), b=np.ones((3, 2)), tile=2), ValueError, "b"),
+    ("dequantize", dequantize, dict(q=np.ones((2, 2), dtype=np.int8), scale=np.ones(3)), ValueError, "scale"),
     ("Workload.conv2d", Workload.conv2d, dict(batch=1, channels=2, height=4, kernel=2), ValueError, "kernel"),
     ("Workload.runner", Workload.matmul(4, "float16").runner, dict(device="cpu"), ValueError, "dtype"),
     ("Workload.runner", Workload.copy(8).runner, dict(device="cpu"), ValueError, "device"),

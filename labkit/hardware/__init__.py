@@ -13,6 +13,10 @@
   the ceilings measured by a sweep, and vendors' figures kept apart as :data:`SPECIFICATIONS`;
 - :mod:`~labkit.hardware.offload`: :func:`offload_time`, a *model* of one call on a GPU that adds
   the launch latency and the copies over the host link to the roofline time, and :func:`crossover`;
+- :mod:`~labkit.hardware.tiling`: :func:`tiled_matmul`, a matrix product by tiles that counts what it
+  loads, and :data:`SHARED_MEMORY_PER_SM`;
+- :mod:`~labkit.hardware.precision`: :func:`quantize_int8` and :func:`dequantize`, int8 weights with one
+  scale per row;
 - :mod:`~labkit.hardware.figures`: what the figures draw, :func:`curve` and :func:`gpu_roofline`;
 - :mod:`~labkit.hardware.cli`: ``python -m labkit.hardware --output results.json``.
 
@@ -22,11 +26,13 @@ Only the standard library, NumPy and PyTorch are imported, so the sweep runs on 
 from .cli import main
 from .figures import SPEC_CPU, SPEC_GPU, curve, gpu_roofline
 from .harness import SUPPORTED_DTYPES, available_devices, environment, synchronizer
+from .precision import dequantize, quantize_int8
 from .offload import LAUNCH_LATENCY_S, crossover, offload_time
 from .results import SCHEMA, Result, Run, provenance
 from .roofline import SPECIFICATIONS, measured_peaks, ridge_point, roofline_bound, spec_roofline
 from .storage import RECORDS, load_results, recorded_gpu_run, save_results
 from .sweep import measure, plan, run_sweep, thread_scaling
+from .tiling import SHARED_MEMORY_PER_SM, tiled_matmul
 from .workloads import ITEMSIZE, MLP_SIZES, Workload
 
 __all__ = [
@@ -36,5 +42,5 @@ __all__ = [
     "offload_time", "crossover", "LAUNCH_LATENCY_S",
     "plan", "measure", "thread_scaling", "run_sweep", "Result", "Run", "SCHEMA", "provenance",
     "save_results", "load_results", "recorded_gpu_run", "RECORDS", "curve", "gpu_roofline", "SPEC_GPU", "SPEC_CPU",
-    "main",
+    "tiled_matmul", "SHARED_MEMORY_PER_SM", "quantize_int8", "dequantize", "main",
 ]
