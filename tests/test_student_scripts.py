@@ -87,11 +87,10 @@ def test_a_downloaded_exercise_is_checked_as_a_student_checks_it(exercise_id, la
     """The file to complete, downloaded from the page in its language, is sent back as not written yet by the
     installed checker (in that language); the same file completed with the reference solution passes."""
     from labkit.exercises import solution_path
-    from labkit.exercises._core import REGISTRY
 
-    exercise = REGISTRY[exercise_id]
-    name = f"{exercise.function}.py"
-    page = site_dir(language) / f"{exercise.concept}.html"
+    reference = solution_path(exercise_id)  # solutions/<concept>/<function>.py: the page and the file's name
+    name = reference.name
+    page = site_dir(language) / f"{reference.parent.name}.html"
     (offered,) = {resolve(page, url)[0] for url in parse(page).links if url.endswith(f"/{name}")}
     mine = tmp_path / name
     mine.write_bytes(offered.read_bytes())

@@ -102,8 +102,8 @@ VERBATIM_DIRECTIVES = {"code-cell", "raw-cell", "code", "code-block", "sourcecod
                        "exercise-download"}  # its argument is an exercise id; the words are the extension's
 PROSE_DIRECTIVES = {"admonition", "attention", "caution", "danger", "dropdown", "error", "figure",
                     "hint", "important", "note", "seealso", "sidebar", "tip", "topic", "warning",
-                    "quiz", "solution", "glue:figure"}  # docs/_ext: labkit_quiz, labkit_exercises; myst-nb
-NO_TITLE = {"figure", "glue:figure"}  # directives whose argument is a path or a key, not text
+                    "quiz", "solution"}  # the last two: docs/_ext/labkit_quiz.py, labkit_exercises.py
+NO_TITLE = {"figure"}  # directives whose argument is a path, not text
 TEXT_OPTIONS = {"alt"}  # directive options that a reader sees as text
 
 
