@@ -47,3 +47,14 @@ def test_figures_with_shared_axes_are_translated_and_restored() -> None:
     assert [ax.get_xlabel() for ax in axes] == ["training rows"] * 2
     fig.canvas.draw()
     assert "1.00" in output_i18n._drawn(fig)
+
+
+def test_a_translated_output_has_its_numbers_localised_once() -> None:
+    """A French message already writes 0.059 as 0,059; read again as a number, 0,059 would look like the
+    integer 59 with a thousands separator and become 0 059. Numbers outside any message are still
+    localised."""
+    with recording() as notes:
+        line = _("eigenvalues of the GCN matrix from {low:.3f} to {high:.3f}").format(low=-0.42, high=1.0)
+    table, _missing = output_i18n.translations(notes, "fr")
+    shown = output_i18n.in_language(f"{line}\nratio 0.93 at 1,797 rows", output_i18n.Replacer(table), "fr")
+    assert shown == "valeurs propres de la matrice du GCN de -0,420 à 1,000\nratio 0,93 at 1\u202f797 rows"

@@ -83,6 +83,23 @@ class Replacer:
         return self.pattern.sub(lambda m: self.table[m.group(0)], text)
 
 
+def in_language(text: str, replace: Replacer, lang: str) -> str:
+    """``text`` with every English message that ``replace`` knows translated, and every other number written
+    as ``lang`` writes numbers, in one pass.
+
+    A translated message already writes its numbers in ``lang``: localised again, the French 0,059 would
+    read as a thousands-grouped 59 and become 0 059.
+
+    >>> in_language("loss 0.059 at 1,797 rows", Replacer({"loss": "perte"}), "fr") == "perte 0,059 at 1\u202f797 rows"
+    True
+    """
+    if replace.pattern is None:
+        return localize_numbers(text, lang)
+    either = re.compile(f"(?P<message>{replace.pattern.pattern})|{NUMBER.pattern}")
+    return either.sub(lambda m: replace.table[m.group(0)] if m.group("message") is not None
+                      else i18n.localize_number(m.group(0), lang), text)
+
+
 def translate_text(text: str, table: dict[str, str]) -> str:
     """Replace every English message of ``table`` found in ``text`` (longest first, whole words only)."""
     return Replacer(table)(text)
@@ -120,12 +137,11 @@ def _in_french(fig: Any, table: dict[str, str]) -> list[tuple[Any, str, Any]]:
                   for f in (axis.get_major_formatter(), axis.get_minor_formatter())}
     for formatter in formatters:
         original = formatter.format_ticks
-        formatter.format_ticks = lambda values, f=original: [
-            localize_numbers(replace(s), "fr") for s in f(values)]
+        formatter.format_ticks = lambda values, f=original: [in_language(s, replace, "fr") for s in f(values)]
         undo.append((formatter, "format_ticks", None))
     for text in fig.findobj(Text):
         english = text.get_text()
-        french = localize_numbers(replace(english), "fr")
+        french = in_language(english, replace, "fr")
         if french != english:
             text.set_text(french)
             undo.append((text, "text", english))
@@ -341,14 +357,14 @@ def on_doctree_read(app: Any, doctree: Any) -> None:
     for block in doctree.findall(nodes.literal_block):
         classes = set(block["classes"])
         if "sphx-glr-script-out" in classes or "output" in classes:
-            text = localize_numbers(replace(block.astext()), app.config.language)
+            text = in_language(block.astext(), replace, app.config.language)
             block.children = [nodes.Text(text)]
             block.rawsource = text
     # HTML outputs (a pandas table shown by the gallery or a page cell): the cells' text, not the markup.
     for raw in doctree.findall(nodes.raw):
         if "rendered_html" in raw.astext() or "text_html" in raw["classes"]:
-            html = re.sub(r">([^<>]+)<", lambda m: ">" + localize_numbers(replace(m.group(1)), app.config.language)
-                          + "<", raw.astext())
+            html = re.sub(r">([^<>]+)<", lambda m: ">" + in_language(m.group(1), replace, app.config.language) + "<",
+                          raw.astext())
             raw.children = [nodes.Text(html)]
             raw.rawsource = html
 
