@@ -58,3 +58,12 @@ def test_a_translated_output_has_its_numbers_localised_once() -> None:
     table, _missing = output_i18n.translations(notes, "fr")
     shown = output_i18n.in_language(f"{line}\nratio 0.93 at 1,797 rows", output_i18n.Replacer(table), "fr")
     assert shown == "valeurs propres de la matrice du GCN de -0,420 à 1,000\nratio 0,93 at 1\u202f797 rows"
+
+
+def test_numbers_inside_a_text_field_of_a_translated_message_are_localised() -> None:
+    """A list shown through a message's text field has its decimal points made commas in French."""
+    with recording() as notes:
+        line = _("weights:              {weights}").format(weights=[0.5, 1.25])
+    table, _missing = output_i18n.translations(notes, "fr")
+    shown = output_i18n.in_language(line, output_i18n.Replacer(table), "fr")
+    assert shown.startswith("poids") and "0,5" in shown and "1,25" in shown and "0.5" not in shown, shown

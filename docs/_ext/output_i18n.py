@@ -52,7 +52,10 @@ def translations(notes: Iterable[dict], lang: str) -> tuple[dict[str, str], list
         for note in notes:
             pattern = catalog.get(note["msgid"])
             if pattern is not None:
-                fields = {k: v if k in note["numbers"] or fields_in is None else fields_in(v)
+                # A field that is not a number (a list, a label) is text: its numbers are localised here,
+                # its messages translated, since the whole line is not localised again (see in_language).
+                fields = {k: v if k in note["numbers"] else
+                          localize_numbers(v, lang) if fields_in is None else in_language(v, fields_in, lang)
                           for k, v in note["fields"].items()}
                 out[note["en"]] = i18n.render(pattern, fields, note["numbers"], lang)
         return out
