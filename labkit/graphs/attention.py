@@ -23,7 +23,7 @@ def _edge_softmax(scores: torch.Tensor, dst: torch.Tensor, num_nodes: int) -> to
     """
     index = dst[:, None].expand_as(scores)
     largest = scores.new_full((num_nodes, scores.shape[1]), -math.inf).scatter_reduce(
-        0, index, scores, "amax", include_self=True)
+        0, index, scores.detach(), "amax", include_self=True)  # a constant: no gradient to carry
     e = (scores - largest[dst]).exp()
     total = scores.new_zeros(num_nodes, scores.shape[1]).index_add(0, dst, e)
     return e / total[dst]

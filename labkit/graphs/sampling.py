@@ -66,7 +66,7 @@ def edge_homophily(graph: Graph, y: Any) -> float:
     """The fraction of edges whose two ends have the same label (Zhu et al., 2020).
 
     Near 1, neighbours share their labels and averaging over them (a GCN) helps; near 0 (buyers and
-    sellers, fraudsters and their victims) the neighbours mostly belong to other classes. Each stored
+    sellers, amino acids of different types) the neighbours mostly belong to other classes. Each stored
     edge counts once (an undirected edge, stored twice, counts twice). Equal to PyG's
     ``homophily(edge_index, y, method="edge")``. ``y`` holds one label per node; ``graph`` needs edges.
 
