@@ -29,7 +29,7 @@ export $(shell sed -n 's/^\([A-Za-z_][A-Za-z0-9_]*\)=.*/\1/p' build.env)
 # The site build must never fetch anything (offline.env: any HTTP(S) request goes to a closed port).
 OFFLINE := $(shell grep -v '^\#' offline.env)
 
-.PHONY: site html-en html-fr serve test test-latest po lock doctest report clean help
+.PHONY: site html-en html-fr serve test test-latest po lock doctest report clean help bench
 
 help:
 	@echo "make site    build the English and French course in _build/html (creates .venv first)"
@@ -39,6 +39,7 @@ help:
 	@echo "             the same unit tests and doctests and every downloaded script in .venv-latest"
 	@echo "make test-latest  only that second environment's part (needs a built site)"
 	@echo "make doctest doctests of labkit and of the pages"
+	@echo "make bench   labkit against torch.autograd, DGL and PyG: one table of ratios, medians and spreads"
 	@echo "make report  copy the last build's time and memory report into README.md"
 	@echo "make po      refresh the French catalogs in locales/fr after changing English text"
 	@echo "make lock    regenerate requirements.lock from pyproject.toml (needs network)"
@@ -111,6 +112,10 @@ test-latest: $(LATEST_STAMP)
 	$(LATEST_PY) -m pytest -m student tests || status=1; \
 	echo "[latest] tested in $$(( $$(date +%s) - start )) s" | tee _build/logs/latest-test.time; \
 	exit $$status
+
+# labkit against its references (torch.autograd, DGL, PyG), interleaved rounds, one table of ratios (issue 19).
+bench: $(STAMP)
+	$(OFFLINE) $(PY) tools/bench.py
 
 doctest: $(STAMP)
 	$(PY) -m pytest labkit docs
