@@ -12,7 +12,7 @@ import pytest
 import torch
 
 from labkit._checks import (
-    MAX_ELEMENTS, NEEDS_VALUE, Anything, Array, Bool, Choice, Each, Function, Instance, Int, Optional, Probability,
+    MAX_ELEMENTS, NEEDS_VALUE, Anything, all_finite, Array, Bool, Choice, Each, Function, Instance, Int, Optional, Probability,
     Real, Samples, Sizes, Text, TorchTensor, check_array, check_choice, check_elements, check_int, check_labels,
     check_matrix, check_nonnegative, check_positive, check_probability, check_same_rows, check_sizes,
 )
@@ -273,3 +273,16 @@ def test_every_shorthand_is_tested() -> None:
 
     public = {name for name in dir(checks) if name.startswith("check_")}
     assert {row[0].__name__ for row in BAD_INPUTS} | {"check_elements"} == public
+
+
+@pytest.mark.parametrize("make", [np.asarray, lambda v: torch.tensor(np.asarray(v, dtype=np.float64))],
+                         ids=["numpy", "torch"])
+def test_all_finite_proves_finiteness_by_a_sum_and_checks_entries_when_the_sum_overflows(make):
+    # The fast path: a finite float64 sum. Entries near the float64 limit overflow the sum, yet are finite.
+    assert all_finite(make([1.0, -2.5, 3.0]))
+    assert all_finite(make([1e308, 1e308, 1e308]))
+    assert all_finite(make(np.zeros((0, 3))))
+    for bad in (np.nan, np.inf, -np.inf):
+        assert not all_finite(make([1.0, bad, 2.0]))
+    assert not all_finite(make([np.inf, -np.inf]))  # a NaN sum, not a finite one
+    assert not all_finite(make(np.array([1.0, np.nan], dtype=np.float32)))
