@@ -29,15 +29,26 @@ def test_the_table_keeps_each_rounds_ratio_and_says_whether_the_goal_is_met():
 
 def test_make_bench_quick_prints_one_row_per_case(capsys):
     assert bench.main(["--quick", "--rounds", "1"]) == 0
-    out = capsys.readouterr().out
+    out, roofline = capsys.readouterr().out.split("Roofline of one core: ")
     rows = [line for line in out.splitlines() if line.startswith("| ") and "---" not in line][1:]
     names = [r.split(" | ")[0][2:] for r in rows]
     assert names[:2] == ["Tensor engine, MLP step, batch 32", "Tensor engine, MLP step, batch 256"]
     assert all(n == "GCN layer, 1e4 edges" for n in names[2:]) and len(names) >= 4
     assert all(float(r.split(" | ")[4]) > 0 for r in rows)
+    placed = [line for line in roofline.splitlines() if line.startswith("| ") and "---" not in line][1:]
+    assert [r.split(" | ")[0][2:] for r in placed] == ["Tensor engine, MLP step, batch 32 (float64)",
+                                                       "GCN layer, 1e4 edges (float32)"]
+    assert all(0 < float(r.split(" | ")[-1].rstrip(" |%")) for r in placed)
 
 
 def test_bench_refuses_zero_rounds(capsys):
     with pytest.raises(SystemExit):
         bench.main(["--rounds", "0"])
     assert "--rounds must be at least 1, got 0" in capsys.readouterr().err
+
+
+def test_the_work_counts_match_the_formulas():
+    flops, nbytes = bench.mlp_step_work(10)
+    assert flops == 2 * 10 * (64 * 128 + 128 * 10) * 2 + 2 * 10 * 128 * 10
+    assert nbytes == 8 * (10 * 64 + 3 * (64 * 128 + 128 + 128 * 10 + 10) + 4 * 10 * (128 + 10))
+    assert bench.gcn_layer_work(100, 1000, features=8) == (3 * 2 * 100 * 64 + 4 * 1000 * 8, 32 * 100 * 8 + 24000)

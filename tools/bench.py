@@ -9,6 +9,10 @@ quartile). A ratio below 1 means labkit is the faster; the goal column is issue 
     python tools/bench.py [--rounds N] [--quick]
 
 ``--quick`` runs small sizes only (seconds, for the test of this script); the table's format is the same.
+
+A second table places the batch-1,797 step and the 10^6-edge layer on this core's measured roofline
+(:func:`labkit.hardware.measured_peaks`: the best matrix product and a large addition, one thread): their
+FLOPs and compulsory bytes, the time the roofline allows, and the fraction of it that the code reaches.
 """
 
 from __future__ import annotations
@@ -55,7 +59,71 @@ def cases(quick: bool) -> list[Case]:
     batches, edges, repeats = ([32, 256], [10**4], 3) if quick else ([32, 256, 1797], [10**5, 10**6], 7)
     rows = [engine_case(b, 21 if not quick else repeats) for b in batches]
     references = (["dgl"] if has_dgl() else []) + ["pyg", "pyg_sparse"]
-    return rows + [gcn_case(e, r, repeats) for e in edges for r in references]
+    rows += [gcn_case(e, r, repeats) for e in edges for r in references]
+    if not quick:  # 10^7 edges: about 1 GB per method and a second a call; PyG's edge_index form takes minutes
+        rows += [gcn_case(10**7, r, 1) for r in references if r != "pyg"]
+    return rows
+
+
+# -- How close to this core's limit -------------------------------------------------------------------
+
+MLP_SIZES = (64, 128, 10)  # training_step_times' network
+
+
+def mlp_step_work(batch: int) -> tuple[float, float]:
+    """FLOPs of the matrix products of one SGD step of the 64-128-10 MLP, and its compulsory bytes (float64).
+
+    Forward ``2 B (64 x 128 + 128 x 10)``; backward, the weight gradients of both layers and the input
+    gradient of the second (the first layer's input needs none). Bytes: the batch read once, the weights
+    read and written, the activations written and read back once.
+    """
+    (a, b, c), item = MLP_SIZES, 8
+    flops = 2 * batch * (a * b + b * c) + 2 * batch * (a * b + b * c) + 2 * batch * b * c
+    weights = a * b + b + b * c + c
+    activations = batch * (b + c)
+    return float(flops), float(item * (batch * a + 3 * weights + 2 * 2 * activations))
+
+
+def gcn_layer_work(num_nodes: int, nnz: int, features: int = 64) -> tuple[float, float]:
+    """FLOPs and compulsory bytes (float32) of one GCN layer's forward and backward pass.
+
+    Three dense products of ``(N, F) x (F, F)`` (``x W``, and the two gradients) and two sparse products
+    with ``nnz`` entries (``A h`` and ``A^T g``). Bytes: four ``(N, F)`` matrices read and four written,
+    and the two CSR matrices read (an int64 index and a float32 value per entry).
+    """
+    flops = 3 * 2 * num_nodes * features**2 + 2 * 2 * nnz * features
+    return float(flops), float(4 * 8 * num_nodes * features + 2 * nnz * 12)
+
+
+def roofline_rows(quick: bool) -> str:
+    """The second table: each workload's roofline time on this core, and the fraction the code reaches."""
+    from labkit.autodiff.measure import training_step_times
+    from labkit.graphs import benchmark_gcn_layer, benchmark_graph, gcn_norm
+    from labkit.hardware import Workload, measured_peaks, run_sweep
+
+    dtypes = {"float64": 8, "float32": 4}
+    run = run_sweep("cpu", repeats=3 if quick else 7, threads=1, log=lambda _m: None,
+                    workloads=[Workload.matmul(128 if quick else 512, d) for d in dtypes]
+                    + [Workload.elementwise(2**16 if quick else 2**24)])
+    peaks = measured_peaks(run, "cpu")
+    batch, edges = (32, 10**4) if quick else (1797, 10**6)
+    graph = gcn_norm(benchmark_graph(edges))  # the self-loops are entries of the sparse products too
+    work = {f"Tensor engine, MLP step, batch {batch} (float64)": (*mlp_step_work(batch), "float64",
+                                                                    training_step_times(batch, repeats=21)[0]),
+            f"GCN layer, {edges:.0e} edges (float32)".replace("e+0", "e"): (
+                *gcn_layer_work(graph.num_nodes, graph.num_edges), "float32",
+                benchmark_gcn_layer(edges, ["labkit"], repeats=3 if quick else 7)["labkit"])}
+    lines = [f"Roofline of one core: {peaks['peak_flops_by_dtype']['float64'] / 1e9:.1f} GFLOP/s in float64, "
+             f"{peaks['peak_flops_by_dtype']['float32'] / 1e9:.1f} in float32, {peaks['bandwidth'] / 1e9:.1f} GB/s",
+             "| workload | GFLOP | MB | bound by | roofline ms | measured ms | fraction of the roofline |",
+             "|---|---:|---:|---|---:|---:|---:|"]
+    for name, (flops, nbytes, dtype, seconds) in work.items():
+        compute, memory = flops / peaks["peak_flops_by_dtype"][dtype], nbytes / peaks["bandwidth"]
+        bound = max(compute, memory)
+        lines.append(f"| {name} | {flops / 1e9:.3f} | {nbytes / 1e6:.1f} | "
+                     f"{'compute' if compute >= memory else 'memory'} | {1e3 * bound:.2f} | {1e3 * seconds:.2f} | "
+                     f"{bound / seconds:.0%} |")
+    return "\n".join(lines)
 
 
 @dataclass(frozen=True)
@@ -113,6 +181,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     print(f"{platform.machine()}, {torch.get_num_threads()} torch threads available (each case runs on one), "
           f"torch {torch.__version__}, numpy {np.__version__}")
     print(table(run(cases(args.quick), args.rounds)))
+    print()
+    print(roofline_rows(args.quick))
     return 0
 
 
