@@ -115,32 +115,106 @@ def all_pages():
     return [(lang, name) for lang in LANGUAGES for name in pages(lang)]
 
 
-@pytest.mark.parametrize("language, name", all_pages())
-def test_page_in_a_real_browser(browser, server, language, name):
-    site_dir(language)
-    visit = Visit(browser, server)
-    try:
-        page = visit.page
-        page.goto(f"{server}/{language}/{name}", wait_until="load")
-        broken = page.evaluate(IMAGES_LOADED)
-        assert not broken, f"images that did not load: {broken}"
-        math = page.evaluate(MATH_RENDERED)
-        if math["math"]:
-            assert math["rendered"] >= math["math"], f"math not rendered: {math}"
-            assert math["errors"] == 0, f"MathJax errors: {math}"
-            assert all(s.startswith(server) for s in math["src"]), math["src"]
-        page.wait_for_load_state("networkidle")
-        assert not visit.errors, visit.errors
-        assert not visit.outside, f"requests outside 127.0.0.1: {visit.outside}"
+#: Pages visited at once: most of a visit is waiting (the network going idle, MathJax, the switch's
+#: navigation), so a few tabs overlap their waits; more would only compete for the two cores.
+PARALLEL_VISITS = 4
 
+
+async def _visit(browser, base: str, language: str, name: str) -> list[str]:
+    """What is wrong with one page of one language (nothing: an empty list), seen in its own tab."""
+    problems: list[str] = []
+    outside: list[str] = []
+    context = await browser.new_context(locale="en-GB")
+
+    async def route(r):
+        url = r.request.url
+        if urlsplit(url).hostname == "127.0.0.1" or url.startswith(("data:", "blob:", "about:", "file:")):
+            await r.continue_()
+        else:
+            outside.append(url)
+            await r.abort()
+
+    try:
+        await context.route("**/*", route)
+        page = await context.new_page()
+        page.on("console", lambda m: m.type == "error" and problems.append(f"console: {m.text}"))
+        page.on("pageerror", lambda e: problems.append(f"pageerror: {e}"))
+        page.on("requestfailed", lambda r: problems.append(f"failed: {r.url} ({r.failure})"))
+        await page.goto(f"{base}/{language}/{name}", wait_until="load")
+        broken = await page.evaluate(IMAGES_LOADED)
+        if broken:
+            problems.append(f"images that did not load: {broken}")
+        math = await page.evaluate(MATH_RENDERED)
+        if math["math"]:
+            if math["rendered"] < math["math"]:
+                problems.append(f"math not rendered: {math}")
+            if math["errors"]:
+                problems.append(f"MathJax errors: {math}")
+            if not all(s.startswith(base) for s in math["src"]):
+                problems.append(f"MathJax from elsewhere: {math['src']}")
+        await page.wait_for_load_state("networkidle")
         other = "fr" if language == "en" else "en"
-        page.click("a.labkit-lang-switch")
-        page.wait_for_load_state("load")
-        assert page.url.split("#")[0] == f"{server}/{other}/{name}"
-        assert page.evaluate("document.documentElement.lang") == other
-        assert not visit.errors, visit.errors
+        await page.click("a.labkit-lang-switch")
+        await page.wait_for_load_state("load")
+        if page.url.split("#")[0] != f"{base}/{other}/{name}":
+            problems.append(f"the language switch went to {page.url}, not {base}/{other}/{name}")
+        if await page.evaluate("document.documentElement.lang") != other:
+            problems.append(f"the switched page is not in {other}")
+    except Exception as error:  # a timeout or a crash of this tab: that page's test reports it
+        problems.append(f"{type(error).__name__}: {error}")
     finally:
-        visit.close()
+        await context.close()
+    return problems + [f"request outside 127.0.0.1: {url}" for url in outside]
+
+
+def _visit_all(base: str, wanted: list[tuple[str, str]]) -> dict[tuple[str, str], list[str]]:
+    """Every page of ``wanted`` visited by its own tab, ``PARALLEL_VISITS`` at a time, in another thread
+    (Playwright's asynchronous API, beside the synchronous one that the other tests use)."""
+    import asyncio
+
+    from playwright.async_api import async_playwright
+
+    async def main() -> dict[tuple[str, str], list[str]]:
+        async with async_playwright() as p:
+            browser = await p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+            gate = asyncio.Semaphore(PARALLEL_VISITS)
+
+            async def one(key: tuple[str, str]) -> list[str]:
+                async with gate:
+                    return await _visit(browser, base, *key)
+
+            try:
+                found = await asyncio.gather(*(one(key) for key in wanted))
+            finally:
+                await browser.close()
+            return dict(zip(wanted, found))
+
+    result: dict = {}
+    worker = threading.Thread(target=lambda: result.update(visits=asyncio.run(main())))
+    worker.start()
+    worker.join()
+    if "visits" not in result:
+        pytest.fail("the page visits did not run: see the thread's traceback above")
+    return result["visits"]
+
+
+@pytest.fixture(scope="module")
+def page_visits(server):
+    pytest.importorskip("playwright.async_api")
+    for language in LANGUAGES:
+        site_dir(language)  # says what to run when the site is not built yet
+    if not shutil.which(CHROMIUM):
+        pytest.fail("Debian's chromium is missing: apt-get install chromium (.ci/run does it)")
+    return _visit_all(server, all_pages())
+
+
+@pytest.mark.parametrize("language, name", all_pages())
+def test_page_in_a_real_browser(page_visits, language, name):
+    """The page loads with no console error and no request leaving 127.0.0.1, its images load, its math is
+    rendered by the site's own MathJax, and the language switcher lands on the same page in the other
+    language (the visits run a few at a time, once, for the whole module)."""
+    site_dir(language)
+    assert page_visits[language, name] == []
 
 
 @pytest.mark.parametrize("locale, expected", [("fr-FR", "fr"), ("en-US", "en"), ("de-DE", "en")])
