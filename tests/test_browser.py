@@ -58,6 +58,11 @@ def browser():
         b.close()
 
 
+def _local(url: str) -> bool:
+    """Whether a request stays on this machine: the test server, or an inline or local resource."""
+    return urlsplit(url).hostname == "127.0.0.1" or url.startswith(("data:", "blob:", "about:", "file:"))
+
+
 class Visit:
     """One tab that records console errors, page errors and requests that leave 127.0.0.1."""
 
@@ -74,7 +79,7 @@ class Visit:
 
     def _route(self, route):
         url = route.request.url
-        if urlsplit(url).hostname == "127.0.0.1" or url.startswith(("data:", "blob:", "about:", "file:")):
+        if _local(url):
             route.continue_()
         else:
             self.outside.append(url)
@@ -128,7 +133,7 @@ async def _visit(browser, base: str, language: str, name: str) -> list[str]:
 
     async def route(r):
         url = r.request.url
-        if urlsplit(url).hostname == "127.0.0.1" or url.startswith(("data:", "blob:", "about:", "file:")):
+        if _local(url):
             await r.continue_()
         else:
             outside.append(url)

@@ -73,6 +73,8 @@ class Replacer:
         self.table = table
         keys = sorted((k for k in table if k.strip()), key=len, reverse=True)
         self.pattern = re.compile("|".join(self._alternative(k) for k in keys)) if keys else None
+        # The messages, else a number: what in_language replaces, compiled once (tick labels call it per draw).
+        self.or_number = re.compile(f"(?P<message>{self.pattern.pattern})|{NUMBER.pattern}") if keys else NUMBER
 
     @staticmethod
     def _alternative(key: str) -> str:
@@ -96,11 +98,8 @@ def in_language(text: str, replace: Replacer, lang: str) -> str:
     >>> in_language("loss 0.059 at 1,797 rows", Replacer({"loss": "perte"}), "fr") == "perte 0,059 at 1\u202f797 rows"
     True
     """
-    if replace.pattern is None:
-        return localize_numbers(text, lang)
-    either = re.compile(f"(?P<message>{replace.pattern.pattern})|{NUMBER.pattern}")
-    return either.sub(lambda m: replace.table[m.group(0)] if m.group("message") is not None
-                      else i18n.localize_number(m.group(0), lang), text)
+    return replace.or_number.sub(lambda m: replace.table[m.group(0)] if m.groupdict().get("message") is not None
+                                 else i18n.localize_number(m.group(0), lang), text)
 
 
 def translate_text(text: str, table: dict[str, str]) -> str:

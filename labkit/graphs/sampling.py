@@ -6,14 +6,13 @@ from typing import Any
 
 import torch
 
-from .._checks import Each, Seed, Size, TorchTensor
+from .._checks import Each, Seed, Size
 from .._contract import contract
 from ..seeding import generator
+from .layers import _IDS
 from .structure import GRAPH, Graph
 
 __all__ = ["sample_neighbors", "edge_homophily"]
-
-_IDS = TorchTensor("int", ndim=1, min=0)
 
 
 @contract(graph=GRAPH, nodes=_IDS, fanouts=Each(Size()), seed=Seed())
