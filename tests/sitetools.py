@@ -147,16 +147,25 @@ def _own_text(tag, stop: set[int]) -> str:
     return " ".join("".join(texts(tag)).split())
 
 
-def prose_blocks(html: str, root: str = "body", outputs: bool = False) -> list[tuple[object, str, str]]:
+def soup(html: str):
+    """A page parsed once, for the functions below that accept a page's HTML or its parse."""
+    from bs4 import BeautifulSoup
+
+    return BeautifulSoup(html, "html.parser")
+
+
+def _scope(html, root: str):
+    return (soup(html) if isinstance(html, str) else html).select_one(root)
+
+
+def prose_blocks(html, root: str = "body", outputs: bool = False) -> list[tuple[object, str, str]]:
     """Every prose block under ``root`` in document order, as ``(tag, text, words)``.
 
     ``text`` is the block's visible text, ``words`` the same text without inline code and formulas
     (empty when the block has no word of prose).  Blocks of program outputs are left out, or, with
     ``outputs``, are the only ones kept.
     """
-    from bs4 import BeautifulSoup
-
-    scope = BeautifulSoup(html, "html.parser").select_one(root)
+    scope = _scope(html, root)
     if scope is None:
         return []
     not_prose, in_outputs = _marked(scope, NOT_PROSE), _marked(scope, OUTPUTS)
@@ -177,16 +186,14 @@ def describe(tag) -> str:
     return tag.name + "".join(f".{c}" for c in tag.get("class", []))
 
 
-def image_alts(html: str, root: str = "body") -> list[tuple[str, str, str]]:
+def image_alts(html, root: str = "body") -> list[tuple[str, str, str]]:
     """The alt text of every image under ``root`` in document order, as ``(src, alt, classes)``."""
-    from bs4 import BeautifulSoup
-
-    scope = BeautifulSoup(html, "html.parser").select_one(root)
+    scope = _scope(html, root)
     images = scope.select("img[alt]") if scope else []
     return [(img.get("src", ""), img.get("alt", ""), " ".join(img.get("class", []))) for img in images]
 
 
-def untranslated_blocks(english: str, french: str, allowed, root: str = "body", outputs: bool = False) -> list[str]:
+def untranslated_blocks(english, french, allowed, root: str = "body", outputs: bool = False) -> list[str]:
     """The prose blocks of a French page that read exactly as their English twins.
 
     The blocks of both pages are paired in document order (both builds have the same structure); a

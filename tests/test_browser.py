@@ -8,6 +8,7 @@ the mouse and with the keyboard, in both languages and from a file:// URL.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import http.server
 import shutil
@@ -27,8 +28,9 @@ ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-f
         "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 
 
-@pytest.fixture(scope="module")
-def server():
+@contextlib.contextmanager
+def serving(directory):
+    """An HTTP server on 127.0.0.1 for ``directory``, in a thread; yields its base URL."""
     class Quiet(http.server.SimpleHTTPRequestHandler):
         def log_message(self, *args):  # keep the test output readable
             pass
@@ -39,12 +41,20 @@ def server():
             if not isinstance(sys.exc_info()[1], ConnectionError):
                 super().handle_error(request, client_address)
 
-    handler = functools.partial(Quiet, directory=str(HTML))
+    handler = functools.partial(Quiet, directory=str(directory))
     httpd = Server(("127.0.0.1", 0), handler)
     thread = threading.Thread(target=httpd.serve_forever, daemon=True)
     thread.start()
-    yield f"http://127.0.0.1:{httpd.server_address[1]}"
-    httpd.shutdown()
+    try:
+        yield f"http://127.0.0.1:{httpd.server_address[1]}"
+    finally:
+        httpd.shutdown()
+
+
+@pytest.fixture(scope="module")
+def server():
+    with serving(HTML) as base:
+        yield base
 
 
 @pytest.fixture(scope="module")
@@ -120,79 +130,103 @@ def all_pages():
     return [(lang, name) for lang in LANGUAGES for name in pages(lang)]
 
 
-#: Pages visited at once: most of a visit is waiting (the network going idle, MathJax, the switch's
-#: navigation), so a few tabs overlap their waits; more would only compete for the two cores.
+#: Tabs visiting pages at once: part of a visit is waiting (the network going idle, MathJax), so a few
+#: tabs overlap their waits; more would only compete for the two cores.
 PARALLEL_VISITS = 4
 
 
-async def _visit(browser, base: str, language: str, name: str) -> list[str]:
-    """What is wrong with one page of one language (nothing: an empty list), seen in its own tab."""
-    problems: list[str] = []
-    outside: list[str] = []
-    context = await browser.new_context(locale="en-GB")
+class _Tab:
+    """One browser context that visits pages one after another, each in a fresh page (its own listeners).
 
-    async def route(r):
+    After the language switch's click, only the other page's document is let through: its images, scripts
+    and styles are that page's own visit's business, and loading them twice was half of each visit's cost.
+    """
+
+    def __init__(self, context, base: str):
+        self.context, self.base = context, base
+        self.switched = False
+        self.outside: list[str] = []
+
+    async def route(self, r) -> None:
         url = r.request.url
-        if _local(url):
-            await r.continue_()
-        else:
-            outside.append(url)
+        if not _local(url):
+            self.outside.append(url)
             await r.abort()
+        elif self.switched and r.request.resource_type != "document":
+            await r.abort()
+        else:
+            await r.continue_()
 
-    try:
-        await context.route("**/*", route)
-        page = await context.new_page()
-        page.on("console", lambda m: m.type == "error" and problems.append(f"console: {m.text}"))
-        page.on("pageerror", lambda e: problems.append(f"pageerror: {e}"))
-        page.on("requestfailed", lambda r: problems.append(f"failed: {r.url} ({r.failure})"))
-        await page.goto(f"{base}/{language}/{name}", wait_until="load")
-        broken = await page.evaluate(IMAGES_LOADED)
-        if broken:
-            problems.append(f"images that did not load: {broken}")
-        math = await page.evaluate(MATH_RENDERED)
-        if math["math"]:
-            if math["rendered"] < math["math"]:
-                problems.append(f"math not rendered: {math}")
-            if math["errors"]:
-                problems.append(f"MathJax errors: {math}")
-            if not all(s.startswith(base) for s in math["src"]):
-                problems.append(f"MathJax from elsewhere: {math['src']}")
-        await page.wait_for_load_state("networkidle")
-        other = "fr" if language == "en" else "en"
-        await page.click("a.labkit-lang-switch")
-        await page.wait_for_load_state("load")
-        if page.url.split("#")[0] != f"{base}/{other}/{name}":
-            problems.append(f"the language switch went to {page.url}, not {base}/{other}/{name}")
-        if await page.evaluate("document.documentElement.lang") != other:
-            problems.append(f"the switched page is not in {other}")
-    except Exception as error:  # a timeout or a crash of this tab: that page's test reports it
-        problems.append(f"{type(error).__name__}: {error}")
-    finally:
-        await context.close()
-    return problems + [f"request outside 127.0.0.1: {url}" for url in outside]
+    async def visit(self, language: str, name: str) -> list[str]:
+        """What is wrong with one page of one language (nothing: an empty list)."""
+        problems: list[str] = []
+        self.switched, self.outside = False, []
+        page = await self.context.new_page()
+        try:
+            page.on("console", lambda m: m.type == "error" and problems.append(f"console: {m.text}"))
+            page.on("pageerror", lambda e: problems.append(f"pageerror: {e}"))
+            page.on("requestfailed", lambda r: problems.append(f"failed: {r.url} ({r.failure})"))
+            await page.goto(f"{self.base}/{language}/{name}", wait_until="load")
+            broken = await page.evaluate(IMAGES_LOADED)
+            if broken:
+                problems.append(f"images that did not load: {broken}")
+            math = await page.evaluate(MATH_RENDERED)
+            if math["math"]:
+                if math["rendered"] < math["math"]:
+                    problems.append(f"math not rendered: {math}")
+                if math["errors"]:
+                    problems.append(f"MathJax errors: {math}")
+                if not all(s.startswith(self.base) for s in math["src"]):
+                    problems.append(f"MathJax from elsewhere: {math['src']}")
+            await page.wait_for_load_state("networkidle")
+            # What the page itself did ends here; what follows is the switched page's aborted resources.
+            found = problems + [f"request outside 127.0.0.1: {url}" for url in self.outside]
+            other = "fr" if language == "en" else "en"
+            target = f"{self.base}/{other}/{name}"
+            self.switched = True
+            await page.click("a.labkit-lang-switch", no_wait_after=True)
+            await page.wait_for_url(lambda url: url.split("#")[0] == target or f"/{language}/" not in url,
+                                    wait_until="domcontentloaded")
+            if page.url.split("#")[0] != target:
+                found.append(f"the language switch went to {page.url}, not {target}")
+            elif await page.evaluate("document.documentElement.lang") != other:
+                found.append(f"the switched page is not in {other}")
+            return found
+        except Exception as error:  # a timeout or a crash of this tab: that page's test reports it
+            return problems + [f"{type(error).__name__}: {error}"]
+        finally:
+            await page.close()
 
 
 def _visit_all(base: str, wanted: list[tuple[str, str]]) -> dict[tuple[str, str], list[str]]:
-    """Every page of ``wanted`` visited by its own tab, ``PARALLEL_VISITS`` at a time, in another thread
-    (Playwright's asynchronous API, beside the synchronous one that the other tests use)."""
+    """Every page of ``wanted``, visited by ``PARALLEL_VISITS`` tabs that take the next page as they finish,
+    in another thread (Playwright's asynchronous API, beside the synchronous one of the other tests)."""
     import asyncio
 
     from playwright.async_api import async_playwright
 
     async def main() -> dict[tuple[str, str], list[str]]:
+        found: dict[tuple[str, str], list[str]] = {}
+        queue = list(reversed(wanted))
+
+        async def tab(browser) -> None:
+            context = await browser.new_context(locale="en-GB")
+            tab = _Tab(context, base)
+            await context.route("**/*", tab.route)
+            try:
+                while queue:
+                    key = queue.pop()
+                    found[key] = await tab.visit(*key)
+            finally:
+                await context.close()
+
         async with async_playwright() as p:
             browser = await p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-            gate = asyncio.Semaphore(PARALLEL_VISITS)
-
-            async def one(key: tuple[str, str]) -> list[str]:
-                async with gate:
-                    return await _visit(browser, base, *key)
-
             try:
-                found = await asyncio.gather(*(one(key) for key in wanted))
+                await asyncio.gather(*(tab(browser) for _ in range(PARALLEL_VISITS)))
             finally:
                 await browser.close()
-            return dict(zip(wanted, found))
+        return found
 
     result: dict = {}
     worker = threading.Thread(target=lambda: result.update(visits=asyncio.run(main())))
@@ -211,6 +245,43 @@ def page_visits(server):
     if not shutil.which(CHROMIUM):
         pytest.fail("Debian's chromium is missing: apt-get install chromium (.ci/run does it)")
     return _visit_all(server, all_pages())
+
+
+def _page(language: str, body: str, switch_to: str) -> str:
+    return (f'<!DOCTYPE html><html lang="{language}"><head><meta charset="utf-8"><title>t</title></head><body>'
+            f'<a class="labkit-lang-switch" href="{switch_to}">switch</a>{body}</body></html>')
+
+
+def test_a_visit_reports_what_is_wrong_with_a_page(tmp_path):
+    """The visit is not blind: on a small site of its own, each kind of defect is reported, on its page only."""
+    pytest.importorskip("playwright.async_api")
+    if not shutil.which(CHROMIUM):
+        pytest.fail("Debian's chromium is missing: apt-get install chromium (.ci/run does it)")
+    pages = {
+        "good.html": ("", "../fr/good.html"),
+        "error.html": ("<script>console.error('boom')</script>", "../fr/good.html"),
+        "outside.html": ('<img src="http://example.com/x.png" alt="x">', "../fr/outside.html"),
+        "broken.html": ('<img src="missing.png" alt="x">', "../fr/broken.html"),
+        "wrong.html": ("", "../fr/good.html"),
+        "english.html": ("", "../fr/english.html"),
+    }
+    for language in LANGUAGES:
+        (tmp_path / language).mkdir()
+    for name, (body, switch_to) in pages.items():
+        (tmp_path / "en" / name).write_text(_page("en", body, switch_to), encoding="utf-8")
+        # the French side: a plain page, but "english.html" declares the wrong language
+        (tmp_path / "fr" / name).write_text(_page("en" if name == "english.html" else "fr", "", f"../en/{name}"),
+                                            encoding="utf-8")
+    with serving(tmp_path) as base:
+        found = _visit_all(base, [("en", name) for name in pages])
+    assert found["en", "good.html"] == []
+    assert any("console: boom" in p for p in found["en", "error.html"]), found["en", "error.html"]
+    assert any("request outside 127.0.0.1: http://example.com/x.png" in p for p in found["en", "outside.html"])
+    assert any("images that did not load" in p and "missing.png" in p for p in found["en", "broken.html"])
+    assert found["en", "wrong.html"] == [f"the language switch went to {base}/fr/good.html, not {base}/fr/wrong.html"]
+    assert found["en", "english.html"] == ["the switched page is not in fr"]
+    for name in ("good.html", "wrong.html", "english.html"):
+        assert not any("failed" in p for p in found["en", name]), found["en", name]
 
 
 @pytest.mark.parametrize("language, name", all_pages())

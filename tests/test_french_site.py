@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 
 import pytest
-from sitetools import WORD, image_alts, pages, site_dir, untranslated_blocks
+from sitetools import WORD, image_alts, pages, site_dir, soup, untranslated_blocks
 
 pytestmark = pytest.mark.site
 
@@ -60,31 +60,12 @@ def both(name: str) -> tuple[str, str]:
     return tuple((site_dir(lang) / name).read_text(encoding="utf-8") for lang in ("en", "fr"))
 
 
-def test_french_prose_differs_from_english():
-    """No prose block of the French site (content, footer, navigation, buttons) is left in English."""
-    leftovers = []
-    for name in pages("fr"):
-        leftovers += [f"{name}: {block}" for block in untranslated_blocks(*both(name), allowed)]
-    assert not leftovers, f"{len(leftovers)} English blocks on the French site:\n" + "\n".join(leftovers)
-
-
 #: Python literals and code a program prints beside its prose.
 OUTPUT_CODE = r"True|False|None|.*\w\(.*\).*"
 
 
-def test_french_program_outputs_differ_from_english():
-    """Tables and text the examples print: translated where the program is (``_()`` in examples, labkit)."""
-    leftovers = []
-    for name in pages("fr"):
-        leftovers += [
-            f"{name}: {block}"
-            for block in untranslated_blocks(
-                *both(name), lambda tag, text: allowed(tag, text) or re.fullmatch(OUTPUT_CODE, text), outputs=True
-            )
-        ]
-    assert not leftovers, f"{len(leftovers)} English blocks in program outputs on the French site:\n" + "\n".join(
-        leftovers
-    )
+def output_allowed(tag, text: str) -> bool:
+    return allowed(tag, text) or bool(re.fullmatch(OUTPUT_CODE, text))
 
 
 def is_gallery_figure(classes: str) -> bool:
@@ -92,9 +73,9 @@ def is_gallery_figure(classes: str) -> bool:
     return bool({"sphx-glr-single-img", "sphx-glr-multi-img"} & set(classes.split()))
 
 
-def english_alts(name: str, gallery: bool) -> list[str]:
+def english_alts(name: str, en, fr, gallery: bool) -> list[str]:
     """The alt texts of one French page left in English: of the gallery's figures, or of every other image."""
-    en, fr = (image_alts(html) for html in both(name))
+    en, fr = image_alts(en), image_alts(fr)
     if len(en) != len(fr):
         return [f"{name}: {len(en)} images in English, {len(fr)} in French"]
     return [
@@ -104,17 +85,40 @@ def english_alts(name: str, gallery: bool) -> list[str]:
     ]
 
 
-def test_french_page_images_have_french_alt_text():
-    leftovers = [line for name in pages("fr") for line in english_alts(name, gallery=False)]
-    assert not leftovers, "English alt text on the French site:\n" + "\n".join(leftovers)
+@pytest.fixture(scope="module")
+def leftovers() -> dict[str, list[str]]:
+    """Every French page against its English twin, the two parsed once for the four tests below."""
+    found: dict[str, list[str]] = {"prose": [], "outputs": [], "alts": [], "gallery alts": []}
+    for name in pages("fr"):
+        en, fr = (soup(html) for html in both(name))
+        found["prose"] += [f"{name}: {block}" for block in untranslated_blocks(en, fr, allowed)]
+        found["outputs"] += [f"{name}: {block}"
+                             for block in untranslated_blocks(en, fr, output_allowed, outputs=True)]
+        found["alts"] += english_alts(name, en, fr, gallery=False)
+        found["gallery alts"] += english_alts(name, en, fr, gallery=True)
+    return found
 
 
-def test_french_gallery_figures_have_french_alt_text():
+def test_french_prose_differs_from_english(leftovers):
+    """No prose block of the French site (content, footer, navigation, buttons) is left in English."""
+    found = leftovers["prose"]
+    assert not found, f"{len(found)} English blocks on the French site:\n" + "\n".join(found)
+
+
+def test_french_program_outputs_differ_from_english(leftovers):
+    """Tables and text the examples print: translated where the program is (``_()`` in examples, labkit)."""
+    found = leftovers["outputs"]
+    assert not found, f"{len(found)} English blocks in program outputs on the French site:\n" + "\n".join(found)
+
+
+def test_french_page_images_have_french_alt_text(leftovers):
+    assert not leftovers["alts"], "English alt text on the French site:\n" + "\n".join(leftovers["alts"])
+
+
+def test_french_gallery_figures_have_french_alt_text(leftovers):
     """Kept apart: the gallery renders its figures (and their titles) per language elsewhere."""
-    leftovers = [line for name in pages("fr") for line in english_alts(name, gallery=True)]
-    assert not leftovers, "English alt text of gallery figures (image-sg) on the French site:\n" + "\n".join(
-        leftovers
-    )
+    found = leftovers["gallery alts"]
+    assert not found, "English alt text of gallery figures (image-sg) on the French site:\n" + "\n".join(found)
 
 
 # -- Formulas -------------------------------------------------------------------------------------

@@ -3,11 +3,14 @@
 ``make test-latest`` runs this module with the newest releases (``.venv-latest``: torch 2.13, numpy 2, no DGL),
 labkit installed there from its wheel, so that a script finds nothing of the checkout: only what ``pip install``
 gave it. Each English download runs in English, each French one in French (``LABKIT_LANG``, as the how-to says),
-and a French run prints no English. The time of each run goes to ``_build/logs/student-scripts.json``.
+and a French run prints no English. The runs go two at a time (the
+machine's two cores); the time of each goes to ``_build/logs/student-scripts.json``.
 """
 
 from __future__ import annotations
 
+import concurrent.futures
+import functools
 import json
 import os
 import subprocess
@@ -22,7 +25,8 @@ pytestmark = [pytest.mark.site, pytest.mark.student]
 
 EXAMPLES = sorted(p.relative_to(ROOT / "examples").with_suffix("").as_posix()
                   for p in (ROOT / "examples").glob("*/plot_*.py"))
-TIMES: dict[str, float] = {}
+#: Processes run at once: a script spends much of its time importing, on one core; the machine has two.
+PARALLEL_RUNS = 2
 
 
 def download(example: str, language: str) -> Path:
@@ -38,6 +42,26 @@ def student_env(language: str) -> dict[str, str]:
     return {**env, "LABKIT_LANG": language}
 
 
+def run_all(jobs: dict, parallel: int = PARALLEL_RUNS) -> dict:
+    """``{key: job()}`` for every job, ``parallel`` at a time; a job that raises gives its exception."""
+    def guarded(job):
+        try:
+            return job()
+        except Exception as error:  # that job's test re-raises it
+            return error
+
+    with concurrent.futures.ThreadPoolExecutor(parallel) as pool:
+        futures = {key: pool.submit(guarded, job) for key, job in jobs.items()}
+        return {key: future.result() for key, future in futures.items()}
+
+
+def outcome(results: dict, key):
+    found = results[key]
+    if isinstance(found, Exception):
+        raise found
+    return found
+
+
 def test_every_example_is_offered():
     assert len(EXAMPLES) >= 20
     assert {download(e, "en").name for e in EXAMPLES} == {Path(e).name + ".py" for e in EXAMPLES}
@@ -50,30 +74,64 @@ def test_labkit_comes_from_the_environment_not_the_checkout(tmp_path):
         assert not Path(found).is_relative_to(ROOT / "labkit"), found
 
 
-@pytest.mark.parametrize("language", ["en", "fr"])
-@pytest.mark.parametrize("example", EXAMPLES)
-def test_downloaded_script_runs_from_an_empty_folder(example, language, tmp_path):
-    from test_output_language import english_pieces
+def test_runs_are_parallel_and_each_reports_its_own_outcome():
+    """Two jobs that each wait for the other finish only if they run at once; a failing job is its own."""
+    import threading
 
-    script = tmp_path / download(example, language).name
+    barrier = threading.Barrier(2, timeout=10)
+
+    def meet():
+        return barrier.wait()
+
+    def fail():
+        raise ValueError("job 3 failed")
+
+    results = run_all({1: meet, 2: meet, 3: fail})
+    assert sorted(results[k] for k in (1, 2)) == [0, 1]
+    with pytest.raises(ValueError, match="job 3 failed"):
+        outcome(results, 3)
+
+
+def _run_script(example: str, language: str, folder: Path) -> tuple[subprocess.CompletedProcess, float]:
+    """The download, copied into an empty folder and run there with ``python``: its outcome and its time."""
+    folder.mkdir(parents=True)
+    script = folder / download(example, language).name
     script.write_bytes(download(example, language).read_bytes())
     start = time.perf_counter()
-    result = subprocess.run([sys.executable, script.name], cwd=tmp_path, env=student_env(language),
+    result = subprocess.run([sys.executable, script.name], cwd=folder, env=student_env(language),
                             capture_output=True, text=True, timeout=300)
-    TIMES[f"{language}/{example}"] = round(time.perf_counter() - start, 1)
+    return result, round(time.perf_counter() - start, 1)
+
+
+@pytest.fixture(scope="module")
+def script_runs(tmp_path_factory) -> dict:
+    """Every download of both languages, run once for the module, ``PARALLEL_RUNS`` at a time."""
+    root = tmp_path_factory.mktemp("scripts")
+    jobs = {(example, language): functools.partial(_run_script, example, language, root / language / example)
+            for language in ("en", "fr") for example in EXAMPLES}
+    results = run_all(jobs)
+    times = {f"{language}/{example}": found[1] for (example, language), found in results.items()
+             if not isinstance(found, Exception)}
+    if times:
+        report = {"python": sys.version.split()[0], "prefix": Path(sys.prefix).name, "parallel": PARALLEL_RUNS,
+                  "seconds": times}
+        logs = HTML.parent / "logs"
+        logs.mkdir(parents=True, exist_ok=True)
+        (logs / "student-scripts.json").write_text(json.dumps(report, indent=1), encoding="utf-8")
+    return results
+
+
+@pytest.mark.parametrize("language", ["en", "fr"])
+@pytest.mark.parametrize("example", EXAMPLES)
+def test_downloaded_script_runs_from_an_empty_folder(script_runs, example, language):
+    from test_output_language import english_pieces
+
+    result, _seconds = outcome(script_runs, (example, language))
     assert result.returncode == 0, result.stderr[-3000:]
     assert "Traceback" not in result.stderr, result.stderr[-3000:]
     if language == "fr":
         left = english_pieces().findall(result.stdout)
         assert not left, f"English in the French run's output: {left[:5]}"
-
-
-def teardown_module():
-    if TIMES:
-        report = {"python": sys.version.split()[0], "prefix": Path(sys.prefix).name, "seconds": TIMES}
-        logs = HTML.parent / "logs"
-        logs.mkdir(parents=True, exist_ok=True)
-        (logs / "student-scripts.json").write_text(json.dumps(report, indent=1), encoding="utf-8")
 
 
 def _exercise_files() -> list[tuple[str, str]]:
@@ -82,27 +140,41 @@ def _exercise_files() -> list[tuple[str, str]]:
     return [(exercise_id, language) for exercise_id in names() for language in ("en", "fr")]
 
 
-@pytest.mark.parametrize(("exercise_id", "language"), _exercise_files())
-def test_a_downloaded_exercise_is_checked_as_a_student_checks_it(exercise_id, language, tmp_path):
-    """The file to complete, downloaded from the page in its language, is sent back as not written yet by the
-    installed checker (in that language); the same file completed with the reference solution passes."""
+def _check_exercise(exercise_id: str, language: str, folder: Path) -> tuple[subprocess.CompletedProcess, ...]:
+    """The file to complete, downloaded from the page in its language, checked as it is, then completed with the
+    reference solution and checked again, by the installed checker: both outcomes."""
     from labkit.exercises import solution_path
 
+    folder.mkdir(parents=True)
     reference = solution_path(exercise_id)  # solutions/<concept>/<function>.py: the page and the file's name
     name = reference.name
     page = site_dir(language) / f"{reference.parent.name}.html"
     (offered,) = {resolve(page, url)[0] for url in parse(page).links if url.endswith(f"/{name}")}
-    mine = tmp_path / name
+    mine = folder / name
     mine.write_bytes(offered.read_bytes())
 
     def check() -> subprocess.CompletedProcess:
-        return subprocess.run([sys.executable, "-m", "labkit.exercises", "check", exercise_id, name], cwd=tmp_path,
+        return subprocess.run([sys.executable, "-m", "labkit.exercises", "check", exercise_id, name], cwd=folder,
                               env=student_env(language), capture_output=True, text=True, timeout=120)
 
     untouched = check()
+    mine.write_text(reference.read_text(encoding="utf-8"), encoding="utf-8")
+    return untouched, check()
+
+
+@pytest.fixture(scope="module")
+def exercise_checks(tmp_path_factory) -> dict:
+    root = tmp_path_factory.mktemp("exercises")
+    return run_all({key: functools.partial(_check_exercise, *key, root / key[1] / key[0])
+                    for key in _exercise_files()})
+
+
+@pytest.mark.parametrize(("exercise_id", "language"), _exercise_files())
+def test_a_downloaded_exercise_is_checked_as_a_student_checks_it(exercise_checks, exercise_id, language):
+    """The file to complete, downloaded from the page in its language, is sent back as not written yet by the
+    installed checker (in that language); the same file completed with the reference solution passes."""
+    untouched, solved = outcome(exercise_checks, (exercise_id, language))
     assert untouched.returncode == 1, untouched.stdout + untouched.stderr
     assert ("not written yet" if language == "en" else "pas encore écrite") in untouched.stdout
-    mine.write_text(solution_path(exercise_id).read_text(encoding="utf-8"), encoding="utf-8")
-    solved = check()
     assert solved.returncode == 0, solved.stdout + solved.stderr
     assert solved.stdout.startswith("Passed" if language == "en" else "Réussi"), solved.stdout

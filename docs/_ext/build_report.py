@@ -82,7 +82,9 @@ def latest_environment(logs: Path) -> list[str]:
         runs = json.loads(scripts.read_text(encoding="utf-8"))
         seconds = runs["seconds"]
         slowest = max(seconds, key=seconds.get)
-        lines.append(f"- {len(seconds)} downloaded scripts run from an empty folder with Python {runs['python']}: "
+        at_once = runs.get("parallel", 1)
+        lines.append(f"- {len(seconds)} downloaded scripts run from an empty folder with Python {runs['python']}"
+                     + (f", {at_once} at a time" if at_once > 1 else "") + ": "
                      f"{sum(seconds.values()):.0f} s in all, the slowest `{slowest}` {seconds[slowest]:.1f} s")
     return lines
 
