@@ -29,7 +29,8 @@ export $(shell sed -n 's/^\([A-Za-z_][A-Za-z0-9_]*\)=.*/\1/p' build.env)
 # The site build must never fetch anything (offline.env: any HTTP(S) request goes to a closed port).
 OFFLINE := $(shell grep -v '^\#' offline.env)
 
-.PHONY: site html-en html-fr serve test test-latest po lock doctest report clean help bench
+.PHONY: site html-en html-fr serve test test-latest po lock doctest report clean help bench \
+	unit site-tests latest-unit latest-scripts site-built
 
 help:
 	@echo "make site    build the English and French course in _build/html (creates .venv first)"
@@ -88,30 +89,50 @@ serve:
 	@echo "Serving the course on http://127.0.0.1:$(PORT)/ (Ctrl-C to stop)"
 	$(PY) -m http.server --bind 127.0.0.1 --directory _build/html $(PORT)
 
-# Every test, whatever fails first: the exit status is non-zero if any step failed.
+# $(call timed,STEP,COMMAND): run COMMAND, say how long it took in _build/logs/STEP.time, keep its exit status.
+timed = mkdir -p _build/logs; start=$$(date +%s); status=0; $(2) || status=$$?; \
+	echo "[$(1)] done in $$(( $$(date +%s) - start )) s" > _build/logs/$(1).time; exit $$status
+
+# Every test, whatever fails first: the exit status is non-zero if any step failed.  Steps that do not need
+# each other run two at a time, one per core: the unit tests of both environments, then, once the site is
+# built, the site tests beside the downloaded scripts.  Each step's output is printed whole when it ends.
 test: $(STAMP) $(LATEST_STAMP)
-	@status=0; \
-	$(PY) -m pytest -m "not site" tests labkit docs || status=1; \
+	@status=0; start=$$(date +%s); \
+	$(MAKE) --no-print-directory -j2 -k --output-sync=target unit latest-unit || status=1; \
 	$(MAKE) --no-print-directory site || status=1; \
-	$(PY) -m pytest -m "site and not student" tests || status=1; \
-	$(MAKE) --no-print-directory test-latest || status=1; \
+	$(MAKE) --no-print-directory -j2 -k --output-sync=target site-tests latest-scripts || status=1; \
+	mkdir -p _build/logs; echo "[test] done in $$(( $$(date +%s) - start )) s" | tee _build/logs/test.time; \
 	exit $$status
 
+# The unit tests and doctests of the locked environment; the tests of the built site (links, translations, browser).
+unit: $(STAMP)
+	@$(call timed,unit,$(PY) -m pytest -m "not site" tests labkit docs)
+
+site-tests: $(STAMP)
+	@$(call timed,site-tests,$(PY) -m pytest -m "site and not student" tests)
+
 # In the newest releases: labkit installed from its wheel (not the checkout; the build's labkit.egg-info, left in
-# the checkout, would stand for the installed labkit in a test run from here: removed), the unit tests and doctests with
-# labkit's own DeprecationWarnings as errors, then every downloaded script of the built site, English and French,
-# run from an empty folder as a student runs it.
-test-latest: $(LATEST_STAMP)
-	@test -d _build/html/fr || { echo "No site yet: run 'make site' first (the scripts are its downloads)."; exit 1; }
-	@mkdir -p _build/logs; status=0; start=$$(date +%s); \
+# the checkout, would stand for the installed labkit in a test run from here: removed), again when labkit changes;
+# the unit tests and doctests with labkit's own DeprecationWarnings as errors, then every downloaded script of the
+# built site, English and French, run from an empty folder as a student runs it.
+LATEST_LABKIT := $(LATEST)/.labkit
+$(LATEST_LABKIT): $(LATEST_STAMP) pyproject.toml $(shell find labkit -name '*.py' -o -name '*.po' 2>/dev/null)
 	$(LATEST_PY) -m pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation --no-index \
-	  --force-reinstall . || status=1; \
-	rm -rf build labkit.egg-info; \
-	$(LATEST_PY) -m pytest -m "not site" -o 'filterwarnings=error::DeprecationWarning:labkit' tests labkit docs \
-	  || status=1; \
-	$(LATEST_PY) -m pytest -m student tests || status=1; \
-	echo "[latest] tested in $$(( $$(date +%s) - start )) s" | tee _build/logs/latest-test.time; \
-	exit $$status
+	  --force-reinstall .
+	rm -rf build labkit.egg-info
+	touch $@
+
+test-latest: site-built latest-unit latest-scripts
+
+site-built:
+	@test -d _build/html/fr || { echo "No site yet: run 'make site' first (the scripts are its downloads)."; exit 1; }
+
+latest-unit: $(LATEST_LABKIT)
+	@$(call timed,latest-unit,$(LATEST_PY) -m pytest -m "not site" -o 'filterwarnings=error::DeprecationWarning:labkit' \
+	  tests labkit docs)
+
+latest-scripts: site-built $(LATEST_LABKIT)
+	@$(call timed,latest-scripts,$(LATEST_PY) -m pytest -m student tests)
 
 # labkit against its references (torch.autograd, DGL, PyG), interleaved rounds, one table of ratios (issue 19).
 bench: $(STAMP)

@@ -65,11 +65,13 @@ def test_the_newest_releases_environment_is_reported_with_its_times(build):
     gallery, logs = build
     assert "Newest releases" not in build_report.report(gallery, logs)
     (logs / "latest-env.time").write_text("[latest] environment created in 212 s\n")
-    (logs / "latest-test.time").write_text("[latest] tested in 845 s\n")
+    (logs / "latest-unit.time").write_text("[latest-unit] done in 55 s\n")
+    (logs / "latest-scripts.time").write_text("[latest-scripts] done in 190 s\n")
     (logs / "student-scripts.json").write_text(json.dumps(
         {"python": "3.11.7", "prefix": ".venv-latest", "seconds": {"en/01_a/plot_fast": 4.0, "fr/01_a/plot_fast": 6.5}}))
     table = build_report.report(gallery, logs)
-    assert "- created in 212 s" in table and "- tested in 845 s" in table
+    assert "- created in 212 s" in table and "- unit tests and doctests in 55 s" in table
+    assert "- the downloaded scripts and exercise files in 190 s" in table
     assert "2 downloaded scripts run from an empty folder with Python 3.11.7: 10 s in all" in table
     assert "the slowest `fr/01_a/plot_fast` 6.5 s" in table
     (logs / "student-scripts.json").write_text(json.dumps(

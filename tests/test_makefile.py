@@ -71,7 +71,7 @@ def test_clean_removes_every_compiled_catalog(tmp_path):
 
 def fake_environments(root):
     """.venv and .venv-latest, installed, whose python only says how it was called."""
-    for name in ("requirements.lock", "requirements-latest.txt"):
+    for name in ("requirements.lock", "requirements-latest.txt", "pyproject.toml"):
         (root / name).write_text("")
     for venv in (".venv", ".venv-latest"):
         (root / venv / "bin").mkdir(parents=True)
@@ -83,23 +83,42 @@ def fake_environments(root):
 
 
 def test_make_test_checks_both_environments(tmp_path):
-    """make test tests the locked environment, builds the site, then tests the newest releases: labkit installed
-    from its wheel, labkit's DeprecationWarnings as errors, then the downloaded scripts."""
+    """make test runs the unit tests of both environments, builds the site, then tests it beside the downloaded
+    scripts; the newest releases get labkit from its wheel and treat labkit's DeprecationWarnings as errors."""
     root = fake_environments(copy_front_door(tmp_path))
     said = subprocess.run(["make", "--no-print-directory", "-s", "test", "MAKE=echo make"], cwd=root,
                           capture_output=True, text=True, check=True).stdout.splitlines()
-    assert said == [".venv -m pytest -m not site tests labkit docs", "make --no-print-directory site",
-                    ".venv -m pytest -m site and not student tests", "make --no-print-directory test-latest"]
+    assert said[:3] == ["make --no-print-directory -j2 -k --output-sync=target unit latest-unit",
+                        "make --no-print-directory site",
+                        "make --no-print-directory -j2 -k --output-sync=target site-tests latest-scripts"]
+    assert said[3].startswith("[test] done in ")
+    said = subprocess.run(["make", "--no-print-directory", "-s", "unit", "site-tests"], cwd=root,
+                          capture_output=True, text=True, check=True).stdout.splitlines()
+    assert said == [".venv -m pytest -m not site tests labkit docs", ".venv -m pytest -m site and not student tests"]
+    assert (root / "_build" / "logs" / "unit.time").read_text().startswith("[unit] done in ")
     (root / "_build" / "html" / "fr").mkdir(parents=True)
     (root / "labkit.egg-info").mkdir()  # what building the wheel in the checkout leaves
     said = subprocess.run(["make", "--no-print-directory", "-s", "test-latest"], cwd=root, capture_output=True,
                           text=True, check=True).stdout.splitlines()
     assert said[0].startswith(".venv-latest -m pip install") and said[0].endswith("--force-reinstall .")
     assert not (root / "labkit.egg-info").exists()
-    assert said[1] == (".venv-latest -m pytest -m not site -o filterwarnings=error::DeprecationWarning:labkit "
-                       "tests labkit docs")
-    assert said[2] == ".venv-latest -m pytest -m student tests"
-    assert said[3].startswith("[latest] tested in ")
+    assert said[1:] == [".venv-latest -m pytest -m not site -o filterwarnings=error::DeprecationWarning:labkit "
+                        "tests labkit docs", ".venv-latest -m pytest -m student tests"]
+    # labkit's wheel is installed once, again only when labkit changes
+    said = subprocess.run(["make", "--no-print-directory", "-s", "latest-scripts"], cwd=root, capture_output=True,
+                          text=True, check=True).stdout.splitlines()
+    assert said == [".venv-latest -m pytest -m student tests"]
+
+
+def test_a_failing_step_fails_make_test_but_the_others_still_run(tmp_path):
+    root = fake_environments(copy_front_door(tmp_path))
+    failing = root / ".venv" / "bin" / "python"
+    failing.write_text('#!/bin/sh\necho ".venv $*"\nexit 1\n')
+    result = subprocess.run(["make", "--no-print-directory", "-s", "-k", "unit", "latest-unit"], cwd=root,
+                            capture_output=True, text=True)
+    assert result.returncode != 0
+    assert ".venv-latest -m pytest -m not site" in result.stdout  # the other environment was still tested
+    assert (root / "_build" / "logs" / "unit.time").is_file()
 
 
 def test_latest_tests_need_the_built_site(tmp_path):

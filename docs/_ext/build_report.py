@@ -61,10 +61,11 @@ def build_seconds(logs: Path) -> dict[str, float]:
 
 
 def latest_environment(logs: Path) -> list[str]:
-    """Lines on ``make test-latest``'s environment (newest releases, no DGL): the time to create it, to test it,
-    and the downloaded scripts it ran as a student does, from ``latest-*.time`` and ``student-scripts.json``."""
+    """Lines on ``make test-latest``'s environment (newest releases, no DGL): the time to create it, to run its unit
+    tests and its downloaded scripts, and those scripts one by one, from ``latest-*.time`` and
+    ``student-scripts.json``."""
     said = {}
-    for name in ("latest-env", "latest-test"):
+    for name in ("latest-env", "latest-unit", "latest-scripts"):
         path = logs / f"{name}.time"
         match = re.search(r"in (\d+) s", path.read_text()) if path.is_file() else None
         if match:
@@ -76,8 +77,10 @@ def latest_environment(logs: Path) -> list[str]:
     if "latest-env" in said:
         lines.append(f"- created in {said['latest-env']} s (`make .venv-latest/.installed`, "
                      "from pip's cache or the network)")
-    if "latest-test" in said:
-        lines.append(f"- tested in {said['latest-test']} s (unit tests, doctests, the downloaded scripts)")
+    if "latest-unit" in said:
+        lines.append(f"- unit tests and doctests in {said['latest-unit']} s")
+    if "latest-scripts" in said:
+        lines.append(f"- the downloaded scripts and exercise files in {said['latest-scripts']} s")
     if scripts.is_file():
         runs = json.loads(scripts.read_text(encoding="utf-8"))
         seconds = runs["seconds"]
