@@ -83,9 +83,7 @@ class Visit:
         self.outside: list[str] = []
         self.context.route("**/*", self._route)
         self.page = self.context.new_page()
-        self.page.on("console", lambda m: m.type == "error" and self.errors.append(f"console: {m.text}"))
-        self.page.on("pageerror", lambda e: self.errors.append(f"pageerror: {e}"))
-        self.page.on("requestfailed", lambda r: self.errors.append(f"failed: {r.url} ({r.failure})"))
+        _listen(self.page, self.errors.append)
 
     def _route(self, route):
         url = route.request.url
@@ -135,16 +133,27 @@ def all_pages():
 PARALLEL_VISITS = 4
 
 
-class _Tab:
-    """One browser context that visits pages one after another, each in a fresh page (its own listeners).
+def _listen(page, report) -> None:
+    """Console errors, page errors and failed requests of ``page``, each said to ``report`` as one line."""
+    page.on("console", lambda m: m.type == "error" and report(f"console: {m.text}"))
+    page.on("pageerror", lambda e: report(f"pageerror: {e}"))
+    page.on("requestfailed", lambda r: report(f"failed: {r.url} ({r.failure})"))
 
-    After the language switch's click, only the other page's document is let through: its images, scripts
-    and styles are that page's own visit's business, and loading them twice was half of each visit's cost.
+
+class _Tab:
+    """One browser tab that visits pages one after another, each visit with its own list of problems.
+
+    Between two visits the tab goes to ``about:blank``: the last page and its events end there (a new tab per
+    visit, a new renderer process each time, made a visit 1.7 times as long). After the language switch's click,
+    only the other page's document is let through: its images, scripts and styles are that page's own visit's
+    business, and loading them twice was half of each visit's cost.
     """
 
     def __init__(self, context, base: str):
         self.context, self.base = context, base
+        self.page = None
         self.switched = False
+        self.problems: list[str] = []
         self.outside: list[str] = []
 
     async def route(self, r) -> None:
@@ -157,30 +166,48 @@ class _Tab:
         else:
             await r.continue_()
 
+    async def open(self, url: str):
+        """The tab at ``url``, loaded, with nothing recorded yet but what this page does."""
+        if self.page is None:
+            self.page = await self.context.new_page()
+            _listen(self.page, lambda line: self.problems.append(line))
+        else:
+            await self.page.goto("about:blank")
+        self.problems, self.outside, self.switched = [], [], False
+        await self.page.goto(url, wait_until="load")
+        return self.page
+
+    def found(self) -> list[str]:
+        """What went wrong so far in this visit (a copy: the tab goes on recording)."""
+        return self.problems + [f"request outside 127.0.0.1: {url}" for url in self.outside]
+
+    async def failed(self, error: Exception) -> list[str]:
+        """What went wrong, ``error`` last; the page is dropped (it may have crashed): the next visit opens another."""
+        found = self.found() + [f"{type(error).__name__}: {error}"]
+        page, self.page = self.page, None
+        if page is not None:
+            with contextlib.suppress(Exception):  # a crashed page may not close cleanly: it is gone either way
+                await page.close()
+        return found
+
     async def visit(self, language: str, name: str) -> list[str]:
         """What is wrong with one page of one language (nothing: an empty list)."""
-        problems: list[str] = []
-        self.switched, self.outside = False, []
-        page = await self.context.new_page()
         try:
-            page.on("console", lambda m: m.type == "error" and problems.append(f"console: {m.text}"))
-            page.on("pageerror", lambda e: problems.append(f"pageerror: {e}"))
-            page.on("requestfailed", lambda r: problems.append(f"failed: {r.url} ({r.failure})"))
-            await page.goto(f"{self.base}/{language}/{name}", wait_until="load")
+            page = await self.open(f"{self.base}/{language}/{name}")
             broken = await page.evaluate(IMAGES_LOADED)
             if broken:
-                problems.append(f"images that did not load: {broken}")
+                self.problems.append(f"images that did not load: {broken}")
             math = await page.evaluate(MATH_RENDERED)
             if math["math"]:
                 if math["rendered"] < math["math"]:
-                    problems.append(f"math not rendered: {math}")
+                    self.problems.append(f"math not rendered: {math}")
                 if math["errors"]:
-                    problems.append(f"MathJax errors: {math}")
+                    self.problems.append(f"MathJax errors: {math}")
                 if not all(s.startswith(self.base) for s in math["src"]):
-                    problems.append(f"MathJax from elsewhere: {math['src']}")
+                    self.problems.append(f"MathJax from elsewhere: {math['src']}")
             await page.wait_for_load_state("networkidle")
             # What the page itself did ends here; what follows is the switched page's aborted resources.
-            found = problems + [f"request outside 127.0.0.1: {url}" for url in self.outside]
+            found = self.found()
             other = "fr" if language == "en" else "en"
             target = f"{self.base}/{other}/{name}"
             self.switched = True
@@ -193,30 +220,53 @@ class _Tab:
                 found.append(f"the switched page is not in {other}")
             return found
         except Exception as error:  # a timeout or a crash of this tab: that page's test reports it
-            return problems + [f"{type(error).__name__}: {error}"]
-        finally:
-            await page.close()
+            return await self.failed(error)
 
 
-def _visit_all(base: str, wanted: list[tuple[str, str]]) -> dict[tuple[str, str], list[str]]:
-    """Every page of ``wanted``, visited by ``PARALLEL_VISITS`` tabs that take the next page as they finish,
-    in another thread (Playwright's asynchronous API, beside the synchronous one of the other tests)."""
+SEARCH_DONE = "() => (document.querySelector('#search-results .search-summary') || {}).innerText"
+
+
+async def _search(tab: _Tab, language: str, query: str) -> tuple[list[str], list[str], list[str]]:
+    """The result links and snippets of the search page once every snippet has arrived, and what went wrong
+    (console errors, failed requests, requests leaving 127.0.0.1): nothing, an empty list."""
+    try:
+        page = await tab.open(f"{tab.base}/{language}/search.html?q={query}")
+        await page.wait_for_function(SEARCH_DONE, timeout=20000)
+        await page.wait_for_load_state("networkidle")
+        links = await page.eval_on_selector_all("#search-results ul.search li > a",
+                                                "els => els.map(e => e.getAttribute('href'))")
+        snippets = await page.eval_on_selector_all("#search-results p.context",
+                                                   "els => els.map(e => e.textContent.replace(/\\s+/g, ' '))")
+        return [link.split("#")[0].split("?")[0] for link in links], snippets, tab.found()
+    except Exception as error:  # a timeout or a crash of this tab: that query's tests report it
+        return [], [], await tab.failed(error)
+
+
+def _need_async_browser() -> None:
+    pytest.importorskip("playwright.async_api")
+    if not shutil.which(CHROMIUM):
+        pytest.fail("Debian's chromium is missing: apt-get install chromium (.ci/run does it)")
+
+
+def _in_tabs(base: str, wanted: list[tuple], job) -> dict[tuple, object]:
+    """``job(tab, *key)`` for every key of ``wanted``, by ``PARALLEL_VISITS`` tabs that take the next key as they
+    finish, in another thread (Playwright's asynchronous API, beside the synchronous one of the other tests)."""
     import asyncio
 
     from playwright.async_api import async_playwright
 
-    async def main() -> dict[tuple[str, str], list[str]]:
-        found: dict[tuple[str, str], list[str]] = {}
+    async def main() -> dict[tuple, object]:
+        found: dict[tuple, object] = {}
         queue = list(reversed(wanted))
 
         async def tab(browser) -> None:
             context = await browser.new_context(locale="en-GB")
-            tab = _Tab(context, base)
-            await context.route("**/*", tab.route)
+            one = _Tab(context, base)
+            await context.route("**/*", one.route)
             try:
                 while queue:
                     key = queue.pop()
-                    found[key] = await tab.visit(*key)
+                    found[key] = await job(one, *key)
             finally:
                 await context.close()
 
@@ -233,17 +283,20 @@ def _visit_all(base: str, wanted: list[tuple[str, str]]) -> dict[tuple[str, str]
     worker.start()
     worker.join()
     if "visits" not in result:
-        pytest.fail("the page visits did not run: see the thread's traceback above")
+        pytest.fail("the tabs did not run: see the thread's traceback above")
     return result["visits"]
+
+
+def _visit_all(base: str, wanted: list[tuple[str, str]]) -> dict[tuple[str, str], list[str]]:
+    """What is wrong with each page of ``wanted`` (see ``_Tab.visit``)."""
+    return _in_tabs(base, wanted, _Tab.visit)
 
 
 @pytest.fixture(scope="module")
 def page_visits(server):
-    pytest.importorskip("playwright.async_api")
     for language in LANGUAGES:
         site_dir(language)  # says what to run when the site is not built yet
-    if not shutil.which(CHROMIUM):
-        pytest.fail("Debian's chromium is missing: apt-get install chromium (.ci/run does it)")
+    _need_async_browser()
     return _visit_all(server, all_pages())
 
 
@@ -254,9 +307,7 @@ def _page(language: str, body: str, switch_to: str) -> str:
 
 def test_a_visit_reports_what_is_wrong_with_a_page(tmp_path):
     """The visit is not blind: on a small site of its own, each kind of defect is reported, on its page only."""
-    pytest.importorskip("playwright.async_api")
-    if not shutil.which(CHROMIUM):
-        pytest.fail("Debian's chromium is missing: apt-get install chromium (.ci/run does it)")
+    _need_async_browser()
     pages = {
         "good.html": ("", "../fr/good.html"),
         "error.html": ("<script>console.error('boom')</script>", "../fr/good.html"),
@@ -329,15 +380,13 @@ SEARCHES = [("en", "backpropagation", "backprop.html"), ("en", "derivatives", "b
 
 
 @pytest.mark.parametrize("language, word, expected", SEARCHES)
-def test_search_finds_the_page_in_the_readers_language(browser, server, language, word, expected):
-    # search() waits for the whole list: results arrive one by one, the page's own last.
-    found, _snippets = search(browser, server, language, word)
+def test_search_finds_the_page_in_the_readers_language(searches, language, word, expected):
+    # the search waits for the whole list: results arrive one by one, the page's own last.
+    found, _snippets = search(searches, language, word)
     assert expected in found, found
 
 
 # -- Search: accents, ranking, snippets (docs/_ext/labkit_search.py and labkit_search.js) ----------
-
-SEARCH_DONE = "() => (document.querySelector('#search-results .search-summary') || {}).innerText"
 
 # Each concept page, and words of its title that a reader types: with or without accents, the
 # page itself comes first (not its gallery, not the glossary, not a page that merely mentions it).
@@ -353,35 +402,35 @@ FIRST = [("fr", "rétropropagation", "backprop.html"), ("fr", "retropropagation"
          ("fr", "différentiation automatique", "autodiff.html"), ("fr", "differentiation", "autodiff.html")]
 
 
-def search(browser, server, language: str, query: str) -> tuple[list[str], list[str]]:
-    """The result links and snippets of the search page, once every snippet has arrived."""
-    site_dir(language)
-    visit = Visit(browser, server)
-    try:
-        page = visit.page
-        page.goto(f"{server}/{language}/search.html?q={query}")
-        page.wait_for_function(SEARCH_DONE, timeout=20000)
-        page.wait_for_load_state("networkidle")
-        links = page.eval_on_selector_all("#search-results ul.search li > a",
-                                          "els => els.map(e => e.getAttribute('href'))")
-        snippets = page.eval_on_selector_all("#search-results p.context",
-                                             "els => els.map(e => e.textContent.replace(/\\s+/g, ' '))")
-        assert not visit.errors and not visit.outside, (visit.errors, visit.outside)
-        return [link.split("#")[0].split("?")[0] for link in links], snippets
-    finally:
-        visit.close()
+SNIPPETS = [("fr", "rétropropagation"), ("fr", "retropropagation"), ("en", "backpropagation"), ("en", "gradient")]
+
+
+@pytest.fixture(scope="module")
+def searches(server) -> dict[tuple[str, str], tuple[list[str], list[str], list[str]]]:
+    """Every query of the search tests, asked once for the module, a few tabs at a time."""
+    for language in LANGUAGES:
+        site_dir(language)
+    _need_async_browser()
+    queries = sorted({(language, query) for language, query, _ in SEARCHES + FIRST} | set(SNIPPETS))
+    return _in_tabs(server, queries, _search)
+
+
+def search(searches, language: str, query: str) -> tuple[list[str], list[str]]:
+    """The result links and snippets of one query, which went without a console error or an outside request."""
+    links, snippets, problems = searches[language, query]
+    assert not problems, problems
+    return links, snippets
 
 
 @pytest.mark.parametrize("language, query, expected", FIRST)
-def test_search_puts_the_concept_page_first(browser, server, language, query, expected):
-    found, _ = search(browser, server, language, query)
+def test_search_puts_the_concept_page_first(searches, language, query, expected):
+    found, _ = search(searches, language, query)
     assert found and found[0] == expected, found[:8]
 
 
-@pytest.mark.parametrize("language, query", [("fr", "rétropropagation"), ("fr", "retropropagation"),
-                                             ("en", "backpropagation"), ("en", "gradient")])
-def test_search_snippets_show_the_text_not_the_chrome(browser, server, language, query):
-    _, snippets = search(browser, server, language, query)
+@pytest.mark.parametrize("language, query", SNIPPETS)
+def test_search_snippets_show_the_text_not_the_chrome(searches, language, query):
+    _, snippets = search(searches, language, query)
     assert snippets
     chrome = ("Paramètres système", "Clair Sombre", "System settings", "Light Dark")
     for text in snippets:
