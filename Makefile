@@ -89,9 +89,11 @@ serve:
 	@echo "Serving the course on http://127.0.0.1:$(PORT)/ (Ctrl-C to stop)"
 	$(PY) -m http.server --bind 127.0.0.1 --directory _build/html $(PORT)
 
-# $(call timed,STEP,COMMAND): run COMMAND, say how long it took in _build/logs/STEP.time, keep its exit status.
+# $(call timed,STEP,COMMAND): run COMMAND, say how long it took and the processor time it used (bash's times: the
+# user and system time of the recipe's children) in _build/logs/STEP.time, keep its exit status.
 timed = mkdir -p _build/logs; start=$$(date +%s); status=0; $(2) || status=$$?; \
-	echo "[$(1)] done in $$(( $$(date +%s) - start )) s" > _build/logs/$(1).time; exit $$status
+	echo "[$(1)] done in $$(( $$(date +%s) - start )) s, processor time (user, system) $$(times | tail -1)" \
+	  > _build/logs/$(1).time; exit $$status
 
 # Every test, whatever fails first: the exit status is non-zero if any step failed.  The unit tests of both
 # environments run side by side, one per core (each step's output printed whole when it ends); the site tests and
@@ -102,7 +104,8 @@ test: $(STAMP) $(LATEST_STAMP)
 	$(MAKE) --no-print-directory -j2 -k --output-sync=target unit latest-unit || status=1; \
 	$(MAKE) --no-print-directory site || status=1; \
 	$(MAKE) --no-print-directory -k site-tests latest-scripts || status=1; \
-	mkdir -p _build/logs; echo "[test] done in $$(( $$(date +%s) - start )) s" | tee _build/logs/test.time; \
+	mkdir -p _build/logs; cat _build/logs/{unit,latest-unit,en,fr,site-tests,latest-scripts}.time 2>/dev/null || true; \
+	echo "[test] done in $$(( $$(date +%s) - start )) s" | tee _build/logs/test.time; \
 	exit $$status
 
 # The unit tests and doctests of the locked environment; the tests of the built site (links, translations, browser).
