@@ -91,9 +91,10 @@ serve:
 
 # $(call timed,STEP,COMMAND): run COMMAND, say how long it took and the processor time it used (bash's times: the
 # user and system time of the recipe's children) in _build/logs/STEP.time, keep its exit status.
-timed = mkdir -p _build/logs; start=$$(date +%s); status=0; $(2) || status=$$?; \
-	echo "[$(1)] done in $$(( $$(date +%s) - start )) s, processor time (user, system) $$(times | tail -1)" \
-	  > _build/logs/$(1).time; exit $$status
+# (times writes to a file: in a pipe or $(...), it would run in a subshell, which has no children yet.)
+timed = mkdir -p _build/logs; start=$$(date +%s); status=0; $(2) || status=$$?; times > _build/logs/$(1).cpu; \
+	echo "[$(1)] done in $$(( $$(date +%s) - start )) s, processor time (user, system) \
+	  $$(sed -n 2p _build/logs/$(1).cpu)" > _build/logs/$(1).time; rm -f _build/logs/$(1).cpu; exit $$status
 
 # Every test, whatever fails first: the exit status is non-zero if any step failed.  The unit tests of both
 # environments run side by side, one per core (each step's output printed whole when it ends); the site tests and
