@@ -37,7 +37,7 @@ help:
 	@echo "make site SOLUTIONS=show   the teacher's edition, solutions shown, in _build/teacher"
 	@echo "make serve   serve _build/html on http://127.0.0.1:$(PORT)"
 	@echo "make test    unit tests and doctests in .venv and .venv-latest side by side, both site builds, then"
-	@echo "             translations, links, browser beside every downloaded script run in .venv-latest"
+	@echo "             translations, links, browser; then every downloaded script run in .venv-latest"
 	@echo "make test-latest  only that second environment's part (needs a built site)"
 	@echo "make doctest doctests of labkit and of the pages"
 	@echo "make bench   labkit against torch.autograd, DGL and PyG: one table of ratios, medians and spreads"
@@ -91,7 +91,8 @@ serve:
 
 # $(call timed,STEP,COMMAND): run COMMAND, say how long it took and the processor time it used (bash's times: the
 # user and system time of the recipe's children) in _build/logs/STEP.time, keep its exit status.
-# (times writes to a file: in a pipe or $(...), it would run in a subshell, which has no children yet.)
+# (times writes to a file: in a pipe or $(...), it would run in a subshell, which has no children yet.)  COMMAND
+# must hold no comma: $(call) would split it there.
 timed = mkdir -p _build/logs; start=$$(date +%s); status=0; $(2) || status=$$?; times > _build/logs/$(1).cpu; \
 	echo "[$(1)] done in $$(( $$(date +%s) - start )) s, processor time (user, system) \
 	  $$(sed -n 2p _build/logs/$(1).cpu)" > _build/logs/$(1).time; rm -f _build/logs/$(1).cpu; exit $$status
@@ -102,6 +103,8 @@ timed = mkdir -p _build/logs; start=$$(date +%s); status=0; $(2) || status=$$?; 
 # beside each other they ran slower than one after the other, with timeouts and an example's timing check failing.
 test: $(STAMP) $(LATEST_STAMP)
 	@status=0; start=$$(date +%s); \
+	rm -f _build/logs/{unit,latest-unit,en,fr,site-tests,latest-scripts}.time; \
+	$(MAKE) --no-print-directory $(LATEST_LABKIT) || status=1; \
 	$(MAKE) --no-print-directory -j2 -k --output-sync=target unit latest-unit || status=1; \
 	$(MAKE) --no-print-directory site || status=1; \
 	$(MAKE) --no-print-directory -k site-tests latest-scripts || status=1; \
@@ -117,17 +120,20 @@ site-tests: $(STAMP)
 	@$(call timed,site-tests,$(PY) -m pytest -m "site and not student" tests)
 
 # In the newest releases: labkit installed from its wheel (not the checkout; the build's labkit.egg-info, left in
-# the checkout, would stand for the installed labkit in a test run from here: removed), again when labkit changes;
-# the unit tests and doctests with labkit's own DeprecationWarnings as errors, then every downloaded script of the
-# built site, English and French, run from an empty folder as a student runs it.
+# the checkout, would stand for the installed labkit in a test run from here: removed; make test installs it before
+# its unit tests start), again when a file or folder of labkit changes; the unit tests and doctests with labkit's own
+# DeprecationWarnings as errors, then every downloaded script of the built site, English and French, run from an
+# empty folder as a student runs it.
 LATEST_LABKIT := $(LATEST)/.labkit
-$(LATEST_LABKIT): $(LATEST_STAMP) pyproject.toml $(shell find labkit -name '*.py' -o -name '*.po' 2>/dev/null)
-	$(LATEST_PY) -m pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation --no-index \
-	  --force-reinstall .
-	rm -rf build labkit.egg-info
-	touch $@
+$(LATEST_LABKIT): $(LATEST_STAMP) pyproject.toml README.md $(shell find labkit -not -path '*/__pycache__*' 2>/dev/null)
+	status=0; $(LATEST_PY) -m pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation \
+	  --no-index --force-reinstall . || status=$$?; \
+	rm -rf build labkit.egg-info; \
+	test $$status = 0 && touch $@
 
-test-latest: site-built latest-unit latest-scripts
+# Both steps, whatever fails first.
+test-latest: site-built
+	@$(MAKE) --no-print-directory -k latest-unit latest-scripts
 
 site-built:
 	@test -d _build/html/fr || { echo "No site yet: run 'make site' first (the scripts are its downloads)."; exit 1; }

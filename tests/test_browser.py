@@ -143,15 +143,16 @@ def _listen(page, report) -> None:
 class _Tab:
     """One browser tab that visits pages one after another, each visit with its own list of problems.
 
-    Between two visits the tab goes to ``about:blank``: the last page and its events end there (a new tab per
-    visit, a new renderer process each time, made a visit 1.7 times as long). After the language switch's click,
-    only the other page's document is let through: its images, scripts and styles are that page's own visit's
-    business, and loading them twice was half of each visit's cost.
+    Between two visits the tab forgets the last page's storage and cookies and goes to ``about:blank``: the
+    last page and its events end there (a new tab per visit, a new renderer process each time, made a visit
+    1.7 times as long). After the language switch's click, only the other page's document is let through:
+    its images, scripts and styles are that page's own visit's business, and loading them twice was half of
+    each visit's cost.
     """
 
-    def __init__(self, context, base: str):
-        self.context, self.base = context, base
-        self.page = None
+    def __init__(self, browser, base: str):
+        self.browser, self.base = browser, base
+        self.context = self.page = None
         self.switched = False
         self.problems: list[str] = []
         self.outside: list[str] = []
@@ -168,12 +169,18 @@ class _Tab:
 
     async def open(self, url: str):
         """The tab at ``url``, loaded, with nothing recorded yet but what this page does."""
+        self.problems, self.outside, self.switched = [], [], False
         if self.page is None:
+            self.context = await self.browser.new_context(locale="en-GB")
+            await self.context.route("**/*", self.route)
             self.page = await self.context.new_page()
             _listen(self.page, lambda line: self.problems.append(line))
-        else:
+        else:  # as a new reader: no storage, no cookie, nothing of the last page left running
+            if self.page.url.startswith(self.base):
+                await self.page.evaluate("() => { localStorage.clear(); sessionStorage.clear(); }")
+            await self.context.clear_cookies()
             await self.page.goto("about:blank")
-        self.problems, self.outside, self.switched = [], [], False
+            self.problems, self.outside = [], []
         await self.page.goto(url, wait_until="load")
         return self.page
 
@@ -182,13 +189,17 @@ class _Tab:
         return self.problems + [f"request outside 127.0.0.1: {url}" for url in self.outside]
 
     async def failed(self, error: Exception) -> list[str]:
-        """What went wrong, ``error`` last; the page is dropped (it may have crashed): the next visit opens another."""
+        """What went wrong, ``error`` last; the tab's context is dropped (its page may have crashed): the next
+        visit opens another."""
         found = self.found() + [f"{type(error).__name__}: {error}"]
-        page, self.page = self.page, None
-        if page is not None:
-            with contextlib.suppress(Exception):  # a crashed page may not close cleanly: it is gone either way
-                await page.close()
+        await self.close()
         return found
+
+    async def close(self) -> None:
+        context, self.context, self.page = self.context, None, None
+        if context is not None:
+            with contextlib.suppress(Exception):  # a crashed page may not close cleanly: it is gone either way
+                await context.close()
 
     async def visit(self, language: str, name: str) -> list[str]:
         """What is wrong with one page of one language (nothing: an empty list)."""
@@ -211,11 +222,13 @@ class _Tab:
             other = "fr" if language == "en" else "en"
             target = f"{self.base}/{other}/{name}"
             self.switched = True
-            await page.click("a.labkit-lang-switch", no_wait_after=True)
-            await page.wait_for_url(lambda url: url.split("#")[0] == target or f"/{language}/" not in url,
-                                    wait_until="domcontentloaded")
+            async with page.expect_navigation(wait_until="domcontentloaded") as navigation:
+                await page.click("a.labkit-lang-switch", no_wait_after=True)
+            response = await navigation.value
             if page.url.split("#")[0] != target:
                 found.append(f"the language switch went to {page.url}, not {target}")
+            elif response is not None and not response.ok:
+                found.append(f"the language switch's page answered {response.status}")
             elif await page.evaluate("document.documentElement.lang") != other:
                 found.append(f"the switched page is not in {other}")
             return found
@@ -248,8 +261,8 @@ def _need_async_browser() -> None:
         pytest.fail("Debian's chromium is missing: apt-get install chromium (.ci/run does it)")
 
 
-def _in_tabs(base: str, wanted: list[tuple], job) -> dict[tuple, object]:
-    """``job(tab, *key)`` for every key of ``wanted``, by ``PARALLEL_VISITS`` tabs that take the next key as they
+def _in_tabs(base: str, wanted: list[tuple], job, tabs: int = PARALLEL_VISITS) -> dict[tuple, object]:
+    """``job(tab, *key)`` for every key of ``wanted``, in order, by ``tabs`` tabs that take the next key as they
     finish, in another thread (Playwright's asynchronous API, beside the synchronous one of the other tests)."""
     import asyncio
 
@@ -260,20 +273,18 @@ def _in_tabs(base: str, wanted: list[tuple], job) -> dict[tuple, object]:
         queue = list(reversed(wanted))
 
         async def tab(browser) -> None:
-            context = await browser.new_context(locale="en-GB")
-            one = _Tab(context, base)
-            await context.route("**/*", one.route)
+            one = _Tab(browser, base)
             try:
                 while queue:
                     key = queue.pop()
                     found[key] = await job(one, *key)
             finally:
-                await context.close()
+                await one.close()
 
         async with async_playwright() as p:
             browser = await p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
             try:
-                await asyncio.gather(*(tab(browser) for _ in range(PARALLEL_VISITS)))
+                await asyncio.gather(*(tab(browser) for _ in range(tabs)))
             finally:
                 await browser.close()
         return found
@@ -287,9 +298,9 @@ def _in_tabs(base: str, wanted: list[tuple], job) -> dict[tuple, object]:
     return result["visits"]
 
 
-def _visit_all(base: str, wanted: list[tuple[str, str]]) -> dict[tuple[str, str], list[str]]:
+def _visit_all(base: str, wanted: list[tuple[str, str]], tabs: int = PARALLEL_VISITS) -> dict[tuple, list[str]]:
     """What is wrong with each page of ``wanted`` (see ``_Tab.visit``)."""
-    return _in_tabs(base, wanted, _Tab.visit)
+    return _in_tabs(base, wanted, _Tab.visit, tabs)
 
 
 @pytest.fixture(scope="module")
@@ -306,33 +317,46 @@ def _page(language: str, body: str, switch_to: str) -> str:
 
 
 def test_a_visit_reports_what_is_wrong_with_a_page(tmp_path):
-    """The visit is not blind: on a small site of its own, each kind of defect is reported, on its page only."""
+    """The visit is not blind: on a small site of its own, each kind of defect is reported, on its page only.
+
+    One tab visits the pages in this order, so that what a page leaves behind (the error its French twin logs
+    once switched to, its storage) would show on the next page, which must report nothing.
+    """
     _need_async_browser()
     pages = {
+        "error.html": ("<script>console.error('boom')</script>", "../fr/error.html"),
         "good.html": ("", "../fr/good.html"),
-        "error.html": ("<script>console.error('boom')</script>", "../fr/good.html"),
+        "stored.html": ("<script>if (localStorage.getItem('seen')) console.error('storage left over');"
+                        "localStorage.setItem('seen', '1')</script>", "../fr/stored.html"),
         "outside.html": ('<img src="http://example.com/x.png" alt="x">', "../fr/outside.html"),
         "broken.html": ('<img src="missing.png" alt="x">', "../fr/broken.html"),
         "wrong.html": ("", "../fr/good.html"),
         "english.html": ("", "../fr/english.html"),
+        "gone.html": ("", "../fr/gone.html"),
+        "good2.html": ("", "../fr/good2.html"),
     }
     for language in LANGUAGES:
         (tmp_path / language).mkdir()
     for name, (body, switch_to) in pages.items():
         (tmp_path / "en" / name).write_text(_page("en", body, switch_to), encoding="utf-8")
-        # the French side: a plain page, but "english.html" declares the wrong language
-        (tmp_path / "fr" / name).write_text(_page("en" if name == "english.html" else "fr", "", f"../en/{name}"),
+        if name == "gone.html":
+            continue  # its switch leads nowhere
+        # the French side: "english.html" declares the wrong language; "error.html" logs an error once switched to
+        late = "<script>console.error('late')</script>" if name == "error.html" else ""
+        (tmp_path / "fr" / name).write_text(_page("en" if name == "english.html" else "fr", late, f"../en/{name}"),
                                             encoding="utf-8")
     with serving(tmp_path) as base:
-        found = _visit_all(base, [("en", name) for name in pages])
-    assert found["en", "good.html"] == []
-    assert any("console: boom" in p for p in found["en", "error.html"]), found["en", "error.html"]
+        found = _visit_all(base, [("en", name) for name in pages], tabs=1)
+        # the same page twice in one tab: the second visit must not find the first one's storage
+        again = _visit_all(base, [("en", "stored.html"), ("en", "stored.html")], tabs=1)
+    assert found["en", "error.html"] == ["console: boom"], found["en", "error.html"]
+    assert found["en", "good.html"] == [] and found["en", "good2.html"] == [] and found["en", "stored.html"] == []
     assert any("request outside 127.0.0.1: http://example.com/x.png" in p for p in found["en", "outside.html"])
     assert any("images that did not load" in p and "missing.png" in p for p in found["en", "broken.html"])
     assert found["en", "wrong.html"] == [f"the language switch went to {base}/fr/good.html, not {base}/fr/wrong.html"]
     assert found["en", "english.html"] == ["the switched page is not in fr"]
-    for name in ("good.html", "wrong.html", "english.html"):
-        assert not any("failed" in p for p in found["en", name]), found["en", name]
+    assert found["en", "gone.html"] == ["the language switch's page answered 404"]
+    assert again == {("en", "stored.html"): []}
 
 
 @pytest.mark.parametrize("language, name", all_pages())

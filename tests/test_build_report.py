@@ -72,10 +72,10 @@ def test_the_newest_releases_environment_is_reported_with_its_times(build):
     table = build_report.report(gallery, logs)
     assert "- created in 212 s" in table and "- unit tests and doctests in 55 s" in table
     assert "- the downloaded scripts and exercise files in 190 s" in table
-    assert "2 downloaded scripts run from an empty folder with Python 3.11.7: 10 s in all" in table
+    assert "2 downloaded scripts run from an empty folder with Python 3.11.7: their times add up to 10 s" in table
     assert "the slowest `fr/01_a/plot_fast` 6.5 s" in table
     (logs / "student-scripts.json").write_text(json.dumps(
         {"python": "3.11.7", "prefix": ".venv-latest", "parallel": 2, "seconds": {"en/01_a/plot_fast": 4.0}}))
-    assert "1 downloaded scripts run from an empty folder with Python 3.11.7, 2 at a time: 4 s in all" in (
+    assert "1 downloaded scripts run from an empty folder with Python 3.11.7, 2 at a time: their times add up to 4 s" in (
         build_report.report(gallery, logs))
     assert "en 400 s, fr 90 s" in line(table, "last build")  # the languages' builds, not these times

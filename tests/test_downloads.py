@@ -3,7 +3,8 @@
 Each example page links a ``.py``, an ``.ipynb`` and a ``.zip``; the gallery index links two archives
 of all examples. On the French site, every text block of each of them must be the catalog's translation
 of the English block, and every code block must be the English code, unchanged. That each download runs, and
-a French one prints French, is checked once, as a student runs it: tests/test_student_scripts.py.
+a French one prints French, is checked as a student runs it, in the newest releases: tests/test_student_scripts.py.
+Those have no DGL: the French scripts that use it when it is there run here too, in the site's environment.
 """
 
 from __future__ import annotations
@@ -74,6 +75,29 @@ def test_french_script_has_the_english_code_and_the_catalog_text(example):
             assert fr == en
         else:
             assert paragraphs(fr) == [table[p] for p in paragraphs(en)]
+
+
+#: The examples with a DGL branch (taken when ``has_dgl()``), which the newest releases never take.
+WITH_DGL = [e for e in EXAMPLES if "has_dgl()" in (SOURCES / f"{e}.py").read_text(encoding="utf-8")]
+
+
+@pytest.mark.parametrize("name", WITH_DGL)
+def test_french_script_runs_with_dgl(name, tmp_path):
+    """A French reader with DGL installed runs the French download and reads French (LABKIT_LANG)."""
+    import os
+    import subprocess
+    import sys
+
+    from test_output_language import english_pieces
+
+    pytest.importorskip("dgl")
+    script = downloads(name)["py"]
+    env = {**os.environ, "LABKIT_LANG": "fr"}  # labkit is installed; build.env's settings come from conftest.py
+    result = subprocess.run([sys.executable, str(script)], cwd=tmp_path, env=env, capture_output=True, text=True,
+                            timeout=300)
+    assert result.returncode == 0, result.stderr[-2000:]
+    left = english_pieces().findall(result.stdout)
+    assert not left, f"English in the French run's output: {left[:5]}"
 
 
 def test_french_notebook_is_valid_with_french_markdown_and_english_code(example):

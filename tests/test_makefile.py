@@ -72,7 +72,7 @@ def test_clean_removes_every_compiled_catalog(tmp_path):
 
 def fake_environments(root):
     """.venv and .venv-latest, installed, whose python only says how it was called."""
-    for name in ("requirements.lock", "requirements-latest.txt", "pyproject.toml"):
+    for name in ("requirements.lock", "requirements-latest.txt", "pyproject.toml", "README.md"):
         (root / name).write_text("")
     for venv in (".venv", ".venv-latest"):
         (root / venv / "bin").mkdir(parents=True)
@@ -89,7 +89,8 @@ def test_make_test_checks_both_environments(tmp_path):
     root = fake_environments(copy_front_door(tmp_path))
     said = subprocess.run(["make", "--no-print-directory", "-s", "test", "MAKE=echo make"], cwd=root,
                           capture_output=True, text=True, check=True).stdout.splitlines()
-    assert said[:3] == ["make --no-print-directory -j2 -k --output-sync=target unit latest-unit",
+    assert said[:4] == ["make --no-print-directory .venv-latest/.labkit",
+                        "make --no-print-directory -j2 -k --output-sync=target unit latest-unit",
                         "make --no-print-directory site",
                         "make --no-print-directory -k site-tests latest-scripts"]
     assert said[-1].startswith("[test] done in ")

@@ -45,11 +45,12 @@ def student_env(language: str) -> dict[str, str]:
 
 
 def run_all(jobs: dict, parallel: int = PARALLEL_RUNS) -> dict:
-    """``{key: job()}`` for every job, ``parallel`` at a time; a job that raises gives its exception."""
+    """``{key: job()}`` for every job, ``parallel`` at a time; a job that raises (an error, or ``pytest.fail``
+    such as ``site_dir``'s) gives its exception, which ``outcome`` raises again in that job's own test."""
     def guarded(job):
         try:
             return job()
-        except Exception as error:  # that job's test re-raises it
+        except (Exception, pytest.fail.Exception) as error:
             return error
 
     with concurrent.futures.ThreadPoolExecutor(parallel) as pool:
@@ -59,7 +60,7 @@ def run_all(jobs: dict, parallel: int = PARALLEL_RUNS) -> dict:
 
 def outcome(results: dict, key):
     found = results[key]
-    if isinstance(found, Exception):
+    if isinstance(found, (Exception, pytest.fail.Exception)):
         raise found
     return found
 
@@ -88,10 +89,15 @@ def test_runs_are_parallel_and_each_reports_its_own_outcome():
     def fail():
         raise ValueError("job 3 failed")
 
-    results = run_all({1: meet, 2: meet, 3: fail})
+    def no_site():
+        pytest.fail("No site yet")
+
+    results = run_all({1: meet, 2: meet, 3: fail, 4: no_site})
     assert sorted(results[k] for k in (1, 2)) == [0, 1]
     with pytest.raises(ValueError, match="job 3 failed"):
         outcome(results, 3)
+    with pytest.raises(pytest.fail.Exception, match="No site yet"):
+        outcome(results, 4)
 
 
 def _run_script(example: str, language: str, folder: Path) -> tuple[subprocess.CompletedProcess, float]:

@@ -88,7 +88,8 @@ def latest_environment(logs: Path) -> list[str]:
         at_once = runs.get("parallel", 1)
         lines.append(f"- {len(seconds)} downloaded scripts run from an empty folder with Python {runs['python']}"
                      + (f", {at_once} at a time" if at_once > 1 else "") + ": "
-                     f"{sum(seconds.values()):.0f} s in all, the slowest `{slowest}` {seconds[slowest]:.1f} s")
+                     f"their times add up to {sum(seconds.values()):.0f} s, the slowest `{slowest}` "
+                     f"{seconds[slowest]:.1f} s")
     return lines
 
 

@@ -81,7 +81,8 @@ def outputs(workdir: Path, example: str) -> tuple[str, dict[str, np.ndarray]]:
 
 
 def compare(examples: list[str], workdir: Path | None = None, against: Path | None = None) -> list[str]:
-    """Build twice and return the differences between the two builds' outputs (empty: reproducible).
+    """Build the examples twice, or once against a built tree, and return the differences between the two
+    builds' outputs (empty: reproducible).
 
     ``against``: a tree already built (the checkout after ``make site``) stands for the first build, and only
     one more is made: ``make test`` builds nothing twice.
