@@ -101,14 +101,15 @@ timed = mkdir -p _build/logs; start=$$(date +%s); status=0; $(2) || status=$$?; 
 # environments run side by side, one per core (each step's output printed whole when it ends); the site tests and
 # the downloaded scripts do not: each already keeps both cores busy (a browser's tabs, two scripts at a time), and
 # beside each other they ran slower than one after the other, with timeouts and an example's timing check failing.
+STEP_TIMES := _build/logs/{unit,latest-unit,en,fr,site-tests,latest-scripts}.time
 test: $(STAMP) $(LATEST_STAMP)
 	@status=0; start=$$(date +%s); \
-	rm -f _build/logs/{unit,latest-unit,en,fr,site-tests,latest-scripts}.time; \
+	rm -f $(STEP_TIMES); \
 	$(MAKE) --no-print-directory $(LATEST_LABKIT) || status=1; \
 	$(MAKE) --no-print-directory -j2 -k --output-sync=target unit latest-unit || status=1; \
 	$(MAKE) --no-print-directory site || status=1; \
 	$(MAKE) --no-print-directory -k site-tests latest-scripts || status=1; \
-	mkdir -p _build/logs; cat _build/logs/{unit,latest-unit,en,fr,site-tests,latest-scripts}.time 2>/dev/null || true; \
+	mkdir -p _build/logs; cat $(STEP_TIMES) 2>/dev/null || true; \
 	echo "[test] done in $$(( $$(date +%s) - start )) s" | tee _build/logs/test.time; \
 	exit $$status
 

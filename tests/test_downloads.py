@@ -83,21 +83,13 @@ WITH_DGL = [e for e in EXAMPLES if "has_dgl()" in (SOURCES / f"{e}.py").read_tex
 
 @pytest.mark.parametrize("name", WITH_DGL)
 def test_french_script_runs_with_dgl(name, tmp_path):
-    """A French reader with DGL installed runs the French download and reads French (LABKIT_LANG)."""
-    import os
-    import subprocess
-    import sys
-
-    from test_output_language import english_pieces
+    """A French reader with DGL installed runs the French download and reads French (LABKIT_LANG), as the student
+    test runs every download."""
+    from test_student_scripts import _run_script, check_run
 
     pytest.importorskip("dgl")
-    script = downloads(name)["py"]
-    env = {**os.environ, "LABKIT_LANG": "fr"}  # labkit is installed; build.env's settings come from conftest.py
-    result = subprocess.run([sys.executable, str(script)], cwd=tmp_path, env=env, capture_output=True, text=True,
-                            timeout=300)
-    assert result.returncode == 0, result.stderr[-2000:]
-    left = english_pieces().findall(result.stdout)
-    assert not left, f"English in the French run's output: {left[:5]}"
+    result, _seconds = _run_script(name, "fr", tmp_path / "run")
+    check_run(result, "fr")
 
 
 def test_french_notebook_is_valid_with_french_markdown_and_english_code(example):

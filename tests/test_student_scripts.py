@@ -44,13 +44,17 @@ def student_env(language: str) -> dict[str, str]:
     return {**env, "LABKIT_LANG": language}
 
 
+#: What a job may raise and still be reported by its own test: an error, or ``pytest.fail`` (``site_dir``'s).
+FAILURES = (Exception, pytest.fail.Exception)
+
+
 def run_all(jobs: dict, parallel: int = PARALLEL_RUNS) -> dict:
-    """``{key: job()}`` for every job, ``parallel`` at a time; a job that raises (an error, or ``pytest.fail``
-    such as ``site_dir``'s) gives its exception, which ``outcome`` raises again in that job's own test."""
+    """``{key: job()}`` for every job, ``parallel`` at a time; a job that raises one of ``FAILURES`` gives its
+    exception, which ``outcome`` raises again in that job's own test."""
     def guarded(job):
         try:
             return job()
-        except (Exception, pytest.fail.Exception) as error:
+        except FAILURES as error:
             return error
 
     with concurrent.futures.ThreadPoolExecutor(parallel) as pool:
@@ -60,7 +64,7 @@ def run_all(jobs: dict, parallel: int = PARALLEL_RUNS) -> dict:
 
 def outcome(results: dict, key):
     found = results[key]
-    if isinstance(found, (Exception, pytest.fail.Exception)):
+    if isinstance(found, FAILURES):
         raise found
     return found
 
@@ -122,7 +126,7 @@ def script_runs(tmp_path_factory) -> dict:
     results = run_all({key: job for key, job in jobs.items() if key not in alone})
     results.update(run_all({key: jobs[key] for key in alone}, parallel=1))
     times = {f"{language}/{example}": found[1] for (example, language), found in results.items()
-             if not isinstance(found, Exception)}
+             if not isinstance(found, FAILURES)}
     if times:
         report = {"python": sys.version.split()[0], "prefix": Path(sys.prefix).name, "parallel": PARALLEL_RUNS,
                   "seconds": times}
@@ -135,9 +139,14 @@ def script_runs(tmp_path_factory) -> dict:
 @pytest.mark.parametrize("language", ["en", "fr"])
 @pytest.mark.parametrize("example", EXAMPLES)
 def test_downloaded_script_runs_from_an_empty_folder(script_runs, example, language):
+    result, _seconds = outcome(script_runs, (example, language))
+    check_run(result, language)
+
+
+def check_run(result: subprocess.CompletedProcess, language: str) -> None:
+    """A script's run went through, with no traceback, and a French run printed no English."""
     from test_output_language import english_pieces
 
-    result, _seconds = outcome(script_runs, (example, language))
     assert result.returncode == 0, result.stderr[-3000:]
     assert "Traceback" not in result.stderr, result.stderr[-3000:]
     if language == "fr":

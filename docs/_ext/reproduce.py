@@ -90,6 +90,7 @@ def compare(examples: list[str], workdir: Path | None = None, against: Path | No
     pattern = "/(" + "|".join(re.escape(Path(e).name) for e in examples) + r")\.py$"
     with tempfile.TemporaryDirectory(prefix="labkit-reproduce-", dir=workdir) as tmp:
         runs = [Path(tmp) / "first", Path(tmp) / "second"]
+        compared = runs if against is None else [against, runs[1]]
         built = runs if against is None else runs[1:]
         builds = []
         for run in built:
@@ -98,7 +99,7 @@ def compare(examples: list[str], workdir: Path | None = None, against: Path | No
         for run, process in zip(built, builds):  # both at once: the machine has two cores
             if process.wait() != 0:
                 raise SystemExit(f"build in {run} failed:\n" + (run / "build.log").read_text()[-3000:])
-        return differences(runs if against is None else [against, runs[1]], examples)
+        return differences(compared, examples)
 
 
 def differences(runs: list[Path], examples: list[str]) -> list[str]:
