@@ -47,6 +47,8 @@ extensions = [
 # Absolute: the HTML builder reads templates_path from this file's folder, autosummary from docs/.
 templates_path = [str(ROOT / "docs" / "_templates")]
 html_static_path = [str(ROOT / "docs" / "_static")]
+# The tab's icon (without one, every browser asks the server for /favicon.ico and gets a 404).
+html_favicon = str(ROOT / "docs" / "_static" / "favicon.svg")
 exclude_patterns = [
     "_build",
     "_ext",
