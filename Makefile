@@ -30,14 +30,16 @@ export $(shell sed -n 's/^\([A-Za-z_][A-Za-z0-9_]*\)=.*/\1/p' build.env)
 OFFLINE := $(shell grep -v '^\#' offline.env)
 
 .PHONY: site html-en html-fr serve test test-latest po lock doctest report clean help bench \
-	unit site-tests latest-unit latest-scripts site-built
+	unit site-tests browser-tests site-checks timed-checks latest-unit latest-scripts site-built
 
 help:
 	@echo "make site    build the English and French course in _build/html (creates .venv first)"
 	@echo "make site SOLUTIONS=show   the teacher's edition, solutions shown, in _build/teacher"
 	@echo "make serve   serve _build/html on http://127.0.0.1:$(PORT)"
 	@echo "make test    unit tests and doctests in .venv and .venv-latest side by side, both site builds, then"
-	@echo "             translations, links, browser; then every downloaded script run in .venv-latest"
+	@echo "             the browser, the other site checks and the downloaded scripts (in .venv-latest) side by"
+	@echo "             side; last, alone, the examples that time code"
+	@echo "make site-tests  every test of the built site, in .venv"
 	@echo "make test-latest  only that second environment's part (needs a built site)"
 	@echo "make doctest doctests of labkit and of the pages"
 	@echo "make bench   labkit against torch.autograd, DGL and PyG: one table of ratios, medians and spreads"
@@ -97,28 +99,42 @@ timed = mkdir -p _build/logs; start=$$(date +%s); status=0; $(2) || status=$$?; 
 	echo "[$(1)] done in $$(( $$(date +%s) - start )) s, processor time (user, system) \
 	  $$(sed -n 2p _build/logs/$(1).cpu)" > _build/logs/$(1).time; rm -f _build/logs/$(1).cpu; exit $$status
 
-# Every test, whatever fails first: the exit status is non-zero if any step failed.  The unit tests of both
-# environments run side by side, one per core (each step's output printed whole when it ends); the site tests and
-# the downloaded scripts do not: each already keeps both cores busy (a browser's tabs, two scripts at a time), and
-# beside each other they ran slower than one after the other, with timeouts and an example's timing check failing.
-STEP_TIMES := _build/logs/{unit,latest-unit,en,fr,site-tests,latest-scripts}.time
+# Every test, whatever fails first: the exit status is non-zero if any step failed.  Two steps at a time, one per
+# core (each step's output printed whole when it ends): the unit tests of both environments; then the browser beside
+# the other site checks, the downloaded scripts taking the second core when those end.  Last, alone, the checks that
+# time code (the examples that check what they measured): beside another step, one of them failed.
+STEP_TIMES := _build/logs/{unit,latest-unit,en,fr,browser-tests,site-checks,latest-scripts,timed-checks}.time
 test: $(STAMP) $(LATEST_STAMP)
 	@status=0; start=$$(date +%s); \
 	rm -f $(STEP_TIMES); \
 	$(MAKE) --no-print-directory $(LATEST_LABKIT) || status=1; \
 	$(MAKE) --no-print-directory -j2 -k --output-sync=target unit latest-unit || status=1; \
 	$(MAKE) --no-print-directory site || status=1; \
-	$(MAKE) --no-print-directory -k site-tests latest-scripts || status=1; \
+	$(MAKE) --no-print-directory -j2 -k --output-sync=target browser-tests site-checks latest-scripts \
+	  SCRIPTS="student and not timed" || status=1; \
+	$(MAKE) --no-print-directory timed-checks || status=1; \
 	mkdir -p _build/logs; cat $(STEP_TIMES) 2>/dev/null || true; \
 	echo "[test] done in $$(( $$(date +%s) - start )) s" | tee _build/logs/test.time; \
 	exit $$status
 
-# The unit tests and doctests of the locked environment; the tests of the built site (links, translations, browser).
+# The unit tests and doctests of the locked environment; the tests of the built site (links, translations, browser),
+# all of them, or (make test) in three parts: in the browser, the others but the timed ones, the timed ones.
 unit: $(STAMP)
 	@$(call timed,unit,$(PY) -m pytest -m "not site" tests labkit docs)
 
 site-tests: $(STAMP)
 	@$(call timed,site-tests,$(PY) -m pytest -m "site and not student" tests)
+
+browser-tests: $(STAMP)
+	@$(call timed,browser-tests,$(PY) -m pytest -m "site and browser" tests)
+
+site-checks: $(STAMP)
+	@$(call timed,site-checks,$(PY) -m pytest -m "site and not student and not browser and not timed" tests)
+
+# What times code, in both environments, the second whatever the first gave.
+timed-checks: $(STAMP) site-built $(LATEST_LABKIT)
+	@$(call timed,timed-checks,( $(PY) -m pytest -m "site and timed and not student" tests; first=$$?; \
+	  $(LATEST_PY) -m pytest -m "student and timed" tests && exit $$first ))
 
 # In the newest releases: labkit installed from its wheel (not the checkout; the build's labkit.egg-info, left in
 # the checkout, would stand for the installed labkit in a test run from here: removed; make test installs it before
@@ -143,8 +159,10 @@ latest-unit: $(LATEST_LABKIT)
 	@$(call timed,latest-unit,$(LATEST_PY) -m pytest -m "not site" -o 'filterwarnings=error::DeprecationWarning:labkit' \
 	  tests labkit docs)
 
+# Every downloaded script, or those SCRIPTS selects (make test: the untimed ones).
+SCRIPTS ?= student
 latest-scripts: site-built $(LATEST_LABKIT)
-	@$(call timed,latest-scripts,$(LATEST_PY) -m pytest -m student tests)
+	@$(call timed,latest-scripts,$(LATEST_PY) -m pytest -m "$(SCRIPTS)" tests)
 
 # labkit against its references (torch.autograd, DGL, PyG), interleaved rounds, one table of ratios (issue 19).
 bench: $(STAMP)

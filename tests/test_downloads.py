@@ -16,6 +16,7 @@ from pathlib import Path
 
 import pytest
 from sitetools import CATALOGS, ROOT, parse, read_catalog, resolve, site_dir
+from test_student_scripts import timing
 
 pytestmark = pytest.mark.site
 
@@ -81,7 +82,7 @@ def test_french_script_has_the_english_code_and_the_catalog_text(example):
 WITH_DGL = [e for e in EXAMPLES if "has_dgl()" in (SOURCES / f"{e}.py").read_text(encoding="utf-8")]
 
 
-@pytest.mark.parametrize("name", WITH_DGL)
+@pytest.mark.parametrize("name", [timing(name) for name in WITH_DGL])
 def test_french_script_runs_with_dgl(name, tmp_path):
     """A French reader with DGL installed runs the French download and reads French (LABKIT_LANG), as the student
     test runs every download."""

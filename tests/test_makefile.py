@@ -84,16 +84,32 @@ def fake_environments(root):
 
 
 def test_make_test_checks_both_environments(tmp_path):
-    """make test runs the unit tests of both environments side by side, builds the site, tests it, then runs the
-    downloaded scripts; the newest releases get labkit from its wheel and treat labkit's DeprecationWarnings as errors."""
+    """make test runs the unit tests of both environments side by side, builds the site, tests it beside the
+    downloaded scripts, then what times code, alone; the newest releases get labkit from its wheel and treat
+    labkit's DeprecationWarnings as errors."""
     root = fake_environments(copy_front_door(tmp_path))
     said = subprocess.run(["make", "--no-print-directory", "-s", "test", "MAKE=echo make"], cwd=root,
                           capture_output=True, text=True, check=True).stdout.splitlines()
-    assert said[:4] == ["make --no-print-directory .venv-latest/.labkit",
+    assert said[:5] == ["make --no-print-directory .venv-latest/.labkit",
                         "make --no-print-directory -j2 -k --output-sync=target unit latest-unit",
                         "make --no-print-directory site",
-                        "make --no-print-directory -k site-tests latest-scripts"]
+                        "make --no-print-directory -j2 -k --output-sync=target browser-tests site-checks "
+                        "latest-scripts SCRIPTS=student and not timed",
+                        "make --no-print-directory timed-checks"]
     assert said[-1].startswith("[test] done in ")
+    # The three parts of the site's tests are the whole of them, and the timed ones run in both environments.
+    (root / "_build" / "html" / "fr").mkdir(parents=True)
+    (root / ".venv-latest" / ".labkit").write_text("")
+    said = subprocess.run(["make", "--no-print-directory", "-s", "browser-tests", "site-checks", "timed-checks",
+                           "latest-scripts", "SCRIPTS=student and not timed"], cwd=root, capture_output=True,
+                          text=True, check=True).stdout.splitlines()
+    assert said == [".venv -m pytest -m site and browser tests",
+                    ".venv -m pytest -m site and not student and not browser and not timed tests",
+                    ".venv -m pytest -m site and timed and not student tests",
+                    ".venv-latest -m pytest -m student and timed tests",
+                    ".venv-latest -m pytest -m student and not timed tests"]
+    (root / ".venv-latest" / ".labkit").unlink()
+    shutil.rmtree(root / "_build" / "html")
     said = subprocess.run(["make", "--no-print-directory", "-s", "unit", "site-tests"], cwd=root,
                           capture_output=True, text=True, check=True).stdout.splitlines()
     assert said == [".venv -m pytest -m not site tests labkit docs", ".venv -m pytest -m site and not student tests"]
@@ -122,6 +138,12 @@ def test_a_failing_step_fails_make_test_but_the_others_still_run(tmp_path):
     assert result.returncode != 0
     assert ".venv-latest -m pytest -m not site" in result.stdout  # the other environment was still tested
     assert (root / "_build" / "logs" / "unit.time").is_file()
+    # the timed checks of the newest releases run after those of the site's environment failed
+    (root / "_build" / "html" / "fr").mkdir(parents=True)
+    (root / ".venv-latest" / ".labkit").write_text("")
+    result = subprocess.run(["make", "--no-print-directory", "-s", "timed-checks"], cwd=root, capture_output=True,
+                            text=True)
+    assert result.returncode != 0 and ".venv-latest -m pytest -m student and timed tests" in result.stdout
 
 
 def test_latest_tests_need_the_built_site(tmp_path):

@@ -4,7 +4,8 @@
 labkit installed there from its wheel, so that a script finds nothing of the checkout: only what ``pip install``
 gave it. Each English download runs in English, each French one in French (``LABKIT_LANG``, as the how-to says),
 and a French run prints no English. The runs go two at a time (the
-machine's two cores), but for the examples that time code, which run alone; the time of each goes to
+machine's two cores), but for the examples that time code, which run alone: their tests are marked ``timed``, and
+``make test`` runs them in a step of their own, with nothing else on the cores. The time of each run goes to
 ``_build/logs/student-scripts.json``.
 """
 
@@ -29,6 +30,11 @@ EXAMPLES = sorted(p.relative_to(ROOT / "examples").with_suffix("").as_posix()
                   for p in (ROOT / "examples").glob("*/plot_*.py"))
 #: Processes run at once: a script spends much of its time importing, on one core; the machine has two.
 PARALLEL_RUNS = 2
+
+
+def timing(example: str):
+    """``example`` as a test's parameter, marked ``timed`` if it times code and checks what it measured."""
+    return pytest.param(example, marks=pytest.mark.timed) if reproduce.measures_time(example) else example
 
 
 def download(example: str, language: str) -> Path:
@@ -116,28 +122,41 @@ def _run_script(example: str, language: str, folder: Path) -> tuple[subprocess.C
 
 
 @pytest.fixture(scope="module")
-def script_runs(tmp_path_factory) -> dict:
-    """Every download of both languages, run once for the module, ``PARALLEL_RUNS`` at a time."""
+def script_runs(request, tmp_path_factory) -> dict:
+    """Every download of both languages whose test this session runs (``-m timed`` or ``-m "not timed"``: some
+    of them), run once for the module, ``PARALLEL_RUNS`` at a time."""
     root = tmp_path_factory.mktemp("scripts")
-    jobs = {(example, language): functools.partial(_run_script, example, language, root / language / example)
-            for language in ("en", "fr") for example in EXAMPLES}
+    wanted = {(item.callspec.params["example"], item.callspec.params["language"]) for item in request.session.items
+              if getattr(item, "originalname", "") == test_downloaded_script_runs_from_an_empty_folder.__name__}
+    jobs = {key: functools.partial(_run_script, *key, root / key[1] / key[0]) for key in sorted(wanted)}
     # An example that times code checks what it measured: it runs alone, with no other script on the cores.
     alone = {key for key in jobs if reproduce.measures_time(key[0])}
     results = run_all({key: job for key, job in jobs.items() if key not in alone})
     results.update(run_all({key: jobs[key] for key in alone}, parallel=1))
-    times = {f"{language}/{example}": found[1] for (example, language), found in results.items()
-             if not isinstance(found, FAILURES)}
-    if times:
-        report = {"python": sys.version.split()[0], "prefix": Path(sys.prefix).name, "parallel": PARALLEL_RUNS,
-                  "seconds": times}
-        logs = HTML.parent / "logs"
-        logs.mkdir(parents=True, exist_ok=True)
-        (logs / "student-scripts.json").write_text(json.dumps(report, indent=1), encoding="utf-8")
+    record_times({f"{language}/{example}": found[1] for (example, language), found in results.items()
+                  if not isinstance(found, FAILURES)})
     return results
 
 
+def record_times(times: dict[str, float]) -> None:
+    """The runs' times into ``student-scripts.json``, beside those of the same environment's other runs (make test
+    runs the timed examples in a step of their own)."""
+    path = HTML.parent / "logs" / "student-scripts.json"
+    report = {"python": sys.version.split()[0], "prefix": Path(sys.prefix).name, "parallel": PARALLEL_RUNS,
+              "seconds": {}}
+    if path.is_file():
+        before = json.loads(path.read_text(encoding="utf-8"))
+        if {k: before.get(k) for k in ("python", "prefix")} == {k: report[k] for k in ("python", "prefix")}:
+            known = {f"{language}/{example}" for example in EXAMPLES for language in ("en", "fr")}
+            report["seconds"] = {k: v for k, v in before.get("seconds", {}).items() if k in known}
+    report["seconds"].update(times)
+    if times:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(json.dumps(report, indent=1, sort_keys=True), encoding="utf-8")
+
+
 @pytest.mark.parametrize("language", ["en", "fr"])
-@pytest.mark.parametrize("example", EXAMPLES)
+@pytest.mark.parametrize("example", [timing(example) for example in EXAMPLES])
 def test_downloaded_script_runs_from_an_empty_folder(script_runs, example, language):
     result, _seconds = outcome(script_runs, (example, language))
     check_run(result, language)
