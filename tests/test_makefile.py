@@ -97,6 +97,12 @@ def test_make_test_checks_both_environments(tmp_path):
                         "latest-scripts SCRIPTS=student and not timed",
                         "make --no-print-directory timed-checks"]
     assert said[-1].startswith("[test] done in ")
+    # Side by side, OpenMP's waiting threads sleep: spinning, they would take the other step's core.
+    planned = subprocess.run(["make", "--no-print-directory", "-n", "test"], cwd=root, capture_output=True, text=True,
+                             check=True).stdout
+    steps = [" ".join(part.replace("\\\n", " ").split()) for part in planned.split(";")
+             if "make --no-print-directory" in part]
+    assert [s.startswith("OMP_WAIT_POLICY=PASSIVE make") for s in steps] == [False, True, False, True, False], steps
     # The three parts of the site's tests are the whole of them, and the timed ones run in both environments.
     (root / "_build" / "html" / "fr").mkdir(parents=True)
     (root / ".venv-latest" / ".labkit").write_text("")
