@@ -95,7 +95,7 @@ def test_make_test_checks_both_environments(tmp_path):
                         "make --no-print-directory site",
                         "make --no-print-directory -j2 -k --output-sync=target browser-tests site-checks "
                         "latest-scripts SCRIPTS=student and not timed",
-                        "make --no-print-directory timed-checks"]
+                        "make --no-print-directory -k timed-site timed-scripts"]
     assert said[-1].startswith("[test] done in ")
     # Side by side, OpenMP's waiting threads sleep: spinning, they would take the other step's core.
     planned = subprocess.run(["make", "--no-print-directory", "-n", "test"], cwd=root, capture_output=True, text=True,
@@ -106,10 +106,10 @@ def test_make_test_checks_both_environments(tmp_path):
     # The three parts of the site's tests are the whole of them, and the timed ones run in both environments.
     (root / "_build" / "html" / "fr").mkdir(parents=True)
     (root / ".venv-latest" / ".labkit").write_text("")
-    said = subprocess.run(["make", "--no-print-directory", "-s", "browser-tests", "site-checks", "timed-checks",
-                           "latest-scripts", "SCRIPTS=student and not timed"], cwd=root, capture_output=True,
-                          text=True, check=True).stdout.splitlines()
-    assert said == [".venv -m pytest -m site and browser tests",
+    said = subprocess.run(["make", "--no-print-directory", "-s", "browser-tests", "site-checks", "timed-site",
+                           "timed-scripts", "latest-scripts", "SCRIPTS=student and not timed"], cwd=root,
+                          capture_output=True, text=True, check=True).stdout.splitlines()
+    assert said == [".venv -m pytest -m site and browser and not student and not timed tests",
                     ".venv -m pytest -m site and not student and not browser and not timed tests",
                     ".venv -m pytest -m site and timed and not student tests",
                     ".venv-latest -m pytest -m student and timed tests",
@@ -147,8 +147,8 @@ def test_a_failing_step_fails_make_test_but_the_others_still_run(tmp_path):
     # the timed checks of the newest releases run after those of the site's environment failed
     (root / "_build" / "html" / "fr").mkdir(parents=True)
     (root / ".venv-latest" / ".labkit").write_text("")
-    result = subprocess.run(["make", "--no-print-directory", "-s", "timed-checks"], cwd=root, capture_output=True,
-                            text=True)
+    result = subprocess.run(["make", "--no-print-directory", "-s", "-k", "timed-site", "timed-scripts"], cwd=root,
+                            capture_output=True, text=True)
     assert result.returncode != 0 and ".venv-latest -m pytest -m student and timed tests" in result.stdout
 
 

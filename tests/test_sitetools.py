@@ -20,7 +20,8 @@ PAGE = """<html><body>
 def test_prose_blocks_are_the_prose_each_with_its_own_text():
     found = [(tag.name, text, words) for tag, text, words in prose_blocks(PAGE)]
     assert found == [("h1", "A title", "A title"),
-                     ("p", "Some prose with code() and inline.", "Some prose with and inline."),  # formulas are no prose
+                     # formulas are no prose, inline code is no word
+                     ("p", "Some prose with code() and inline.", "Some prose with and inline."),
                      ("li", "An item", "An item"), ("li", "A nested item", "A nested item"),
                      ("p", "only_code()", ""),  # no word of prose: may read the same in both languages
                      ("p", "A footnote of the text", "A footnote of the text")]

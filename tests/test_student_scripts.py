@@ -133,14 +133,14 @@ def script_runs(request, tmp_path_factory) -> dict:
     alone = {key for key in jobs if reproduce.measures_time(key[0])}
     results = run_all({key: job for key, job in jobs.items() if key not in alone})
     results.update(run_all({key: jobs[key] for key in alone}, parallel=1))
-    record_times({f"{language}/{example}": found[1] for (example, language), found in results.items()
-                  if not isinstance(found, FAILURES)})
+    record_times({f"{language}/{example}": None if isinstance(found, FAILURES) else found[1]
+                  for (example, language), found in results.items()})
     return results
 
 
-def record_times(times: dict[str, float]) -> None:
-    """The runs' times into ``student-scripts.json``, beside those of the same environment's other runs (make test
-    runs the timed examples in a step of their own)."""
+def record_times(times: dict[str, float | None]) -> None:
+    """The runs' times (``None``: the run failed) into ``student-scripts.json``, beside those of the same
+    environment's other runs (make test runs the timed examples in a step of their own)."""
     path = HTML.parent / "logs" / "student-scripts.json"
     report = {"python": sys.version.split()[0], "prefix": Path(sys.prefix).name, "parallel": PARALLEL_RUNS,
               "seconds": {}}
@@ -150,7 +150,8 @@ def record_times(times: dict[str, float]) -> None:
             known = {f"{language}/{example}" for example in EXAMPLES for language in ("en", "fr")}
             report["seconds"] = {k: v for k, v in before.get("seconds", {}).items() if k in known}
     report["seconds"].update(times)
-    if times:
+    report["seconds"] = {k: v for k, v in report["seconds"].items() if v is not None}
+    if report["seconds"]:
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(json.dumps(report, indent=1, sort_keys=True), encoding="utf-8")
 

@@ -65,16 +65,16 @@ def latest_environment(logs: Path) -> list[str]:
     tests and its downloaded scripts, and those scripts one by one, from ``latest-*.time`` and
     ``student-scripts.json``."""
     said = {}
-    for name in ("latest-env", "latest-unit", "latest-scripts", "timed-checks"):
+    for name in ("latest-env", "latest-unit", "latest-scripts", "timed-scripts"):
         path = logs / f"{name}.time"
         match = re.search(r"in (\d+) s", path.read_text()) if path.is_file() else None
         if match:
             said[name] = int(match.group(1))
     # make test runs the examples that time code apart, after the other scripts; make test-latest runs all at once.
-    scripts_time, timed_time = logs / "latest-scripts.time", logs / "timed-checks.time"
-    if "timed-checks" in said and (not scripts_time.is_file()
+    scripts_time, timed_time = logs / "latest-scripts.time", logs / "timed-scripts.time"
+    if "timed-scripts" in said and (not scripts_time.is_file()
                                    or timed_time.stat().st_mtime < scripts_time.stat().st_mtime):
-        del said["timed-checks"]
+        del said["timed-scripts"]
     scripts = logs / "student-scripts.json"
     if not said and not scripts.is_file():
         return []
@@ -86,8 +86,8 @@ def latest_environment(logs: Path) -> list[str]:
         lines.append(f"- unit tests and doctests in {said['latest-unit']} s")
     if "latest-scripts" in said:
         lines.append(f"- the downloaded scripts and exercise files in {said['latest-scripts']} s"
-                     + (f", then the examples that time code, alone (`make test`), in {said['timed-checks']} s"
-                        if "timed-checks" in said else ""))
+                     + (f", then the examples that time code, alone (`make test`), in {said['timed-scripts']} s"
+                        if "timed-scripts" in said else ""))
     if scripts.is_file():
         runs = json.loads(scripts.read_text(encoding="utf-8"))
         seconds = runs["seconds"]
