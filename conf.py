@@ -32,7 +32,7 @@ extensions = [
     "sphinx_gallery.gen_gallery",
     "sphinx_design",
     "sphinx_copybutton",
-    "sphinx-mathjax-offline",  # MathJax 3 served from _static/mathjax: no CDN
+    "shared_mathjax",  # docs/_ext: MathJax 3 served by the site (no CDN), one copy for both languages
     "sphinxcontrib.bibtex",
     "labkit_site",
     "labkit_search",
@@ -133,7 +133,10 @@ html_theme_options = {
     "article_header_end": ["lang-switch.html", "article-header-buttons.html"],
     "use_download_button": True,
     "use_fullscreen_button": False,
+    "navbar_persistent": [],  # the theme's header search field (shown on the search page): one search box
 }
+# One search box a page: sphinx-book-theme shows its sidebar field on a wide screen and the header's button on a
+# narrow one; the search page has its own form, so both leave it (docs/_templates/search-button*.html).
 html_show_sourcelink = False
 html_last_updated_fmt = None
 copybutton_prompt_text = r">>> |\.\.\. |\$ "

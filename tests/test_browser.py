@@ -144,6 +144,30 @@ def _listen(page, report, outside) -> None:
 
 #: The language switch, once the page's script has set its address (the reader's section and query): where it
 #: leads, and what that page answers and declares. The page is fetched, not loaded: its own visit loads it.
+#: The screens a page is looked at on: Playwright's default desktop, and a phone's width (an iPhone 12 to 15).
+DESKTOP = {"width": 1280, "height": 720}
+PHONE = {"width": 390, "height": 844}
+#: How much wider than the screen the page is, and the first elements, from the outside in, that reach past it
+#: (what is inside a box that scrolls or clips on its own, or in a drawer off the screen, does not widen the page);
+#: null when it fits.
+SIDEWAYS = """() => {
+  const screen = document.documentElement.clientWidth, width = document.documentElement.scrollWidth;
+  if (width <= screen) return null;
+  const past = [];
+  (function walk(element) {
+    for (const child of element.children) {
+      const style = getComputedStyle(child);
+      if (style.display === 'none' || style.position === 'fixed') continue;
+      if (child.getBoundingClientRect().right > screen + 1) {
+        past.push(child.tagName.toLowerCase() + (child.className && typeof child.className === 'string'
+                  ? '.' + child.className.trim().split(/\\s+/).join('.') : ''));
+        continue;
+      }
+      if (style.overflowX === 'visible') walk(child);
+    }
+  })(document.body);
+  return `${width} px wide (${past.slice(0, 3).join(', ')})`;
+}"""
 SWITCH_HREF = "document.querySelector('a.labkit-lang-switch').href"
 SWITCHED_PAGE = """async (href) => {
   const response = await fetch(href, {signal: AbortSignal.timeout(20000)});
@@ -174,14 +198,15 @@ class _Tab:
     async def open(self, url: str):
         """The tab at ``url``, loaded, with nothing recorded yet but what this page does."""
         if self.page is None:
-            self.context = await self.browser.new_context(locale="en-GB")
+            self.context = await self.browser.new_context(locale="en-GB", viewport=DESKTOP)
             self.page = await self.context.new_page()
             _listen(self.page, lambda line: self.problems.append(line), lambda url: self.outside.append(url))
-        else:  # as a new reader: no storage, no cookie, nothing of the last page left running
+        else:  # as a new reader: no storage, no cookie, nothing of the last page left running, a desktop's screen
             if self.page.url.startswith(self.base):
                 await self.page.evaluate("() => { localStorage.clear(); sessionStorage.clear(); }")
             await self.context.clear_cookies()
             await self.page.goto("about:blank")
+            await self.page.set_viewport_size(DESKTOP)
         self.problems, self.outside = [], []
         await self.page.goto(url, wait_until="load")
         return self.page
@@ -220,23 +245,31 @@ class _Tab:
                     self.problems.append(f"MathJax from elsewhere: {math['src']}")
             await page.wait_for_load_state("networkidle")
             found = self.found()
-            other = "fr" if language == "en" else "en"
-            target = f"{self.base}/{other}/{name}"
-            # A reader can click it (Playwright's checks: visible, not covered, enabled), and it leads to this
-            # page in the other language, which answers and says so.
-            await page.locator("a.labkit-lang-switch").first.click(trial=True, timeout=SWITCH_TIMEOUT_MS)
-            href = await page.evaluate(SWITCH_HREF)
-            if href.split("#")[0] != target:
-                found.append(f"the language switch goes to {href}, not {target}")
-                return found
-            switched = await page.evaluate(SWITCHED_PAGE, href)
-            if not switched["ok"]:
-                found.append(f"the language switch's page answered {switched['status']}")
-            elif switched["lang"] != other:
-                found.append(f"the switched page is not in {other}")
+            found += await self.switch(page, language, name)
+            # last, as it lays the page out again: a phone's width
+            await page.set_viewport_size(PHONE)
+            sideways = await page.evaluate(SIDEWAYS)
+            if sideways:
+                found.append(f"scrolls sideways on a {PHONE['width']} px screen: {sideways}")
             return found
         except Exception as error:  # a timeout or a crash of this tab: that page's test reports it
             return await self.failed(error)
+
+    async def switch(self, page, language: str, name: str) -> list[str]:
+        """What is wrong with the page's language switch: a reader can click it (Playwright's checks: visible, not
+        covered, enabled), and it leads to this page in the other language, which answers and says so."""
+        other = "fr" if language == "en" else "en"
+        target = f"{self.base}/{other}/{name}"
+        await page.locator("a.labkit-lang-switch").first.click(trial=True, timeout=SWITCH_TIMEOUT_MS)
+        href = await page.evaluate(SWITCH_HREF)
+        if href.split("#")[0] != target:
+            return [f"the language switch goes to {href}, not {target}"]
+        switched = await page.evaluate(SWITCHED_PAGE, href)
+        if not switched["ok"]:
+            return [f"the language switch's page answered {switched['status']}"]
+        if switched["lang"] != other:
+            return [f"the switched page is not in {other}"]
+        return []
 
 
 SEARCH_DONE = "() => (document.querySelector('#search-results .search-summary') || {}).innerText"
@@ -340,6 +373,7 @@ def test_a_visit_reports_what_is_wrong_with_a_page(tmp_path, monkeypatch):
         "english.html": ("", "../fr/english.html"),
         "gone.html": ("", "../fr/gone.html"),
         "hidden.html": ("<style>.labkit-lang-switch { display: none }</style>", "../fr/hidden.html"),
+        "wide.html": ('<div class="table" style="width: 600px">a wide table</div>', "../fr/wide.html"),
         "good2.html": ("", "../fr/good2.html"),
     }
     for language in LANGUAGES:
@@ -363,6 +397,7 @@ def test_a_visit_reports_what_is_wrong_with_a_page(tmp_path, monkeypatch):
         # the same page twice in one tab: the second visit must not find the first one's storage
         again = _visit_all(base, [("en", "stored.html"), ("en", "stored.html")], tabs=1)
     assert found["en", "error.html"] == ["console: boom"], found["en", "error.html"]
+    assert found["en", "wide.html"] == ["scrolls sideways on a 390 px screen: 608 px wide (div.table)"]
     assert found["en", "good.html"] == [] and found["en", "good2.html"] == [] and found["en", "stored.html"] == []
     assert any("request outside 127.0.0.1: http://example.com/x.png" in p for p in found["en", "outside.html"])
     assert any(f"request outside 127.0.0.1: {elsewhere}" in p for p in found["en", "loopback.html"])
@@ -377,8 +412,9 @@ def test_a_visit_reports_what_is_wrong_with_a_page(tmp_path, monkeypatch):
 @pytest.mark.parametrize("language, name", all_pages())
 def test_page_in_a_real_browser(page_visits, language, name):
     """The page loads with no console error and no request leaving 127.0.0.1, its images load, its math is
-    rendered by the site's own MathJax, and the language switcher can be clicked and leads to the same page in the
-    other language (the visits run a few at a time, once, for the whole module)."""
+    rendered by the site's own MathJax, the language switcher can be clicked and leads to the same page in the
+    other language, and on a phone's 390 px the page does not scroll sideways (the visits run a few at a time,
+    once, for the whole module)."""
     site_dir(language)
     assert page_visits[language, name] == []
 
@@ -491,6 +527,30 @@ def test_language_switch_keeps_the_search_query(browser, server):
         assert unquote(visit.page.url) == f"{server}/en/search.html?q=rétropropagation"
         assert visit.page.input_value("#search-input, input[name='q']") == "rétropropagation"
         assert not visit.outside, visit.outside
+    finally:
+        visit.close()
+
+
+#: What a reader sees as a search box: the theme's buttons (its field and its icon), a search form's input; not
+#: the closed search dialog that either button opens.
+SEARCH_BOXES = """() => Array.from(document.querySelectorAll('.search-button__button, input[type="search"], input[name="q"]'))
+  .filter(e => !e.closest('dialog:not([open])') && e.getClientRects().length && getComputedStyle(e).visibility !== 'hidden')
+  .map(e => e.outerHTML.slice(0, 80))"""
+
+
+@pytest.mark.parametrize("screen", [DESKTOP, PHONE], ids=["desktop", "phone"])
+@pytest.mark.parametrize("language, name", [("fr", "backprop.html"), ("en", "search.html"), ("fr", "search.html")])
+def test_one_search_box(browser, server, screen, language, name):
+    """One search box a page, on a desktop and on a phone: the sidebar's field on a wide screen, the header's button
+    on a narrow one, the search page's own form on that page (which showed three)."""
+    site_dir(language)
+    visit = Visit(browser, server)
+    try:
+        visit.page.set_viewport_size(screen)
+        visit.page.goto(f"{server}/{language}/{name}", wait_until="load")
+        boxes = visit.page.evaluate(SEARCH_BOXES)
+        assert len(boxes) == 1, boxes
+        assert not visit.errors and not visit.outside, (visit.errors, visit.outside)
     finally:
         visit.close()
 

@@ -24,6 +24,42 @@ def test_both_languages_have_the_same_pages():
     assert {"index.html", "backprop.html", "howto.html", "api.html", "auto_examples/index.html"} <= set(pages("en"))
 
 
+def test_the_site_holds_the_two_languages_their_mathjax_and_the_home_page_only():
+    """What a reader downloads or browses at the root: no build leftovers (myst-nb's executed notebooks were there)."""
+    assert sorted(p.name for p in HTML.iterdir()) == ["_mathjax", "en", "fr", "index.html"]
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_pages_have_one_viewport_and_no_empty_heading(language):
+    """A phone reads one viewport tag (pages had three), and no heading is empty (the index's print-only title was)."""
+    wrong = {}
+    for name in pages(language):
+        page = (site_dir(language) / name).read_text(encoding="utf-8")
+        viewports = len(re.findall(r'<meta name="viewport"', page))
+        empty = re.findall(r"<(h[1-6])(?: [^>]*)?>\s*</\1>", page)
+        if viewports != 1 or empty:
+            wrong[name] = {"viewport tags": viewports, "empty headings": empty}
+    assert not wrong, wrong
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_sidebar_expanders_are_named_in_the_pages_language(language):
+    """A screen reader names each expander of the sidebar after its entry (they held a chevron only: axe-core's
+    summary-name), in the page's language."""
+    words = {"en": "Pages under “", "fr": "Pages sous «\u00a0"}[language]
+    unnamed, named = {}, 0
+    for name in pages(language):
+        page = (site_dir(language) / name).read_text(encoding="utf-8")
+        sidebar = re.search(r'<nav class="bd-links.*?</nav>', page, re.S)[0]
+        for summary in re.findall(r"<summary[^>]*>", sidebar):
+            if f'aria-label="{words}' in summary:
+                named += 1
+            else:
+                unnamed.setdefault(name, []).append(summary)
+    assert not unnamed, unnamed
+    assert named >= len(pages(language)), named  # the gallery's expander at least, on every page
+
+
 def test_french_build_executed_nothing():
     """The French build reuses the executed gallery and myst-nb's cache (see Makefile)."""
     out = (HTML.parent / "logs" / "fr.out").read_text(encoding="utf-8")
@@ -96,11 +132,14 @@ def test_root_index_links_both_languages():
 
 @pytest.mark.parametrize("language", LANGUAGES)
 def test_pages_load_nothing_from_outside(language):
-    """MathJax, fonts and scripts are served by the site itself (the browser test checks requests too)."""
+    """MathJax, fonts and scripts are served by the site itself (the browser test checks requests too); MathJax
+    once for both languages, beside them (docs/_ext/shared_mathjax.py), where each page's script tag leads."""
     root = site_dir(language)
-    assert (root / "_static" / "mathjax" / "tex-chtml.js").is_file()
+    assert not (root / "_static" / "mathjax").exists()
     for name in pages(language):
         parsed = parse(root / name)
+        for script in (u for u in parsed.resources if u.endswith("tex-chtml.js")):
+            assert resolve(root / name, script)[0] == HTML / "_mathjax" / "tex-chtml.js", (name, script)
         outside = [u for u in parsed.resources if is_external(u)]
         outside += [u for u in parsed.links if is_external(u) and "stylesheet" in u]
         assert not outside, f"{language}/{name} loads {outside}"

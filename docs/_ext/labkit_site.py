@@ -65,6 +65,60 @@ def add_switcher(app: Any, pagename: str, templatename: str, context: dict, doct
     context["labkit_switch_name"] = LANGUAGES[other]
 
 
+VIEWPORT = re.compile(r'<meta name="viewport"[^>]*>\s*')
+
+
+def one_head(app: Any, pagename: str, templatename: str, context: dict, doctree: Any) -> None:
+    """One viewport tag a page: Sphinx's layout writes it, docutils adds it to the meta tags, pydata-sphinx-theme
+    once more (removed in docs/_templates/layout.html). A page without a document of its own (the general index,
+    the module index) gets its title as the print-only heading that sphinx-book-theme writes, empty otherwise: the
+    titles Sphinx's own templates give them."""
+    from sphinx.locale import _
+
+    context["metatags"] = VIEWPORT.sub("", context.get("metatags", ""))
+    if not context.get("pagetitle"):
+        index = _("Index") if pagename == "genindex" else context.get("indextitle")
+        context["pagetitle"] = context.get("title") or index or ""
+
+
+EXPANDER = re.compile(r'(<a class="(?:current )?reference internal" href="[^"]*">(.*?)</a><details(?: open="open")?>)<summary>')
+
+
+def name_expanders(toctree: str, label: str) -> str:
+    """The sidebar's expanders named after their entry: pydata-sphinx-theme writes each as a ``<summary>`` holding a
+    chevron only, which a screen reader announces as nothing (axe-core's ``summary-name``). ``label`` has one
+    ``%s``, the entry's title (translated in the template, docs/_templates/sbt-sidebar-nav.html).
+
+    >>> name_expanders('<a class="reference internal" href="g.html">Galerie</a><details><summary><i></i></summary>',
+    ...                'Pages sous « %s »')
+    '<a class="reference internal" href="g.html">Galerie</a><details><summary aria-label="Pages sous « Galerie »"><i></i></summary>'
+
+    The current page's entry too (a ``current`` class, its expander open):
+
+    >>> name_expanders('<a class="current reference internal" href="#">API</a><details open="open"><summary>', 'Under %s')
+    '<a class="current reference internal" href="#">API</a><details open="open"><summary aria-label="Under API">'
+    """
+    def named(match: re.Match) -> str:
+        title = html.unescape(re.sub(r"<[^>]+>", "", match[2]))
+        return f'{match[1]}<summary aria-label="{html.escape(label % title)}">'
+
+    return EXPANDER.sub(named, str(toctree))
+
+
+def offer_name_expanders(app: Any, pagename: str, templatename: str, context: dict, doctree: Any) -> None:
+    context["labkit_name_expanders"] = name_expanders
+
+
+def notebooks_outside_the_site(app: Any) -> None:
+    """myst-nb writes the executed notebooks next to the output folder: for ``_build/html/en``, in
+    ``_build/html/jupyter_execute``, a folder of the published site that no page links. One level up, one per
+    edition (``_build/jupyter_execute-html``, ``-teacher``): out of the site."""
+    config = getattr(app.env, "mystnb_config", None)
+    if config is not None and app.builder.format == "html":  # the catalogs' builder (_build/gettext) is no site
+        site = Path(app.outdir).parent
+        app.env.mystnb_config = config.copy(output_folder=str(site.parent / f"jupyter_execute-{site.name}"))
+
+
 # -- Gallery thumbnails ---------------------------------------------------------------------------
 # sphinx-gallery writes each thumbnail's title and tooltip as raw HTML, which gettext never sees.
 # They are the example's title and first paragraph, whose translations the catalogs already hold:
@@ -180,6 +234,9 @@ def reset_state(gallery_conf: dict, fname: str, when: str) -> None:
 def setup(app: Any) -> dict:
     app.connect("config-inited", configure_language)
     app.connect("html-page-context", add_switcher)
+    app.connect("html-page-context", offer_name_expanders)
+    app.connect("html-page-context", one_head, priority=900)  # after the themes have filled the context
+    app.connect("builder-inited", notebooks_outside_the_site, priority=900)  # after myst-nb's own
     app.add_js_file("labkit-lang-switch.js", loading_method="defer")
     app.connect("source-read", on_source_read)
     app.connect("include-read", on_include_read)
