@@ -142,9 +142,9 @@ def _listen(page, report, outside) -> None:
     page.on("requestfailed", failed)
 
 
-#: The language switch, once the page's script has set its address (the reader's section and query): where it
-#: leads, and what that page answers and declares. The page is fetched, not loaded: its own visit loads it.
-#: The screens a page is looked at on: Playwright's default desktop, and a phone's width (an iPhone 12 to 15).
+#: The screens a page is looked at on: Playwright's default desktop, and a phone's width (an iPhone 12 to 15). The
+#: visit lays the loaded page out again at the phone's width (no reload, no mobile emulation): a cheap check of
+#: the page's CSS, on every page.
 DESKTOP = {"width": 1280, "height": 720}
 PHONE = {"width": 390, "height": 844}
 #: How much wider than the screen the page is, and the first elements, from the outside in, that reach past it
@@ -168,6 +168,8 @@ SIDEWAYS = """() => {
   })(document.body);
   return `${width} px wide (${past.slice(0, 3).join(', ')})`;
 }"""
+#: The language switch, once the page's script has set its address (the reader's section and query): where it
+#: leads, and what that page answers and declares. The page is fetched, not loaded: its own visit loads it.
 SWITCH_HREF = "document.querySelector('a.labkit-lang-switch').href"
 SWITCHED_PAGE = """async (href) => {
   const response = await fetch(href, {signal: AbortSignal.timeout(20000)});

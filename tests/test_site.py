@@ -46,7 +46,7 @@ def test_pages_have_one_viewport_and_no_empty_heading(language):
 def test_sidebar_expanders_are_named_in_the_pages_language(language):
     """A screen reader names each expander of the sidebar after its entry (they held a chevron only: axe-core's
     summary-name), in the page's language."""
-    words = {"en": "Pages under “", "fr": "Pages sous «\u00a0"}[language]
+    words = {"en": "Pages under “", "fr": "Sous-pages de «\u00a0"}[language]
     unnamed, named = {}, 0
     for name in pages(language):
         page = (site_dir(language) / name).read_text(encoding="utf-8")

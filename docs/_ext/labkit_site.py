@@ -81,7 +81,9 @@ def one_head(app: Any, pagename: str, templatename: str, context: dict, doctree:
         context["pagetitle"] = context.get("title") or index or ""
 
 
-EXPANDER = re.compile(r'(<a class="(?:current )?reference internal" href="[^"]*">(.*?)</a><details(?: open="open")?>)<summary>')
+#: An entry's link, its title (no ``</a>`` inside: the match stays in one link), then its expander.
+EXPANDER = re.compile(r'(<a class="(?:current )?reference internal" href="[^"]*">((?:(?!</a>).)*)</a>'
+                      r'<details(?: open="open")?>)<summary>', re.S)
 
 
 def name_expanders(toctree: str, label: str) -> str:
@@ -90,8 +92,15 @@ def name_expanders(toctree: str, label: str) -> str:
     ``%s``, the entry's title (translated in the template, docs/_templates/sbt-sidebar-nav.html).
 
     >>> name_expanders('<a class="reference internal" href="g.html">Galerie</a><details><summary><i></i></summary>',
-    ...                'Pages sous « %s »')
-    '<a class="reference internal" href="g.html">Galerie</a><details><summary aria-label="Pages sous « Galerie »"><i></i></summary>'
+    ...                'Sous-pages de « %s »')
+    '<a class="reference internal" href="g.html">Galerie</a><details><summary aria-label="Sous-pages de « Galerie »"><i></i></summary>'
+
+    A leaf entry before it on the same line is not taken for its title:
+
+    >>> two = name_expanders('<a class="reference internal" href="a.html">A</a></li><li><a class="reference internal" '
+    ...                      'href="b.html">B</a><details><summary>', 'Under %s')
+    >>> two.endswith('<summary aria-label="Under B">')
+    True
 
     The current page's entry too (a ``current`` class, its expander open):
 

@@ -1,8 +1,8 @@
 """MathJax 3 served by the site itself (no CDN), once for both languages.
 
 sphinx-mathjax-offline copies its 24 MB of MathJax into each language's ``_static``; this extension takes the same
-files, copies them once beside the languages (``_build/html/_mathjax``, the French build overwriting the English
-copy with the same files) and points every page of both there.
+files, copies them once beside the languages (``_build/html/_mathjax``, the French build writing the same files
+again) and points every page of both there.
 """
 
 from __future__ import annotations
@@ -30,7 +30,8 @@ def point_pages_there(app: Any, config: Any) -> None:
 
 def copy_once(app: Any, exception: Exception | None) -> None:
     if exception is None and app.builder.format == "html":
-        copy_asset(str(source()), str(Path(app.outdir).parent / FOLDER))
+        # force: a copy left by another version of the package is replaced (not kept with a warning)
+        copy_asset(str(source()), str(Path(app.outdir).parent / FOLDER), force=True)
 
 
 def setup(app: Any) -> dict:
