@@ -126,10 +126,18 @@ test: $(STAMP) $(LATEST_STAMP)
 unit: $(STAMP)
 	@$(call timed,unit,$(PY) -m pytest -m "not site" tests labkit docs)
 
-site-tests: $(STAMP)
+# axe-core, the accessibility checker the browser test runs in each page, from the npm registry into the environment
+# (a new environment fetches it again); the test injects the file: the pages run it offline.
+AXE_VERSION := 4.14.1
+AXE := $(VENV)/axe/node_modules/axe-core/axe.min.js
+$(AXE): $(STAMP)
+	npm install --prefix $(VENV)/axe --no-audit --no-fund --no-save --loglevel=error axe-core@$(AXE_VERSION)
+	@test -f $@ && touch $@
+
+site-tests: $(STAMP) $(AXE)
 	@$(call timed,site-tests,$(PY) -m pytest -m "site and not student" tests)
 
-browser-tests: $(STAMP)
+browser-tests: $(STAMP) $(AXE)
 	@$(call timed,browser-tests,$(PY) -m pytest -m "site and browser and not student and not timed" tests)
 
 site-checks: $(STAMP)

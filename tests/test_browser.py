@@ -14,6 +14,7 @@ import http.server
 import shutil
 import sys
 import threading
+from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 import pytest
@@ -531,6 +532,66 @@ def test_language_switch_keeps_the_search_query(browser, server):
         assert not visit.outside, visit.outside
     finally:
         visit.close()
+
+
+#: axe-core, installed by the Makefile into the environment that runs the tests (``make .venv/axe/...``).
+AXE = Path(sys.prefix) / "axe" / "node_modules" / "axe-core" / "axe.min.js"
+#: axe-core's run, in the page: each violation a reader would meet (serious or critical), with the first elements.
+AXE_RUN = """async () => {
+  const result = await axe.run(document, {resultTypes: ['violations']});
+  return result.violations.filter(v => ['serious', 'critical'].includes(v.impact))
+    .map(v => `${v.id} (${v.impact}): ${v.nodes.slice(0, 3).map(n => n.target.join(' ')).join(', ')}`);
+}"""
+#: One page of each kind: the home page, a concept page (math, a quiz whose options can be formulas only, solutions),
+#: the hardware page (a table), an API page (thumbnails of the examples using it), the gallery's index, an example
+#: whose output is a wide table, the search page, the general index, the glossary.
+ACCESSIBILITY_PAGES = ["index.html", "backprop.html", "hardware.html", "generated/labkit.backprop.MLP.html",
+                       "auto_examples/index.html", "auto_examples/02_graphs/plot_tools_side_by_side.html",
+                       "search.html", "genindex.html", "glossary.html"]
+
+
+def axe_violations(browser, url: str, scheme: str) -> list[str]:
+    """The serious and critical accessibility violations axe-core finds in the page at ``url``, read in the
+    ``scheme`` colours ("light" or "dark": the site follows the reader's setting)."""
+    if not AXE.is_file():
+        pytest.fail(f"axe-core is missing ({AXE}): make .venv/axe/node_modules/axe-core/axe.min.js (make test does it)")
+    context = browser.new_context(color_scheme=scheme)
+    try:
+        page = context.new_page()
+        page.goto(url, wait_until="load")
+        # colours as they settle: the theme sets the reader's scheme as the page loads, and a colour still in its
+        # transition would be measured half-way
+        page.add_style_tag(content="*, *::before, *::after { transition: none !important; animation: none !important; }")
+        page.add_script_tag(path=str(AXE))
+        return page.evaluate(AXE_RUN)
+    finally:
+        context.close()
+
+
+def test_axe_finds_what_a_reader_would_meet(browser, tmp_path):
+    """The check is not blind: a link whose only text is hidden, and a radio button whose label is only a formula
+    (MathML lends no name), are reported; the same page made right, not."""
+    wrong = ('<!DOCTYPE html><html lang="en"><head><title>t</title></head><body><main>'
+             '<a href="x.html"><span style="display: none">an example</span></a>'
+             '<label><input type="radio" name="q"><math><mi>x</mi></math></label></main></body></html>')
+    right = wrong.replace('style="display: none"', "").replace('name="q"', 'name="q" aria-label="x"')
+    (tmp_path / "wrong.html").write_text(wrong, encoding="utf-8")
+    (tmp_path / "right.html").write_text(right, encoding="utf-8")
+    with serving(tmp_path) as base:
+        found = axe_violations(browser, f"{base}/wrong.html", "light")
+        assert [v.split(" ")[0] for v in found] == ["label", "link-name"], found
+        assert axe_violations(browser, f"{base}/right.html", "light") == []
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+@pytest.mark.parametrize("language", LANGUAGES)
+@pytest.mark.parametrize("name", ACCESSIBILITY_PAGES)
+def test_no_serious_accessibility_violation(browser, server, name, language, scheme):
+    """axe-core finds nothing serious or critical on a page of each kind, in both languages, light and dark (there
+    were nameless sidebar expanders and thumbnail links, quiz options named by a formula only, a table header
+    without text, a scrolling box out of the keyboard's reach, search buttons whose name hid what they show)."""
+    site_dir(language)
+    assert axe_violations(browser, f"{server}/{language}/{name}", scheme) == []
 
 
 #: What a reader sees as a search box: the theme's buttons (its field and its icon), a search form's input; not

@@ -80,6 +80,9 @@ def fake_environments(root):
         python.write_text(f'#!/bin/sh\necho "{venv} $*"\n')
         python.chmod(0o755)
         (root / venv / ".installed").write_text("")
+    axe = root / ".venv" / "axe" / "node_modules" / "axe-core" / "axe.min.js"  # installed after the environment
+    axe.parent.mkdir(parents=True)
+    axe.write_text("")
     return root
 
 
@@ -119,6 +122,11 @@ def test_make_test_checks_both_environments(tmp_path):
     said = subprocess.run(["make", "--no-print-directory", "-s", "unit", "site-tests"], cwd=root,
                           capture_output=True, text=True, check=True).stdout.splitlines()
     assert said == [".venv -m pytest -m not site tests labkit docs", ".venv -m pytest -m site and not student tests"]
+    # The browser test's axe-core: from the npm registry, a pinned release, into the environment.
+    (root / ".venv" / "axe" / "node_modules" / "axe-core" / "axe.min.js").unlink()
+    planned = subprocess.run(["make", "--no-print-directory", "-n", "browser-tests"], cwd=root, capture_output=True,
+                             text=True, check=True).stdout
+    assert "npm install --prefix .venv/axe" in planned and re.search(r"axe-core@\d+\.\d+\.\d+\b", planned), planned
     assert re.fullmatch(r"\[unit\] done in \d+ s, processor time \(user, system\) \d+m[\d.]+s \d+m[\d.]+s\n",
                         (root / "_build" / "logs" / "unit.time").read_text())
     (root / "_build" / "html" / "fr").mkdir(parents=True)

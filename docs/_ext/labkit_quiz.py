@@ -297,11 +297,27 @@ def depart_quiz_option(self: Any, node: quiz_option) -> None:
     self.body.append("</div>\n")
 
 
+def math_only_name(node: nodes.Element) -> str | None:
+    """The accessible name of an option written in math only: its TeX. A label whose text is all math names nothing
+    (MathJax's hidden MathML has the role of math, which lends no name: axe-core's ``label``); None when the label
+    has words of its own.
+
+    >>> math_only_name(nodes.inline("", "", nodes.math("", "y - t"), nodes.Text(" "), nodes.math("", "x^2")))
+    'y - t x^2'
+    >>> math_only_name(nodes.inline("", "", nodes.Text("it is "), nodes.math("", "1")))
+    """
+    if any(t.strip() and not isinstance(t.parent, nodes.math) for t in node.findall(nodes.Text)):
+        return None
+    return " ".join(m.astext() for m in node.findall(nodes.math)) or None
+
+
 def visit_quiz_label(self: Any, node: quiz_label) -> None:
     # The radio button inside its label: clicking the text chooses it, and no id has to be unique.
     self.body.append(self.starttag(node, "label", suffix=""))
+    tex = math_only_name(node)
+    name = f' aria-label="{html.escape(tex)}"' if tex else ""
     self.body.append(f'<input type="radio" class="labkit-quiz-input" name="{html.escape(node["name"])}" '
-                     f'value="{node["value"]}"> <span class="labkit-quiz-text">')
+                     f'value="{node["value"]}"{name}> <span class="labkit-quiz-text">')
 
 
 def depart_quiz_label(self: Any, node: quiz_label) -> None:

@@ -114,6 +114,16 @@ def name_expanders(toctree: str, label: str) -> str:
     return EXPANDER.sub(named, str(toctree))
 
 
+SCROLLING_OUTPUT = '<div class="output_subarea output_html rendered_html output_result">'
+
+
+def scrolling_outputs_focusable(app: Any, pagename: str, templatename: str, context: dict, doctree: Any) -> None:
+    """A gallery's HTML output (a pandas table) scrolls in its own box on a narrow screen (docs/_static/labkit.css): a
+    keyboard reaches it to scroll it (axe-core's scrollable-region-focusable)."""
+    if SCROLLING_OUTPUT in context.get("body", ""):
+        context["body"] = context["body"].replace(SCROLLING_OUTPUT, SCROLLING_OUTPUT[:-1] + ' tabindex="0">')
+
+
 def offer_name_expanders(app: Any, pagename: str, templatename: str, context: dict, doctree: Any) -> None:
     context["labkit_name_expanders"] = name_expanders
 
@@ -244,6 +254,7 @@ def setup(app: Any) -> dict:
     app.connect("config-inited", configure_language)
     app.connect("html-page-context", add_switcher)
     app.connect("html-page-context", offer_name_expanders)
+    app.connect("html-page-context", scrolling_outputs_focusable)
     app.connect("html-page-context", one_head, priority=900)  # after the themes have filled the context
     app.connect("builder-inited", notebooks_outside_the_site, priority=900)  # after myst-nb's own
     app.add_js_file("labkit-lang-switch.js", loading_method="defer")
