@@ -17,9 +17,11 @@ SOLUTIONS ?= hide
 ifeq ($(SOLUTIONS),show)
 HTML := _build/teacher
 DOCTREES := _build/doctrees/teacher-
+LATEX := _build/latex-teacher
 else
 HTML := _build/html
 DOCTREES := _build/doctrees/
+LATEX := _build/latex
 endif
 PORT ?= 8000
 # The course's environment has one source, build.env (threads, seeds, backends), read here and by
@@ -29,11 +31,12 @@ export $(shell sed -n 's/^\([A-Za-z_][A-Za-z0-9_]*\)=.*/\1/p' build.env)
 # The site build must never fetch anything (offline.env: any HTTP(S) request goes to a closed port).
 OFFLINE := $(shell grep -v '^\#' offline.env)
 
-.PHONY: site html-en html-fr serve test test-latest po lock doctest report clean help bench \
+.PHONY: site html-en html-fr pdf pdf-en pdf-fr print-texlive serve test test-latest po lock doctest report clean help bench \
 	unit site-tests browser-tests site-checks timed-site timed-scripts latest-unit latest-scripts site-built
 
 help:
-	@echo "make site    build the English and French course in _build/html (creates .venv first)"
+	@echo "make site    build the English and French course in _build/html, each with its PDF (creates .venv first)"
+	@echo "make pdf     only the PDFs, labkit-en.pdf and labkit-fr.pdf (XeLaTeX, from Debian's texlive: see .ci/run)"
 	@echo "make site SOLUTIONS=show   the teacher's edition, solutions shown, in _build/teacher"
 	@echo "make serve   serve _build/html on http://127.0.0.1:$(PORT)"
 	@echo "make test    unit tests and doctests in .venv and .venv-latest side by side, both site builds, then"
@@ -69,7 +72,7 @@ $(LATEST_STAMP): requirements-latest.txt
 	echo "[latest] environment created in $$(( $$(date +%s) - start )) s" | tee _build/logs/latest-env.time
 	touch $@
 
-site: html-en html-fr
+site: html-en html-fr pdf-en pdf-fr
 	cp docs/_root/index.html $(HTML)/index.html
 	@$(PY) docs/_ext/build_report.py docs/auto_examples _build/logs
 	@echo
@@ -85,6 +88,25 @@ html-en html-fr: html-%: $(STAMP)
 	echo "[$*] site built in $$(( $$(date +%s) - start )) s" | tee _build/logs/$*.time
 
 html-fr: html-en
+
+# The PDF of a language, from its site's environment (the pages read and executed once, its figures in its language),
+# by XeLaTeX; copied beside the site's pages, which link it. Its build time and size go to _build/logs/pdf-<lang>.time.
+TEXLIVE := texlive-xetex texlive-latex-recommended texlive-latex-extra texlive-fonts-recommended texlive-lang-french \
+	latexmk fonts-freefont-otf fonts-dejavu-core tex-gyre lmodern poppler-utils
+pdf: pdf-en pdf-fr
+print-texlive:
+	@echo $(TEXLIVE)
+pdf-en pdf-fr: pdf-%: html-%
+	@command -v latexmk >/dev/null && command -v xelatex >/dev/null || \
+	  { echo "The PDF is built by XeLaTeX: apt-get install $(TEXLIVE) (.ci/run does it)"; exit 1; }
+	@start=$$(date +%s); \
+	$(OFFLINE) $(SPHINX) -b latex -c . -d $(DOCTREES)$* -D language=$* -D labkit_solutions=$(SOLUTIONS) \
+	  $(SPHINXOPTS) -w _build/logs/pdf-$*.log docs $(LATEX)/$* 2>&1 | tee _build/logs/pdf-$*.out; \
+	(cd $(LATEX)/$* && LATEXOPTS="-interaction=nonstopmode -halt-on-error" latexmk -pdf -dvi- -ps- labkit-$*.tex) \
+	  > _build/logs/pdf-$*.latex 2>&1 || { tail -40 _build/logs/pdf-$*.latex; exit 1; }; \
+	cp $(LATEX)/$*/labkit-$*.pdf $(HTML)/$*/labkit-$*.pdf; \
+	echo "[pdf-$*] $(HTML)/$*/labkit-$*.pdf built in $$(( $$(date +%s) - start )) s, \
+	  $$(stat -c %s $(LATEX)/$*/labkit-$*.pdf) bytes" | tee _build/logs/pdf-$*.time
 
 serve:
 	@test -f _build/html/index.html || { echo "No site yet: run 'make site' first."; exit 1; }
@@ -103,7 +125,7 @@ timed = mkdir -p _build/logs; start=$$(date +%s); status=0; $(2) || status=$$?; 
 # core (each step's output printed whole when it ends): the unit tests of both environments; then the browser beside
 # the other site checks, the downloaded scripts taking the second core when those end.  Last, alone, the checks that
 # time code (the examples that check what they measured): beside another step, one of them failed.
-STEP_TIMES := _build/logs/{unit,latest-unit,en,fr,browser-tests,site-checks,latest-scripts,timed-site,timed-scripts}.time
+STEP_TIMES := _build/logs/{unit,latest-unit,en,fr,pdf-en,pdf-fr,browser-tests,site-checks,latest-scripts,timed-site,timed-scripts}.time
 # Steps side by side share the two cores: OpenMP's threads (torch's, two a process) that wait for work sleep instead of
 # spinning. Spinning, they took the other step's core: the two unit steps took 106 s each side by side, 55 s without.
 # Not for the site build nor the timed checks: alone on the machine, they run as a reader's machine runs them.

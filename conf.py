@@ -147,3 +147,22 @@ html_css_files = ["labkit.css"]
 # Accent- and case-insensitive search, clean snippets, pages titled by the query first: Sphinx pastes
 # this file into the search page's language_data.js (see docs/_ext/labkit_search.py).
 html_search_scorer = str(ROOT / "docs" / "_ext" / "labkit_search.js")
+
+# -- PDF (make pdf) -------------------------------------------------------------------------------
+# One book per language, from the students' site's environment (the same executed pages and figures). XeLaTeX
+# reads the pages' Unicode (λ, ≤, « ») as text, with Debian's texlive and its FreeFont (the .ci/run packages).
+latex_engine = "xelatex"
+latex_documents = [("index", "labkit-en.tex", html_title, author, "manual", True)]  # per language: labkit_site.py
+latex_show_urls = "footnote"
+latex_use_xindy = False  # makeindex, from texlive-binaries (xindy is one more Debian package)
+latex_elements = {
+    "papersize": "a4paper",
+    "pointsize": "10pt",
+    "figure_align": "H",  # a figure stays beside the text that reads it
+    # Sphinx's FreeFont, but DejaVu's monospace: the code's Unicode (ᵀ, ᵐ) is in it, not in FreeMono.
+    "fontpkg": r"""
+\setmainfont{FreeSerif}[Extension=.otf, UprightFont=*, ItalicFont=*Italic, BoldFont=*Bold, BoldItalicFont=*BoldItalic]
+\setsansfont{FreeSans}[Extension=.otf, UprightFont=*, ItalicFont=*Oblique, BoldFont=*Bold, BoldItalicFont=*BoldOblique]
+\setmonofont{DejaVu Sans Mono}[Scale=MatchLowercase]
+""",
+}

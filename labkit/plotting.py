@@ -8,10 +8,10 @@ the common forms of colour blindness. Importing this module changes nothing: onl
 
 from __future__ import annotations
 
-from ._checks import Int
+from ._checks import Int, Real
 from ._contract import contract
 
-__all__ = ["PALETTE", "use_style"]
+__all__ = ["PALETTE", "PHONE_FIGURE_PX", "SMALLEST_TEXT_PX", "use_style", "widest_figure"]
 
 #: The Okabe–Ito colour-blind-safe palette, ordered so that the first colours contrast most on white
 #: (blue, vermillion, bluish green, orange, reddish purple, sky blue, yellow, black).
@@ -25,6 +25,32 @@ PALETTE: tuple[str, ...] = (
     "#F0E442",
     "#000000",
 )
+
+
+#: How wide a figure is shown on a phone: a 390 px screen leaves the page's text column 358 CSS pixels.
+PHONE_FIGURE_PX = 358
+#: The smallest text a figure may show there, in CSS pixels (the browser test measures it on every figure).
+SMALLEST_TEXT_PX = 9
+
+# The sizes of use_style, in points: none under 11, so that a figure up to 6 inches wide keeps its text at 9 px
+# or more on a phone (see widest_figure).
+_SIZES = {"font.size": 12, "axes.titlesize": 13, "axes.labelsize": 12, "xtick.labelsize": 11, "ytick.labelsize": 11,
+          "legend.fontsize": 11, "legend.title_fontsize": 11, "figure.titlesize": 13}
+
+
+@contract(smallest_pt=Real(0, low_open=True))
+def widest_figure(smallest_pt: float) -> float:
+    """How wide a figure whose smallest text is ``smallest_pt`` points may be, in inches, for that text to show at
+    :data:`SMALLEST_TEXT_PX` pixels or more once the figure is shrunk to a phone's :data:`PHONE_FIGURE_PX`.
+
+    >>> round(widest_figure(11), 2)
+    6.08
+    >>> import matplotlib as mpl
+    >>> use_style()
+    >>> mpl.rcParams["figure.figsize"][0] <= widest_figure(min(mpl.rcParams[k] for k in _SIZES))
+    True
+    """
+    return smallest_pt * PHONE_FIGURE_PX / (SMALLEST_TEXT_PX * 72)
 
 
 @contract(dpi=Int(50, 600))
@@ -59,17 +85,12 @@ def use_style(*, dpi: int = 100) -> None:
             "axes.axisbelow": True,  # grid lines behind the data
             "axes.spines.top": False,
             "axes.spines.right": False,
-            "axes.titlesize": 12,
-            "axes.labelsize": 11,
+            **_SIZES,
             "grid.alpha": 0.35,
             "grid.linestyle": "-",
             "legend.frameon": False,
-            "legend.fontsize": 10,
             "lines.linewidth": 2.0,
-            "font.size": 11,
-            "xtick.labelsize": 10,
-            "ytick.labelsize": 10,
-            "figure.figsize": (6.4, 4.0),
+            "figure.figsize": (6.0, 3.8),  # at most 6 inches wide: readable on a phone (widest_figure)
             "figure.dpi": dpi,
             "savefig.dpi": dpi,
             "figure.constrained_layout.use": True,  # titles and labels never overlap

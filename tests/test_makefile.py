@@ -167,3 +167,24 @@ def test_latest_tests_need_the_built_site(tmp_path):
     (root / ".venv-latest" / ".installed").write_text("")
     result = subprocess.run(["make", "--no-print-directory", "test-latest"], cwd=root, capture_output=True, text=True)
     assert result.returncode != 0 and "No site yet: run 'make site' first" in result.stdout
+
+
+def test_pdf_without_texlive_gets_one_clear_sentence(tmp_path):
+    """Without XeLaTeX, make pdf says which Debian packages build the PDFs (the list .ci/run installs), in one line."""
+    root = copy_front_door(tmp_path)
+    bare = tmp_path / "bin"
+    bare.mkdir()
+    for tool in ("sh", "bash", "make", "env", "sed", "grep", "date", "mkdir"):
+        if shutil.which(tool):
+            (bare / tool).symlink_to(shutil.which(tool))
+    result = subprocess.run(["make", "--no-print-directory", "-s", "-o", "html-en", "-o", ".venv/.installed", "pdf-en"],
+                            cwd=root, capture_output=True, text=True, env={"PATH": str(bare)})
+    assert result.returncode != 0
+    said = result.stdout.strip().splitlines()
+    assert len(said) == 1 and said[0].startswith("The PDF is built by XeLaTeX: apt-get install texlive-xetex"), said
+    assert "latexmk" in said[0] and "(.ci/run does it)" in said[0]
+    # .ci/run and the publishing workflow install that very list
+    assert "$(make -s print-texlive)" in (ROOT / ".ci" / "run").read_text(encoding="utf-8")
+    assert "$(make -s print-texlive)" in (ROOT / ".github" / "workflows" / "pages.yml").read_text(encoding="utf-8")
+    listed = subprocess.run(["make", "-s", "print-texlive"], cwd=root, capture_output=True, text=True, check=True)
+    assert listed.stdout.split() == said[0].split("apt-get install ")[1].split(" (")[0].split()

@@ -68,7 +68,8 @@ def test_importing_labkit_has_no_side_effects() -> None:
     assert out.stdout.split() == ["0.1.0", "False", "False"]
 
 
-VALID_CALLS = {"use_style": lambda: (use_style, dict(dpi=150))}
+VALID_CALLS = {"use_style": lambda: (use_style, dict(dpi=150)),
+               "widest_figure": lambda: (plotting.widest_figure, dict(smallest_pt=11.0))}
 
 (test_every_public_callable_declares_a_contract_and_a_valid_call, test_the_valid_call_succeeds,
  test_bad_values_of_a_declared_argument_are_refused_naming_it,

@@ -43,6 +43,24 @@ def test_pages_have_one_viewport_and_no_empty_heading(language):
 
 
 @pytest.mark.parametrize("language", LANGUAGES)
+def test_every_figure_opens_at_full_size(language):
+    """Each gallery figure of a page (not a thumbnail) is a link to its own picture, twice as many pixels as shown:
+    tapped on a phone, it opens alone, to be zoomed."""
+    figure = re.compile(r'(<a\b[^>]*>\s*)?<img\b[^>]*?\bsrc="([^"]*_images/(sphx_glr_[\w.-]+?(?<!_thumb)\.png))"')
+    alone, linked = {}, 0
+    for name in pages(language):
+        page = site_dir(language) / name
+        for link, src, file in figure.findall(page.read_text(encoding="utf-8")):
+            href = re.search(r'href="([^"]*)"', link)
+            if not href or resolve(page, href[1])[0] != resolve(page, src)[0]:
+                alone.setdefault(name, []).append(file)
+            else:
+                linked += 1
+    assert not alone, alone
+    assert linked >= 80, linked
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
 def test_sidebar_expanders_are_named_in_the_pages_language(language):
     """A screen reader names each expander of the sidebar after its entry (they held a chevron only: axe-core's
     summary-name), in the page's language."""

@@ -55,6 +55,14 @@ def configure_language(app: Any, config: Any) -> None:
     config.author = settings["author"]
     config.copyright = settings["copyright"]
     config.html_theme_options = {**config.html_theme_options, "search_bar_text": settings["search_bar_text"]}
+    # The PDF (make pdf): the same title and authors, the file named by its language (both sit in one download folder).
+    config.latex_documents = [("index", pdf_name(config.language or "en").replace(".pdf", ".tex"), settings["html_title"],
+                               settings["author"], "manual", True)]  # True: the home page's toctree, not the home page
+
+
+def pdf_name(language: str) -> str:
+    """The PDF of the course in ``language``, as ``make pdf`` names it, beside the site's pages (``labkit-fr.pdf``)."""
+    return f"labkit-{language}.pdf"
 
 
 def add_switcher(app: Any, pagename: str, templatename: str, context: dict, doctree: Any) -> None:
@@ -124,6 +132,38 @@ def scrolling_outputs_focusable(app: Any, pagename: str, templatename: str, cont
         context["body"] = context["body"].replace(SCROLLING_OUTPUT, SCROLLING_OUTPUT[:-1] + ' tabindex="0">')
 
 
+#: A figure of the gallery (not a thumbnail), with the link before it if it has one.
+FIGURE_IMG = re.compile(r'(<a\b[^>]*>\s*)?(<img\b[^>]*?\bsrc="((?:[^"]*/)?_images/sphx_glr_[\w.-]+?(?<!_thumb)\.png)"[^>]*>)')
+ENLARGE = {"en": "Open the figure at full size", "fr": "Ouvrir la figure en grand"}
+
+
+def figures_enlarge(body: str, language: str) -> str:
+    """Every figure of ``body`` not already in a link, in a link to its own picture: tapped or clicked, it opens alone
+    at full size (its picture has twice the pixels the page shows).
+
+    >>> figures_enlarge('<p><img alt="loss" src="_images/sphx_glr_plot_a_001.png" /></p>', "en")
+    '<p><a class="labkit-enlarge" href="_images/sphx_glr_plot_a_001.png" title="Open the figure at full size"><img alt="loss" src="_images/sphx_glr_plot_a_001.png" /></a></p>'
+
+    A thumbnail, or a figure already in a link (Sphinx links a figure given a width to its picture), stays as it is:
+
+    >>> page = '<a href="x.html"><img src="../_images/sphx_glr_plot_a_thumb.png"></a><a href="_images/sphx_glr_b_001.png"><img src="_images/sphx_glr_b_001.png">'
+    >>> figures_enlarge(page, "fr") == page
+    True
+    """
+    def enlarged(match: re.Match) -> str:
+        if match[1]:
+            return match[0]
+        title = ENLARGE.get(language, ENLARGE["en"])
+        return f'<a class="labkit-enlarge" href="{match[3]}" title="{title}">{match[2]}</a>'
+
+    return FIGURE_IMG.sub(enlarged, body)
+
+
+def enlargeable_figures(app: Any, pagename: str, templatename: str, context: dict, doctree: Any) -> None:
+    if "body" in context:
+        context["body"] = figures_enlarge(context["body"], app.config.language or "en")
+
+
 def offer_name_expanders(app: Any, pagename: str, templatename: str, context: dict, doctree: Any) -> None:
     context["labkit_name_expanders"] = name_expanders
 
@@ -136,6 +176,10 @@ def notebooks_outside_the_site(app: Any) -> None:
     if config is not None and app.builder.format == "html":  # the catalogs' builder (_build/gettext) is no site
         site = Path(app.outdir).parent
         app.env.mystnb_config = config.copy(output_folder=str(site.parent / f"jupyter_execute-{site.name}"))
+    elif config is not None and app.builder.format == "latex":
+        # The PDF (_build/latex/<lang>) shares its edition's environment, so its glued values are that site's.
+        edition = "teacher" if app.config.labkit_solutions == "show" else "html"
+        app.env.mystnb_config = config.copy(output_folder=str(Path(app.outdir).parents[1] / f"jupyter_execute-{edition}"))
 
 
 # -- Gallery thumbnails ---------------------------------------------------------------------------
@@ -255,9 +299,11 @@ def setup(app: Any) -> dict:
     app.connect("html-page-context", add_switcher)
     app.connect("html-page-context", offer_name_expanders)
     app.connect("html-page-context", scrolling_outputs_focusable)
+    app.connect("html-page-context", enlargeable_figures)
     app.connect("html-page-context", one_head, priority=900)  # after the themes have filled the context
     app.connect("builder-inited", notebooks_outside_the_site, priority=900)  # after myst-nb's own
     app.add_js_file("labkit-lang-switch.js", loading_method="defer")
+    app.add_js_file("labkit-print.js", loading_method="defer")
     app.connect("source-read", on_source_read)
     app.connect("include-read", on_include_read)
     return {"parallel_read_safe": True, "parallel_write_safe": True}

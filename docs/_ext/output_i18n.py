@@ -119,6 +119,21 @@ def localize_numbers(text: str, lang: str) -> str:
 # -- Figures, while the gallery executes ------------------------------------------------------------
 
 _figures: list[dict] = []  # what each figure of the running example draws, in both languages
+#: The figures are saved at twice matplotlib's 100 dpi (a 6-inch figure: 1,200 pixels), sharp on a phone's or a
+#: high-density screen, and in the PDF; the page shows them no wider than its text column.
+FIGURE_DPI = 200
+
+
+def smallest_text(fig: Any) -> tuple[float, str]:
+    """The smallest font size, in points, among the texts ``fig`` showed at its last draw (tick labels included),
+    and that text; ``(inf, "")`` for a figure without text."""
+    from matplotlib.text import Text
+
+    shown = [t for t in fig.findobj(Text) if t.get_visible() and t.get_text().strip()]
+    if not shown:
+        return float("inf"), ""
+    smallest = min(shown, key=lambda t: t.get_fontsize())
+    return float(smallest.get_fontsize()), smallest.get_text()
 
 
 def _drawn(fig: Any) -> list[str]:
@@ -159,10 +174,12 @@ def _restore(undo: list[tuple[Any, str, Any]]) -> None:
 
 
 def bilingual_scraper(block: Any, block_vars: dict, gallery_conf: dict) -> str:
-    """sphinx-gallery's matplotlib scraper, which also saves each figure in French (``images/fr/``).
+    """sphinx-gallery's matplotlib scraper, which also saves each figure in French (``images/fr/``), both at
+    :data:`FIGURE_DPI`.
 
     Each figure is drawn twice, once per language: the strings of each language are read right after
-    that language's drawing.
+    that language's drawing, with the size of its smallest text in the saved picture's pixels (the browser test
+    checks what that becomes on a phone's screen).
     """
     import matplotlib.pyplot as plt
     from sphinx_gallery.scrapers import matplotlib_scraper
@@ -177,13 +194,16 @@ def bilingual_scraper(block: Any, block_vars: dict, gallery_conf: dict) -> str:
         french.parent.mkdir(exist_ok=True)
         undo = _in_french(fig, table)
         try:
-            fig.savefig(french, **{k: getattr(fig, f"get_{k}")() for k in ("facecolor", "edgecolor")})
-            drawn_fr = _drawn(fig)
+            fig.savefig(french, dpi=FIGURE_DPI, **{k: getattr(fig, f"get_{k}")() for k in ("facecolor", "edgecolor")})
+            drawn_fr, smallest_fr = _drawn(fig), smallest_text(fig)
         finally:
             _restore(undo)
-        figures.append((fig, english.name, drawn_fr))
-    rst = matplotlib_scraper(block, block_vars, gallery_conf)  # draws and saves each figure in English
-    _figures.extend({"image": name, "en": _drawn(fig), "fr": drawn_fr} for fig, name, drawn_fr in figures)
+        figures.append((fig, english.name, drawn_fr, smallest_fr))
+    rst = matplotlib_scraper(block, block_vars, gallery_conf, dpi=FIGURE_DPI)  # draws and saves each one in English
+    for fig, name, drawn_fr, smallest_fr in figures:
+        points, text = min(smallest_text(fig), smallest_fr)
+        _figures.append({"image": name, "en": _drawn(fig), "fr": drawn_fr, "smallest_text": text,
+                         "smallest_text_px": round(points * FIGURE_DPI / 72, 2) if text else None})
     return rst
 
 
@@ -222,8 +242,8 @@ def finish_example(gallery_conf: dict, example: Path | None) -> None:
 
 def rerun_examples_whose_french_changed(app: Any) -> None:
     """An example whose figures were drawn with other French than today's catalog, or whose French
-    figures are missing, runs again: drop its md5 so that sphinx-gallery executes it (the French figures
-    are drawn at execution time)."""
+    figures are missing, or whose record is older than the size of its figures' text, runs again: drop its
+    md5 so that sphinx-gallery executes it (the French figures are drawn at execution time)."""
     catalog = i18n.catalog("fr")
     src = Path(app.srcdir)
     for gallery in app.config.sphinx_gallery_conf["gallery_dirs"]:
@@ -237,7 +257,8 @@ def rerun_examples_whose_french_changed(app: Any) -> None:
                 drawn = [images / FRENCH_DIR / fig["image"] for fig in data["figures"]]
                 drawn.append(images / "thumb" / FRENCH_DIR / f"sphx_glr_{example.stem}_thumb.png")
                 stale = (any(catalog.get(msgid) != french for msgid, french in data["translations"].items())
-                         or not all(path.exists() for path in drawn))
+                         or not all(path.exists() for path in drawn)
+                         or not all("smallest_text_px" in fig for fig in data["figures"]))
             if stale:
                 md5.unlink()
 

@@ -34,16 +34,16 @@ MISSING = {"image": _("image missing"), "signal": _("signal missing")}
 
 clean_image, clean_signal, _labels = make_multimodal_digits(image_noise_std=0.0, signal_noise_std=0.0, seed=0)
 i = int(np.flatnonzero(y == 7)[0])
-fig, axes = plt.subplots(1, 3, figsize=(9, 2.6), width_ratios=[1, 1, 2.5])
-for ax, img, title in zip(axes, (clean_image[i], image[i]), (_("a 7"), _("its noisy image"))):
+fig, axes = plt.subplot_mosaic([["clean", "noisy"], ["signal", "signal"]], figsize=(6, 5), height_ratios=[1, 1.3])
+for ax, img, title in zip((axes["clean"], axes["noisy"]), (clean_image[i], image[i]), (_("a 7"), _("its noisy image"))):
     ax.imshow(img.reshape(8, 8), cmap="gray_r")
     ax.set_title(title)
     ax.axis("off")
-axes[2].plot(signal[i], color=PALETTE[5], label=_("its signal"))
-axes[2].plot(clean_signal[i], color=PALETTE[1], label=_("without noise"))
-axes[2].set_title(_("3 cycles: the same as for a 2"))
-axes[2].set_xlabel(_("sample"))
-axes[2].legend(loc="lower right", fontsize=8)
+axes["signal"].plot(signal[i], color=PALETTE[5], label=_("its signal"))
+axes["signal"].plot(clean_signal[i], color=PALETTE[1], label=_("without noise"))
+axes["signal"].set_title(_("3 cycles: the same as for a 2"))
+axes["signal"].set_xlabel(_("sample"))
+fig.legend(loc="outside lower center", ncol=2)  # below the plot: the noisy signal fills the axes
 plt.show()
 
 models = {}
@@ -99,14 +99,21 @@ gap_with = [abs(with_dropout - accuracy[alone_of[m]]) for m, _fusion, _without, 
 assert max(gap_with) < 0.03, "the text says modality dropout keeps about the accuracy of the remaining modality"
 assert sum(loss > 0.02 for loss in loss_without) > len(rows) / 2, "the text says most lose several points without it"
 
-fig, ax = plt.subplots(figsize=(8, 3.6))
-positions = np.arange(len(rows))
-ax.bar(positions - 0.2, [r[2] for r in rows], width=0.4, label=_("trained without modality dropout"))
-ax.bar(positions + 0.2, [r[3] for r in rows], width=0.4, label=_("trained with modality dropout"))
-ax.set_xticks(positions, [f"{SHOWN[f]}\n{MISSING[m]}" for m, f, _without, _with in rows], fontsize=8)
-ax.set_ylabel(_("test accuracy"))
-ax.set_title(_("One modality removed at test time"))
-ax.legend(loc="upper left")
+# One panel per missing modality, the three fusions side by side in each.
+fig, axes = plt.subplots(2, 1, figsize=(6, 5.6), sharex=True, sharey=True)
+positions = np.arange(len(fused))
+for ax, missing in zip(axes, MISSING):
+    shown = [r for r in rows if r[0] == missing]
+    ax.bar(positions - 0.2, [r[2] for r in shown], width=0.4, color=PALETTE[0],
+           label=_("trained without modality dropout"))
+    ax.bar(positions + 0.2, [r[3] for r in shown], width=0.4, color=PALETTE[1],
+           label=_("trained with modality dropout"))
+    ax.set_title(MISSING[missing])
+    ax.set_ylabel(_("test accuracy"))
+axes[-1].set_xticks(positions, [SHOWN[f] for f in fused])
+fig.suptitle(_("One modality removed at test time"))
+handles, labels = axes[0].get_legend_handles_labels()
+fig.legend(handles, labels, loc="outside lower center", ncol=1)
 plt.show()
 
 # %%

@@ -45,7 +45,7 @@ def mean_r2(related, n, shared, hidden):
 scores = {(related, name): [mean_r2(related, n, *MODELS[name]) for n in SIZES]
           for related in (True, False) for name in MODELS}
 
-fig, axes = plt.subplots(1, 2, figsize=(9, 3.6), sharey=True)
+fig, axes = plt.subplots(1, 2, figsize=(6, 4.4), sharey=True)
 for ax, related in zip(axes, (True, False)):
     for (name, marker), color in zip(zip(MODELS, "o^s"), (PALETTE[0], PALETTE[2], PALETTE[5])):
         ax.plot(SIZES, scores[related, name], marker=marker, color=color, label=name)
@@ -55,7 +55,7 @@ for ax, related in zip(axes, (True, False)):
     ax.set_xlabel(_("training rows"))
     ax.set_title(_("related tasks") if related else _("unrelated tasks"))
 axes[0].set_ylabel(_("mean test R² of the 4 tasks"))
-axes[0].legend(fontsize=8)
+fig.legend(*axes[0].get_legend_handles_labels(), loc="outside lower center", ncol=2)
 plt.show()
 
 
@@ -107,9 +107,9 @@ X, Y = make_multitask_data(400, 4, noise_std=noise, seed=1)
 net, weights = train_multitask(MultiTaskNet(20, 4, hidden=8), X, Y, weighting="uncertainty",
                                epochs=40, batch_size=50, lr=0.03)
 fig, ax = plt.subplots()
-ax.bar([str(s) for s in noise], weights, label=_("learned weight exp(-s)"))
-ax.plot([str(s) for s in noise], 1 / noise**2, "k_", markersize=30, label=_("1 / sigma²"))
-ax.set_xlabel(_("noise standard deviation sigma of the task"))
+ax.bar([str(s) for s in noise], weights, label=_("learned weight exp(−s)"))
+ax.plot([str(s) for s in noise], 1 / noise**2, "k_", markersize=30, label=_("1 / σ²"))
+ax.set_xlabel(_("noise standard deviation σ of the task"))
 ax.set_ylabel(_("task weight"))
 ax.set_yscale("log")  # the weights span a wide range
 ax.set_title(_("Uncertainty weighting trusts the less noisy tasks"))

@@ -40,9 +40,9 @@ unlabeled = np.setdiff1d(np.arange(len(y)), labeled)
 
 fig, axes = plt.subplots(1, 3, figsize=(6, 2.4))
 for ax, img, title in zip(axes, (X[0].reshape(8, 8), left[0].reshape(8, 4), right[0].reshape(8, 4)),
-                          (_("the digit"), _("view 1: left camera"), _("view 2: right camera"))):
+                          (_("the digit"), _("view 1:\nleft camera"), _("view 2:\nright camera"))):
     ax.imshow(img, cmap="gray_r", vmin=0, vmax=1)  # the same grey scale for the three images
-    ax.set_title(title, fontsize=9)
+    ax.set_title(title)
     ax.axis("off")
 plt.show()
 
@@ -93,14 +93,14 @@ scores["left view + rotated copies"] = accuracy(
 LABELS = {"left view only": _("left view only"), "left view, two cameras": _("left view, two cameras"),
           "both views side by side": _("both views side by side"), "co-training": _("co-training"),
           "CCA features": _("CCA features"), "left view + rotated copies": _("left view + rotated copies")}
-fig, ax = plt.subplots(figsize=(7, 3.6))
+fig, ax = plt.subplots(figsize=(6, 3.8))
 names = list(scores)
 ax.barh([LABELS[n] for n in names], [scores[n] for n in names],
         color=[PALETTE[5]] * 2 + [PALETTE[0]] * 3 + [PALETTE[3]])
 ax.invert_yaxis()
 ax.set_xlim(0, 1)
 ax.set_xlabel(_("test accuracy (20 labelled digits)"))
-ax.set_title(_("A second view adds information; more inputs alone do not"))
+fig.suptitle(_("A second view adds information;\nmore inputs alone do not"))
 plt.show()
 for name in names:
     print(_("{name:>27}: {score:.3f}").format(name=LABELS[name], score=scores[name]))

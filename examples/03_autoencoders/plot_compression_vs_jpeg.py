@@ -92,7 +92,7 @@ assert jpeg_equal > ae_bytes[BITS.index(4)] and min(jpeg_file) > max(ae_bytes)
 assert min(jpeg_file) > 2 * max(jpeg_data)  # the header dominates a file
 assert plateau < max(ae_bytes) and min(jpeg_error) < 0.1 * min(ae_error)
 
-fig, ax = plt.subplots()
+fig, ax = plt.subplots(figsize=(6.0, 5.8))
 ax.plot(ae_bytes, ae_error, marker="o", color=PALETTE[0], label=_("autoencoder code (8 numbers)"))
 ax.plot(jpeg_data, jpeg_error, marker="s", color=PALETTE[1], label=_("JPEG, coded data only"))
 ax.plot(jpeg_file, jpeg_error, marker="s", color=PALETTE[1], linestyle=":", label=_("JPEG, whole file"))
@@ -102,7 +102,7 @@ ax.axvline(raw_bytes, color=PALETTE[7], linewidth=1,
            label=_("raw pixels, lossless ({raw:.0f} bytes)").format(raw=raw_bytes))
 ax.set(xscale="log", yscale="log", xlabel=_("bytes per image"), ylabel=_("test reconstruction error (MSE)"),
        title=_("Compressing 8x8 digits"))
-ax.legend(fontsize=9)
+fig.legend(loc="outside lower center")  # below the axes: five entries would cover the curves
 plt.show()
 
 # %%

@@ -96,12 +96,15 @@ helps = NOISE_STDS.index(crossing)
 ae, pca, blur = (np.array(values[helps:]) for values in psnr_out.values())
 assert gain[0] < 0 and np.all(gain[helps:] > 0) and np.all(ae > pca) and np.all(pca > blur)
 
-fig, ax = plt.subplots()
+fig, ax = plt.subplots(figsize=(6.0, 4.6))
 ax.plot(NOISE_STDS[1:], psnr_in[1:], marker="o", color=PALETTE[1], label=_("noisy input"))
-for (name, values), color, marker in zip(psnr_out.items(), (PALETTE[0], PALETTE[2], PALETTE[3]), "s^v"):
-    ax.plot(NOISE_STDS[1:], values[1:], marker=marker, color=color, label=name)
+# The legend writes the blur's width as σ (the printed lines above keep their names).
+legend_names = [AUTOENCODER, _("PCA projection (k = {k})").format(k=k),
+                _("Gaussian blur (σ = {sigma})").format(sigma=sigma)]
+for label, values, color, marker in zip(legend_names, psnr_out.values(), (PALETTE[0], PALETTE[2], PALETTE[3]), "s^v"):
+    ax.plot(NOISE_STDS[1:], values[1:], marker=marker, color=color, label=label)
 ax.axvline(0.3, color=PALETTE[7], linewidth=1, linestyle=":", label=_("training noise"))
 ax.set(xlabel=_("standard deviation of the test noise"), ylabel=_("PSNR against the clean digit (dB)"),
        title=_("The denoiser pays off when the noise is strong"))
-ax.legend(fontsize=9)
+fig.legend(loc="outside lower center", ncol=2)  # below the axes, off the curves
 plt.show()

@@ -50,14 +50,19 @@ pca = PCA(2).fit(X_train)
 planes = {_("PCA"): pca.transform, _("plain autoencoder"): lambda X: encode(plain, X),
           _("variational autoencoder"): lambda X: encode(vae, X)}
 knn = {}
-fig, axes = plt.subplots(1, 3, figsize=(10.0, 3.6))
-for ax, (name, to_plane) in zip(axes, planes.items()):
+fig, axes = plt.subplots(2, 2, figsize=(6.0, 6.0))
+for ax, (name, to_plane) in zip(axes.ravel(), planes.items()):
     Z_train, Z = to_plane(X_train), to_plane(X_test)
     knn[name] = KNeighborsClassifier(5).fit(Z_train, y_train).score(Z, y_test)
     print(name + _(": 5-nearest-neighbour accuracy in the plane {accuracy:.3f}").format(accuracy=knn[name]))
-    points = ax.scatter(Z[:, 0], Z[:, 1], c=y_test, cmap="tab10", s=8, vmin=-0.5, vmax=9.5)
+    ax.scatter(Z[:, 0], Z[:, 1], c=y_test, cmap="tab10", s=8, vmin=-0.5, vmax=9.5)
     ax.set(title=name, xlabel=_("code 1"), ylabel=_("code 2"))
-fig.colorbar(points, ax=axes, ticks=range(10), label=_("digit"))
+    ax.locator_params(nbins=5)
+# The fourth cell holds the key of the colours: digit d is drawn in colour d of tab10.
+axes[1, 1].set_axis_off()
+axes[1, 1].legend(handles=[plt.Line2D([], [], marker="o", linestyle="", markersize=8,
+                                         color=plt.get_cmap("tab10")(d), label=str(d))
+                           for d in range(10)], title=_("digit"), ncol=2, loc="center")
 plt.show()
 knn_pca, knn_plain, knn_vae = knn.values()
 assert knn_pca < min(knn_plain, knn_vae)  # what the text says
@@ -83,7 +88,7 @@ for r, images in enumerate(samples.values()):
     for ax, image in zip(axes[2 * r : 2 * r + 2].ravel(), images):
         ax.imshow(image.reshape(8, 8), cmap="gray_r", vmin=0, vmax=1)
         ax.set_axis_off()
-fig.suptitle(_("Generated: by the VAE (top), by a Gaussian in the PCA plane (bottom)"))
+fig.suptitle(_("Generated: by the VAE (top),\nby a Gaussian in the PCA plane (bottom)"))
 plt.show()
 
 # %%

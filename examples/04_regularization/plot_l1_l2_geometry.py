@@ -49,7 +49,7 @@ g1, g2 = np.meshgrid(np.linspace(-0.6, 2.2, 300), np.linspace(-0.6, 2.2, 300))
 W = np.stack([g1.ravel(), g2.ravel()], axis=1)
 loss = (((X @ W.T - y[:, None]) ** 2).mean(axis=0) / 2).reshape(g1.shape)
 
-fig, axes = plt.subplots(1, 2, figsize=(9, 4.4), sharey=True)
+fig, axes = plt.subplots(1, 2, figsize=(6.0, 4.0), sharey=True)
 theta = np.linspace(0, 2 * np.pi, 400)
 regions = {
     _("L1: the diamond"): (w_l1, np.abs(w_l1).sum() * np.array([np.cos(theta), np.sin(theta)])
@@ -67,6 +67,7 @@ for ax, (title, (w, boundary)) in zip(axes, regions.items()):
     ax.axvline(0, color="k", linewidth=0.8)
     ax.set_aspect("equal")
     ax.set(title=title, xlabel="$w_1$")
+    ax.locator_params(nbins=4)
 axes[0].set_ylabel("$w_2$")
-axes[0].legend(loc="upper left")
+fig.legend(handles=axes[0].get_legend_handles_labels()[0], loc="outside lower center", ncol=2)  # off the panels
 plt.show()

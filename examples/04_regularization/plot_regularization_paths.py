@@ -35,12 +35,11 @@ lams_l2 = 100 * lams_l1
 w_l1 = lasso_path(X, y, lams_l1)
 w_l2 = ridge_path(X, y, lams_l2)
 
-fig, axes = plt.subplots(1, 2, figsize=(9, 4), sharey=True)
+fig, axes = plt.subplots(2, 1, figsize=(6.0, 6.4), sharey=True)  # one above the other: narrow enough for a phone
 for ax, path, lams, title in ((axes[0], w_l1, lams_l1, _("L1 (lasso)")), (axes[1], w_l2, lams_l2, _("L2 (ridge)"))):
     ax.plot(lams, path)
-    ax.set(xscale="log", xlabel=_("penalty coefficient λ"), title=title)
-axes[0].set_ylabel(_("weight"))
-fig.suptitle(_("Weights of the 10 inputs as the penalty grows (to the right)"))
+    ax.set(xscale="log", xlabel=_("penalty coefficient λ"), ylabel=_("weight"), title=title)
+fig.suptitle(_("Weights of the 10 inputs\nas the penalty grows (to the right)"))
 plt.show()
 
 # %%

@@ -55,11 +55,13 @@ w_none, w_l2, w_sub, w_prox = weights.values()
 assert not np.any(w_l2 == 0) and w_l2.std() < w_none.std() and np.abs(w_l2).max() < np.abs(w_none).max()
 for w in (w_sub, w_prox):
     assert np.mean(np.abs(w) < 1e-3) > 0.5 and np.abs(w).max() >= np.abs(w_none).max()
-fig, axes = plt.subplots(2, 2, figsize=(9, 6), sharex=True)
+fig, axes = plt.subplots(2, 2, figsize=(6.0, 5.6), sharex=True, sharey=True)
 bins = np.linspace(-0.6, 0.6, 121)
 for ax, (name, w) in zip(axes.ravel(), weights.items()):
     ax.hist(np.clip(w, bins[0], bins[-1]), bins=bins)
-    ax.set(yscale="log", title=name)
+    # The long names of the two L1 variants put their coefficient on a line of its own, to fit a narrow panel.
+    ax.set(yscale="log", title=name.replace(", λ", "\nλ") if "L1" in name else name)
+    ax.locator_params(axis="x", nbins=4)
 for ax in axes[1]:
     ax.set_xlabel(_("weight"))
 for ax in axes[:, 0]:
@@ -80,14 +82,14 @@ print(_("L1 in the loss: median |w| of the weights below 1e-3: {median:.1e} (lr 
         "exactly 0: {zero:.1%}").format(median=np.median(small), step=0.1 * 2e-3, zero=np.mean(w_sub == 0)))
 print(_("L1 as a proximal step: exactly 0: {zero:.1%}").format(zero=np.mean(w_prox == 0)))
 assert np.all(w_sub != 0) and 0.2 < np.median(small) / (0.1 * 2e-3) < 5 and np.mean(w_prox == 0) > 0.5
-fig, ax = plt.subplots()
+fig, ax = plt.subplots(figsize=(6.0, 4.6))
 log_bins = np.linspace(-9, 0, 73)
 for name in list(PENALTIES)[2:]:
     w = np.abs(weights[name])
     ax.hist(np.log10(w[w > 0]), bins=log_bins, histtype="step", linewidth=2,
             label=name + " " + _("({share:.0%} exactly 0, not shown)").format(share=np.mean(w == 0)))
 ax.axvline(np.log10(0.1 * 2e-3), color="k", linestyle=":", linewidth=1)
-ax.set(xlabel=_("log10 |weight| (dotted: lr * λ)"), ylabel=_("number of weights"),
-       title=_("The subgradient hovers near 0, the proximal step lands on it"))
-ax.legend(loc="center left", fontsize=8)
+ax.set(xlabel=_("log₁₀ |weight| (dotted line: lr · λ)"), ylabel=_("number of weights"),
+       title=_("The subgradient hovers near 0,\nthe proximal step lands on it"))
+fig.legend(loc="outside lower center")  # below the axes, off the histograms
 plt.show()

@@ -41,7 +41,7 @@ for b, t in zip(cpu["size"], cpu["median_s"]):
 throughput = dict(zip(cpu["size"].tolist(), (cpu["size"] / cpu["median_s"]).tolist()))
 # The same 16-fold growth of the batch, at the start and at the end: it gains far more at the start.
 assert throughput[16] / throughput[1] > 2 * throughput[1024] / throughput[64]
-fig, ax = plt.subplots()
+fig, ax = plt.subplots(figsize=(6, 4.6))
 ax.loglog(cpu["size"], cpu["size"] / cpu["median_s"], marker="o", color=PALETTE[0], label=_("one core of this CPU, float32 (measured)"))
 if gpu_run:
     for kind, color, label in (("mlp_step", PALETTE[1], _("GPU, data on the GPU (recorded)")),
@@ -51,7 +51,7 @@ if gpu_run:
 ax.set_xlabel(_("batch size"))
 ax.set_ylabel(_("examples per second"))
 ax.set_title(_("Throughput of one training step, float32"))
-ax.legend(fontsize=8)
+fig.legend(loc="outside lower center")
 plt.show()
 
 # %%
@@ -73,7 +73,7 @@ if gpu_run:
     ax.set_xlabel(_("batch size"))
     ax.set_ylabel(_("share of the step spent copying (%)"))
     gpu_name = gpu_run.environment["devices"]["cuda"]["name"]
-    ax.set_title(_("Copying the batch to {gpu}, float32").format(gpu=gpu_name))
+    ax.set_title(_("Copying the batch to the GPU, float32\n{gpu}").format(gpu=gpu_name))
     plt.show()
 else:
     print(_("no GPU run recorded: the copy share needs a measured GPU"))

@@ -70,7 +70,7 @@ assert rates["elementwise", 2**24] < peak / 10
 styles = {"matmul": ("o", _("matrix product")), "elementwise": ("s", _("element-wise addition")),
           "conv2d": ("D", _("convolution")), "mlp_step": ("^", _("MLP training step"))}
 intensity = np.logspace(-2, 3, 200)
-fig, ax = plt.subplots()
+fig, ax = plt.subplots(figsize=(6, 5.6))
 ax.loglog(intensity, roofline_bound(intensity, peak, bandwidth), color="black",
           label=_("roofline of one core, float32 (measured)"))
 for (kind, (marker, label)), color in zip(styles.items(), PALETTE):
@@ -80,8 +80,8 @@ for (kind, (marker, label)), color in zip(styles.items(), PALETTE):
 ax.axvline(ridge, color="grey", linestyle=":", linewidth=1)
 ax.set_xlabel(_("arithmetic intensity (FLOP/byte)"))
 ax.set_ylabel("FLOP/s")
-ax.set_title(_("One core of this CPU, float32: measured roofline and workloads"))
-ax.legend(loc="lower right", fontsize=8)
+ax.set_title(_("One core of this CPU, float32:\nmeasured roofline and workloads"))
+fig.legend(loc="outside lower center")
 plt.show()
 
 # %%
@@ -97,10 +97,12 @@ xeon, h100 = SPECIFICATIONS[SPEC_CPU], SPECIFICATIONS[SPEC_GPU]
 chips = [(SPEC_CPU, "float32", PALETTE[0], ":"), (SPEC_CPU, "bfloat16 amx", PALETTE[0], "--"),
          (SPEC_GPU, "float32", PALETTE[1], ":"), (SPEC_GPU, "tf32 tensor", PALETTE[2], "-."),
          (SPEC_GPU, "bfloat16 tensor", PALETTE[1], "--")]
-fig, ax = plt.subplots()
+shown = {"float32": "float32", "bfloat16 amx": _("bfloat16 (AMX)"), "tf32 tensor": _("TF32 (tensor cores)"),
+         "bfloat16 tensor": _("bfloat16 (tensor cores)")}  # the precisions in words, for the legend
+fig, ax = plt.subplots(figsize=(6, 6))
 for name, dtype, color, style in chips:
     ax.loglog(intensity, roofline_bound(intensity, *spec_roofline(name, dtype)), color=color, linestyle=style,
-              label=_("{name}, {dtype} (datasheet)").format(name=name, dtype=dtype))
+              label=_("{name}, {dtype} (datasheet)").format(name=name, dtype=shown[dtype]))
 gpu = {dtype: gpu_roofline(dtype) for dtype in ("float32", "bfloat16")}
 for (dtype, roof), color in zip(gpu.items(), PALETTE[3:]):
     if roof["measured"] and roof["peak_flops"]:
@@ -109,7 +111,7 @@ for (dtype, roof), color in zip(gpu.items(), PALETTE[3:]):
 ax.set_xlabel(_("arithmetic intensity (FLOP/byte)"))
 ax.set_ylabel("FLOP/s")
 ax.set_title(_("Whole chips: datasheet rooflines by precision"))
-ax.legend(loc="lower right", fontsize=7)
+fig.legend(loc="outside lower center")
 plt.show()
 
 # %%

@@ -51,7 +51,7 @@ settings = _("model of the {gpu}, float32: launch {launch:.0f} us (assumed), {tf
              "(datasheet), PCIe {link:.0f} GB/s each way (datasheet)")
 print(settings.format(gpu=SPEC_GPU, launch=LAUNCH_LATENCY_S * 1e6, tflops=peak / 1e12, tbs=bandwidth / 1e12, link=link / 1e9))
 model = {}
-fig, axes = plt.subplots(1, 2, figsize=(9, 4))
+fig, axes = plt.subplots(2, 1, figsize=(6, 8.4))
 for ax, kind, unit in zip(axes, ("matmul", "elementwise"), (_("matrix side n"), _("number of elements"))):
     c = curve(here, "cpu", kind)
     work = [Workload.matmul(int(n)) if kind == "matmul" else Workload.elementwise(int(n)) for n in c["size"]]
@@ -76,9 +76,9 @@ for ax, kind, unit in zip(axes, ("matmul", "elementwise"), (_("matrix side n"), 
         ax.set_xticks(c["size"], [str(n) for n in c["size"]])
         ax.minorticks_off()
     ax.set_xlabel(unit)
+    ax.set_ylabel(_("seconds per call"))
     ax.set_title({"matmul": _("matrix product, float32"), "elementwise": _("element-wise addition, float32")}[kind])
-    ax.legend(fontsize=7)
-axes[0].set_ylabel(_("seconds per call"))
+fig.legend(*axes[0].get_legend_handles_labels(), loc="outside lower center")  # the same lines in both panels
 plt.show()
 
 # %%

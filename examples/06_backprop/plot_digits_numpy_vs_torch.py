@@ -82,7 +82,7 @@ epochs = np.arange(1, len(history_numpy.train_loss) + 1)
 fig, ax = plt.subplots()
 ax.plot(epochs, history_numpy.train_loss, label=_("NumPy, hand-written gradients"))
 ax.plot(epochs, history_torch.train_loss, linestyle="--", label=_("PyTorch, automatic differentiation"))
-ax.set(yscale="log", xlabel=_("epoch"), ylabel=_("mean training loss (cross-entropy)"),
+ax.set(yscale="log", xlabel=_("epoch"), ylabel=_("mean training loss\n(cross-entropy)"),
        title=_("The two training curves lie on top of each other"))
 ax.legend()
 plt.show()

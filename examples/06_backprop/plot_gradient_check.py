@@ -47,7 +47,7 @@ ax.axhline(np.finfo(np.float64).eps, color="black", linewidth=1, linestyle=":",
            label=_("rounding error of double precision"))
 ax.set_yscale("log")
 ax.set_xticks(positions, names)
-ax.set(xlabel=_("parameter"), ylabel=_("relative error of the hand-written gradient"),
+ax.set(xlabel=_("parameter"), ylabel=_("relative error of the\nhand-written gradient"),
        title=_("The hand-written gradient against two references"))
 ax.set_ylim(1e-17, 1e-4)  # room above the bars for the legend
 ax.legend(loc="upper right")
@@ -77,7 +77,7 @@ for activation in ["tanh", "ReLU"]:
     net = MLP([64, 16, 10], activation=activation.lower(), init="xavier", seed=1)
     curves[activation] = np.array([gradient_check(net, X, y, eps=eps) for eps in steps])
 
-fig, ax = plt.subplots()
+fig, ax = plt.subplots(figsize=(6, 5))
 for activation, marker in zip(curves, "os"):
     label = _("finite differences, {activation} network").format(activation=activation)
     ax.plot(steps, curves[activation], marker=marker, label=label)
@@ -85,7 +85,7 @@ ax.axhline(max(error_torch), color="black", linestyle="--", linewidth=1, label=_
 ax.set(xscale="log", yscale="log", xlabel=_("finite-difference step eps"),
        ylabel=_("largest relative error of the gradient"),
        title=_("Too large a step truncates, too small a step rounds"))
-ax.legend()
+fig.legend(loc="outside lower center")
 plt.show()
 
 # %%

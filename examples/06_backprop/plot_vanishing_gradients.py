@@ -44,14 +44,14 @@ shown = {"sigmoid, Xavier initialisation": _("sigmoid, Xavier initialisation"),
 norms = {name: gradient_norms_by_depth(DEPTH, WIDTH, X=X, y=y, seed=0, **kw) for name, kw in networks.items()}
 
 layers = np.arange(1, DEPTH + 1)
-fig, ax = plt.subplots()
+fig, ax = plt.subplots(figsize=(6, 5.4))
 for (name, norm), marker in zip(norms.items(), "osD^"):
     ax.plot(layers, norm, marker=marker, label=shown[name])
 ax.set_yscale("log")
 ax.set_xticks(layers)
 ax.set(xlabel=_("layer (1 = next to the input)"), ylabel=_("norm of the weight gradient"),
        title=_("Gradient norm of each layer of a 10-layer network"))
-ax.legend()
+fig.legend(loc="outside lower center")
 plt.show()
 
 # %%
@@ -93,14 +93,14 @@ assert exploding[0] > 5 * exploding[-1]
 scales = [0.5, 1.0, 2.0]
 relu_norms = [gradient_norms_by_depth(DEPTH, WIDTH, "relu", X, y, init="he", scale=s, seed=0) for s in scales]
 
-fig, ax = plt.subplots()
+fig, ax = plt.subplots(figsize=(6, 4.6))
 for scale, norm, marker in zip(scales, relu_norms, "os^"):
     ax.plot(layers, norm, marker=marker, label=_("{scale} times He's scale").format(scale=scale))
 ax.set_yscale("log")
 ax.set_xticks(layers)
 ax.set(xlabel=_("layer (1 = next to the input)"), ylabel=_("norm of the weight gradient"),
        title=_("The initial scale multiplies the gradient of every layer"))
-fig.legend(loc="outside lower center", ncol=3, title=_("ReLU network, initial standard deviation"))
+fig.legend(loc="outside lower center", ncol=2, title=_("ReLU network, initial standard deviation"))
 plt.show()
 
 growth = relu_norms[2] / relu_norms[1]

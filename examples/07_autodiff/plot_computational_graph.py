@@ -18,6 +18,7 @@ the one-unit network of the :doc:`backpropagation page </backprop>`,
 # rule: the gradients are the ones computed by hand on the backpropagation page.
 import matplotlib.pyplot as plt
 import networkx as nx
+from matplotlib.patches import FancyArrowPatch, FancyBboxPatch
 
 from labkit.autodiff import Value, graph_of
 from labkit.i18n import _
@@ -42,19 +43,37 @@ assert (loss.data, w1.grad, b1.grad, w2.grad, b2.grad) == (4.5, 18.0, 9.0, -3.0,
 # topological generations of the graph, the order in which the forward pass can compute them. The
 # backward pass reads the same graph from right to left.
 graph = graph_of(loss)
-for layer, nodes in enumerate(nx.topological_generations(graph)):
-    for node in nodes:
-        graph.nodes[node]["layer"] = layer
-position = nx.multipartite_layout(graph, subset_key="layer")
 names = {n: _("{name}\n{value:g}\ngrad {grad:g}").format(name=d["label"] or d["op"], value=d["data"], grad=d["grad"])
          for n, d in graph.nodes(data=True)}
-colors = [PALETTE[5] if not d["op"] else PALETTE[3] for _node, d in graph.nodes(data=True)]
+colors = {n: PALETTE[5] if not d["op"] else PALETTE[3] for n, d in graph.nodes(data=True)}
 
-fig, ax = plt.subplots(figsize=(10, 5.5))
-nx.draw_networkx_edges(graph, position, ax=ax, arrows=True, arrowsize=12, node_size=1900, edge_color="0.45")
-nx.draw_networkx_nodes(graph, position, ax=ax, node_size=1900, node_color=colors)
-nx.draw_networkx_labels(graph, position, names, ax=ax, font_size=8)
-ax.set_title(_("Trace of L: inputs (blue) and operations (orange), value and gradient"))
+# Top to bottom, to fit a narrow page: each input sits one row above the operation that uses it, and
+# the loss at the bottom. The input with the longest history sits straight above its operation, the
+# others beside it: in turn left and right of the main chain, outwards on a side branch. No two
+# edges cross.
+(root,) = [n for n in graph if graph.out_degree(n) == 0]
+row = nx.shortest_path_length(graph.reverse(), root)
+column, side = {root: 0}, 1
+for node in nx.dfs_preorder_nodes(graph.reverse(), root):  # each node after the operation it feeds
+    inputs = sorted(graph.predecessors(node), key=lambda n: len(nx.ancestors(graph, n)), reverse=True)
+    if column[node] == 0 and len(inputs) > 1:
+        side = -side
+    step = side if column[node] == 0 else (1 if column[node] > 0 else -1)
+    for k, parent in enumerate(inputs):
+        column.setdefault(parent, column[node] + k * step)
+
+fig, ax = plt.subplots(figsize=(6, 7.8))
+box = {}
+for n in graph:
+    box[n] = FancyBboxPatch((column[n] - 0.36, row[n] - 0.36), 0.72, 0.72, boxstyle="round,pad=0,rounding_size=0.12",
+                            facecolor=colors[n], edgecolor="none")
+    ax.add_patch(box[n])
+    ax.text(column[n], row[n], names[n], ha="center", va="center", linespacing=1.15)
+for u, v in graph.edges:
+    ax.add_patch(FancyArrowPatch((column[u], row[u]), (column[v], row[v]), patchA=box[u], patchB=box[v], shrinkA=1,
+                                 shrinkB=1, arrowstyle="-|>", mutation_scale=14, color="0.45", linewidth=1.2))
+ax.set(xlim=(min(column.values()) - 0.5, max(column.values()) + 0.5), ylim=(-0.5, max(row.values()) + 0.5))
+ax.set_title(_("Trace of L: inputs (blue) and operations (orange),\nwith their value and gradient"))
 ax.axis("off")
 plt.show()
 

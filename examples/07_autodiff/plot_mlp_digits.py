@@ -73,7 +73,7 @@ epochs = np.arange(1, history_labkit.epochs + 1)
 fig, ax = plt.subplots()
 ax.plot(epochs, history_labkit.train_loss, label=_("labkit Tensor engine"))
 ax.plot(epochs, history_torch.train_loss, linestyle="--", label="PyTorch autograd")
-ax.set(yscale="log", xlabel=_("epoch"), ylabel=_("mean training loss (cross-entropy)"),
+ax.set(yscale="log", xlabel=_("epoch"), ylabel=_("mean training loss\n(cross-entropy)"),
        title=_("Same weights, same batches, same curve"))
 ax.legend()
 plt.show()
@@ -113,6 +113,6 @@ ax.bar(positions + 0.2, times[:, 1] * 1e3, width=0.4, label="PyTorch autograd")
 ax.set_yscale("log")
 ax.set_xticks(positions, [str(b) for b in batch_sizes])
 ax.set(xlabel=_("batch size"), ylabel=_("time of one training step (ms)"),
-       title=_("One SGD step of a 64-128-10 network, float64, one thread"))
+       title=_("One SGD step of a 64-128-10 network,\nfloat64, one thread"))
 ax.legend()
 plt.show()

@@ -48,14 +48,14 @@ print(_("automatic differentiation (forward mode): relative error {error:.1e}").
 assert ad_error <= np.finfo(np.float64).eps  # the line drawn below: at most machine epsilon
 
 eps = np.finfo(np.float64).eps
-fig, ax = plt.subplots()
+fig, ax = plt.subplots(figsize=(6, 5))
 ax.loglog(steps, forward_error, "o-", markersize=3, label=_("forward difference"))
 ax.loglog(steps, central_error, "s-", markersize=3, label=_("central difference"))
 # An error of exactly 0 has no place on a log axis: the line is drawn at machine epsilon instead.
 ax.axhline(max(ad_error, eps), color=PALETTE[2], label=_("automatic differentiation (≤ machine epsilon)"))
 ax.set(xlabel=_("step h"), ylabel=_("relative error of the derivative"),
-       title=_("Finite differences: truncation on the right, round-off on the left"))
-ax.legend(loc="center left")
+       title=_("Finite differences: truncation on the right,\nround-off on the left"))
+fig.legend(loc="outside lower center")
 plt.show()
 
 # %%
