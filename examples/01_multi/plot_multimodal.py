@@ -108,7 +108,7 @@ for ax, missing in zip(axes, MISSING):
            label=_("trained without modality dropout"))
     ax.bar(positions + 0.2, [r[3] for r in shown], width=0.4, color=PALETTE[1],
            label=_("trained with modality dropout"))
-    ax.set_title(MISSING[missing])
+    ax.set_title(MISSING[missing], loc="left")
     ax.set_ylabel(_("test accuracy"))
 axes[-1].set_xticks(positions, [SHOWN[f] for f in fused])
 fig.suptitle(_("One modality removed at test time"))

@@ -87,6 +87,7 @@ ax2.set_yscale("log")
 ax2.set_xlabel(_("number of edges (nodes = edges / 10)"))
 ax2.set_ylabel(_("graph structure (MB)"))
 ax2.set_title(_("Memory of the adjacency"))
+fig.align_ylabels()
 fig.legend(*ax2.get_legend_handles_labels(), loc="outside lower center")  # the 256 MB line crosses the axes
 plt.show()
 

@@ -31,11 +31,11 @@ edges, features, y = make_graph_classification(n_per_class=100, seed=0)
 graphs = [Graph(e, len(x), x=x) for e, x in zip(edges, features)]
 y = torch.from_numpy(y)
 
-fig, axes = plt.subplots(1, 3, figsize=(9, 3))
+fig, axes = plt.subplots(1, 3, figsize=(6, 2.8))
 for ax, k, name in zip(axes, range(3), [_("ring"), _("tree"), _("two communities")]):
     g = nx.Graph(to_networkx(graphs[k]))
-    nx.draw(g, nx.kamada_kawai_layout(g), ax=ax, node_size=40, node_color=features[k].argmax(axis=1), cmap="tab10")
-    ax.set_title(_("class {k}: {name}").format(k=k, name=name))
+    nx.draw(g, nx.kamada_kawai_layout(g), ax=ax, node_size=30, node_color=features[k].argmax(axis=1), cmap="tab10")
+    ax.set_title(_("class {k}:\n{name}").format(k=k, name=name))
 plt.show()
 
 # %%
@@ -71,11 +71,11 @@ assert max(accuracy_bag) < 0.45 and accuracy_gcn[-1] > 0.8, (max(accuracy_bag), 
 # The bag-of-nodes model stays near chance at every epoch (its best printed accuracy), and no amount
 # of training would change that: the information it would need is not in its input. The GCN reads the structure through the degrees that its normalisation and
 # aggregation expose, layer after layer.
-fig, ax = plt.subplots()
+fig, ax = plt.subplots(figsize=(6, 4.6))
 ax.plot(np.arange(1, 151), accuracy_gcn, label=_("GCN (2 layers) + max readout"))
 ax.plot(np.arange(1, 151), accuracy_bag, label=_("MLP on the bag of node features"))
 ax.axhline(1 / 3, color="0.5", linestyle=":", label=_("chance"))
 ax.set(xlabel=_("epoch"), ylabel=_("test accuracy"), ylim=(0, 1.05),
-       title=_("Rings, trees and communities: only the edges tell them apart"))
-ax.legend()
+       title=_("Rings, trees and communities:\nonly the edges tell them apart"))
+fig.legend(loc="outside lower center")  # below the axes: the curves span the whole plot
 plt.show()

@@ -66,9 +66,9 @@ print(_("accuracy on the 32 unlabelled members: {accuracy:.3f}").format(accuracy
 # Each panel shows the two-dimensional hidden layer, coloured by the true faction; the two labelled
 # leaders are circled. Friends pull each other together through message passing, and the two
 # labels pull the two groups apart.
-fig, axes = plt.subplots(1, 4, figsize=(12, 3.2), sharex=False, sharey=False)
+fig, axes = plt.subplots(2, 2, figsize=(6, 5.6), sharex=False, sharey=False)
 colors = np.array(PALETTE)[y.numpy()]
-for ax, (epoch, h) in zip(axes, snapshots.items()):
+for ax, (epoch, h) in zip(axes.flat, snapshots.items()):
     for u, v in edge_index.T:
         ax.plot(h[[u, v], 0], h[[u, v], 1], color="0.8", linewidth=0.5, zorder=0)
     ax.scatter(h[:, 0], h[:, 1], c=colors, s=30)
@@ -76,7 +76,8 @@ for ax, (epoch, h) in zip(axes, snapshots.items()):
     ax.set_title(_("epoch {epoch}").format(epoch=epoch + 1))
     ax.set_xticks([])
     ax.set_yticks([])
-fig.suptitle(_("Hidden layer of the GCN during training (colour: true faction)"))
+    ax.margins(0.08)  # the circles around the leaders stay inside the frame
+fig.suptitle(_("Hidden layer of the GCN during training\n(colour: true faction)"))
 plt.show()
 
 # %%
@@ -85,9 +86,10 @@ plt.show()
 #
 # The members the model gets wrong, if any, sit between the two groups: the code checks that each of
 # them is a friend of both leaders.
-fig, ax = plt.subplots(figsize=(6, 4.5))
+fig, ax = plt.subplots(figsize=(6, 5.5))
 karate = nx.karate_club_graph()
-nx.draw_networkx(karate, nx.spring_layout(karate, seed=0), ax=ax, node_size=180, font_size=7, edge_color="0.75",
+# k spreads the nodes enough that no two of them touch at this size.
+nx.draw_networkx(karate, nx.spring_layout(karate, seed=0, k=0.3), ax=ax, node_size=300, font_size=11, edge_color="0.75",
                  node_color=np.array(PALETTE)[predicted.numpy()].tolist())
 wrong = torch.nonzero(predicted != y).flatten().tolist()
 print(_("members classified wrongly: {members}").format(members=wrong))

@@ -75,12 +75,11 @@ for k in depths:
 best = int(np.argmax(accuracy))
 assert 1 <= depths[best] <= 4 and accuracy[best] > accuracy[0] + 0.05, accuracy
 assert accuracy[-1] < 0.6 and similarity[-1] > 0.99, (accuracy[-1], similarity[-1])
-fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(10, 3.8))
+fig, (ax1, ax2) = plt.subplots(2, 1, figsize=(6, 6.4), sharex=True)  # accuracy above similarity
 x_positions = [max(k, 0.5) for k in depths]  # 0 propagations drawn at 0.5 on the log axis
-for ax in (ax1, ax2):
-    ax.set_xscale("log", base=2)
-    ax.set_xticks(x_positions, [str(k) for k in depths])
-    ax.set_xlabel(_("number of GCN propagations (layers)"))
+ax2.set_xscale("log", base=2)  # shared with ax1
+ax2.set_xticks(x_positions, [str(k) for k in depths])
+ax2.set_xlabel(_("number of GCN propagations (layers)"))
 ax1.plot(x_positions, accuracy, marker="o")
 ax1.axhline(0.5, color="0.5", linestyle=":", label=_("chance"))
 ax1.set_ylabel(_("test accuracy"))
@@ -88,6 +87,7 @@ ax1.set_ylim(0.4, 1.02)
 ax1.set_title(_("Accuracy rises, then falls"))
 ax1.legend()
 ax2.plot(x_positions, similarity, marker="o", color="C1")
-ax2.set_ylabel(_("mean cosine similarity of node vectors"))
+ax2.set_ylabel(_("mean cosine similarity\nof node vectors"))
 ax2.set_title(_("Node vectors become alike"))
+fig.align_ylabels()
 plt.show()

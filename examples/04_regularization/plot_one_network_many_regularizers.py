@@ -102,7 +102,7 @@ assert none.metrics["train_acc"][-1] == 1.0 and perfect < 20
 assert none.metrics["val_loss"][-1] > 1.2 * min(none.metrics["val_loss"])
 assert np.all(at_end > at_min)
 
-fig, ax = plt.subplots(figsize=(7, 4.5))
+fig, ax = plt.subplots(figsize=(6.0, 5.6))
 curves = {SHOWN[name]: runs[0][0] for name, runs in results.items()}
 curves |= {SHOWN[name] + _(", {coefficient:g}").format(coefficient=lam): sweeps[name][lam][0][0]
            for name, (_option, lams) in GRIDS.items() for lam in lams[1:2]}
@@ -111,7 +111,7 @@ for (name, history), style in zip(curves.items(), ["-"] * 5 + ["--"] * 4):
 ax.set(xlabel=_("epoch"), ylabel=_("validation loss (cross-entropy)"))
 ax.set_ylim(bottom=0)
 ax.set_title(_("Validation loss of each regulariser (seed 0)"))
-fig.legend(loc="outside right center")
+fig.legend(loc="outside lower center", ncol=2, columnspacing=1.0)  # below the axes: narrow enough for a phone
 plt.show()
 
 # %%
@@ -134,7 +134,7 @@ for name, sweep in sweeps.items():
 for name, (_option, lams) in GRIDS.items():
     assert val_acc(sweeps[name][lams[-1]]) < min(val_acc(sweeps[name][lam]) for lam in lams[:-1]), name
 
-fig, axes = plt.subplots(1, 3, figsize=(9, 3.4), sharey=True)
+fig, axes = plt.subplots(3, 1, figsize=(6.0, 7.2), sharey=True)  # one above the other: narrow enough for a phone
 for ax, (name, sweep) in zip(axes, sweeps.items()):
     lams = list(sweep)
     accs = np.array([[h.metrics["val_acc"][-1] for h, _acc in sweep[lam]] for lam in lams])
@@ -142,9 +142,10 @@ for ax, (name, sweep) in zip(axes, sweeps.items()):
     ax.axhline(val_acc(results["none"]), color="k", linestyle=":", linewidth=1, label=_("no regulariser"))
     ax.plot(chosen[name], val_acc(sweep[chosen[name]]), "o", color=PALETTE[1], markersize=10, label=_("chosen"))
     ax.set(xscale="log", xlabel=_("coefficient"), title=SHOWN[name])
-axes[0].set(ylim=(0, 1), ylabel=_("validation accuracy (mean ± std, 3 seeds)"))
-axes[0].legend(loc="lower left")
-fig.suptitle(_("Each penalty's coefficient, chosen on the validation set"))
+axes[0].set(ylim=(0, 1), yticks=[0, 0.5, 1])
+fig.supylabel(_("validation accuracy\n(mean ± std, 3 seeds)"), fontsize="medium")
+fig.legend(handles=axes[0].get_legend_handles_labels()[0], loc="outside lower center", ncol=2)  # off the panels
+fig.suptitle(_("Each penalty's coefficient,\nchosen on the validation set"))
 plt.show()
 
 # %%
@@ -192,7 +193,12 @@ assert gain["early stopping"].mean() < -2 * gain["early stopping"].std()
 assert len(within) > len(names[1:]) / 2 and "batch normalisation" in within, within
 assert max(names[1:], key=lambda name: gain[name].std()) == "augmentation"
 
-fig, (ax0, ax1) = plt.subplots(1, 2, figsize=(9, 4.2), sharey=True, gridspec_kw=dict(width_ratios=[1, 1.3]))
+# One panel above the other, narrow enough for a phone; each in a subfigure, whose label spans the whole width
+# (under the names of the regularisers too).
+fig = plt.figure(figsize=(6.0, 7.8))
+top, bottom = fig.subfigures(2, 1)
+ax0 = top.subplots()
+ax1 = bottom.add_subplot(sharey=ax0)
 rows = np.arange(len(names))
 ax0.barh(rows, [test_acc[n].mean() for n in names], color=PALETTE[0])
 ax1.barh(rows, [gain[n].mean() for n in names], xerr=[gain[n].std() for n in names], capsize=3, color=PALETTE[5])
@@ -202,10 +208,10 @@ for i, name in enumerate(names):
 ax0.set_xlim(0, 1)
 ax0.set_yticks(rows, [SHOWN[name] for name in names])
 ax0.invert_yaxis()
-ax0.set_xlabel(_("test accuracy (bar: mean; dots: seeds)"))
+top.supxlabel(_("test accuracy (bar: mean; dots: seeds)"), fontsize="medium")
 limit = 1.2 * max(np.abs(g).max() for g in gain.values())
 ax1.set_xlim(-limit, limit)
 ax1.axvline(0, color="k", linewidth=1)
-ax1.set_xlabel(_("gain over no regulariser, same seed\n(points; bar: mean ± std; dots: seeds)"))
-fig.suptitle(_("Test accuracy of the same network, one regulariser at a time (3 seeds)"))
+bottom.supxlabel(_("gain over no regulariser, same seed\n(points; bar: mean ± std; dots: seeds)"), fontsize="medium")
+fig.suptitle(_("Test accuracy of the same network,\none regulariser at a time (3 seeds)"))
 plt.show()

@@ -8,7 +8,7 @@ does few operations per byte it moves is limited by memory, however many arithme
 it. We measure both ceilings on one core of the CPU that builds this page, in float32, and place matrix
 products, element-wise additions, a convolution and MLP training steps on it. Then we compare two whole
 chips of the same generation, a server CPU and a data-centre GPU, at each precision: from their
-datasheets, labelled as such, and from a GPU run if one was recorded in ``labkit/hardware/records/``.
+datasheets (the figure's title says so), and from a GPU run if one was recorded in ``labkit/hardware/records/``.
 """
 
 # %%
@@ -91,8 +91,8 @@ plt.show()
 # A fair comparison takes each chip whole, every core and its matrix units, at the same precision.
 # The server CPU of the table on the course page has AVX-512 lanes for float32 and AMX tiles for
 # bfloat16; the GPU has float32 lanes and tensor cores, which also take float32 inputs in TF32 (a
-# lower precision: 10 bits of mantissa). The dashed lines are the datasheets' rooflines; a solid line
-# is the GPU's measured roofline, drawn only if a GPU run was recorded.
+# lower precision: 10 bits of mantissa). The dotted, dashed and dash-dotted lines are the datasheets'
+# rooflines; a solid line is the GPU's measured roofline, drawn only if a GPU run was recorded.
 xeon, h100 = SPECIFICATIONS[SPEC_CPU], SPECIFICATIONS[SPEC_GPU]
 chips = [(SPEC_CPU, "float32", PALETTE[0], ":"), (SPEC_CPU, "bfloat16 amx", PALETTE[0], "--"),
          (SPEC_GPU, "float32", PALETTE[1], ":"), (SPEC_GPU, "tf32 tensor", PALETTE[2], "-."),
@@ -102,7 +102,7 @@ shown = {"float32": "float32", "bfloat16 amx": _("bfloat16 (AMX)"), "tf32 tensor
 fig, ax = plt.subplots(figsize=(6, 6))
 for name, dtype, color, style in chips:
     ax.loglog(intensity, roofline_bound(intensity, *spec_roofline(name, dtype)), color=color, linestyle=style,
-              label=_("{name}, {dtype} (datasheet)").format(name=name, dtype=shown[dtype]))
+              label=_("{name}, {dtype}").format(name=name, dtype=shown[dtype]))  # the title says: datasheet
 gpu = {dtype: gpu_roofline(dtype) for dtype in ("float32", "bfloat16")}
 for (dtype, roof), color in zip(gpu.items(), PALETTE[3:]):
     if roof["measured"] and roof["peak_flops"]:

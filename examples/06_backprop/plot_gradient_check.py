@@ -41,7 +41,7 @@ error_torch = [relative_error(h, t) for h, t in zip(by_hand, by_torch)]
 
 positions = np.arange(len(names))
 fig, ax = plt.subplots()
-ax.bar(positions - 0.2, error_fd, width=0.4, label=_("finite differences (eps = 1e-6)"))
+ax.bar(positions - 0.2, error_fd, width=0.4, label=_("finite differences (ε = 10⁻⁶)"))
 ax.bar(positions + 0.2, error_torch, width=0.4, label=_("PyTorch automatic differentiation"))
 ax.axhline(np.finfo(np.float64).eps, color="black", linewidth=1, linestyle=":",
            label=_("rounding error of double precision"))
@@ -82,7 +82,7 @@ for activation, marker in zip(curves, "os"):
     label = _("finite differences, {activation} network").format(activation=activation)
     ax.plot(steps, curves[activation], marker=marker, label=label)
 ax.axhline(max(error_torch), color="black", linestyle="--", linewidth=1, label=_("PyTorch, tanh network"))
-ax.set(xscale="log", yscale="log", xlabel=_("finite-difference step eps"),
+ax.set(xscale="log", yscale="log", xlabel=_("finite-difference step ε"),
        ylabel=_("largest relative error of the gradient"),
        title=_("Too large a step truncates, too small a step rounds"))
 fig.legend(loc="outside lower center")

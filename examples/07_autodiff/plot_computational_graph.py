@@ -39,9 +39,9 @@ assert (loss.data, w1.grad, b1.grad, w2.grad, b2.grad) == (4.5, 18.0, 9.0, -3.0,
 # The trace, drawn
 # ----------------
 #
-# Inputs (leaves) are on the left, the loss on the right; the layers of the drawing are the
-# topological generations of the graph, the order in which the forward pass can compute them. The
-# backward pass reads the same graph from right to left.
+# Inputs (leaves) are at the top, the loss at the bottom; each node sits one row above the operation
+# that uses it, so the forward pass reads the drawing downwards, and the backward pass reads the same
+# graph from the bottom up.
 graph = graph_of(loss)
 names = {n: _("{name}\n{value:g}\ngrad {grad:g}").format(name=d["label"] or d["op"], value=d["data"], grad=d["grad"])
          for n, d in graph.nodes(data=True)}

@@ -55,7 +55,7 @@ assert all(f > 3 * r for n, f, r in zip(sizes, forward_times, reverse_times) if 
 #
 # The mirror case, :math:`g(t) = (\sin(c_1 t), \dots, \sin(c_m t))`: one input, ``m`` outputs. Now one
 # forward pass gives the whole Jacobian (a column), and reverse mode needs ``m`` passes, one per row.
-# The figure puts both cases side by side.
+# The figure shows both cases, one above the other.
 def curve(t):
     return (coefficients * t).sin()  # R -> R^m
 
