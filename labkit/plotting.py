@@ -27,7 +27,7 @@ PALETTE: tuple[str, ...] = (
 )
 
 
-#: How wide a figure is shown on a phone: a 390 px screen leaves the page's text column 358 CSS pixels.
+#: How wide a figure is shown on a phone, in CSS pixels (the text column that a 390 px screen leaves).
 PHONE_FIGURE_PX = 358
 #: The smallest text a figure may show there, in CSS pixels (the browser test measures it on every figure).
 SMALLEST_TEXT_PX = 9

@@ -339,7 +339,8 @@ def french_source(app: Any, docname: str, text: str) -> str:
         for msgid in missing:
             logger.warning("%s: no %s translation for %r (labkit/locales)", docname, app.config.language, msgid)
         replace = Replacer(table)
-        text = re.sub(r"(?m)^(\s*:alt: )(.*)$", lambda m: m.group(1) + replace(m.group(2)), text)
+        # a title drawn on two lines is one line of alt text (sphinx-gallery joins the English ones too)
+        text = re.sub(r"(?m)^(\s*:alt: )(.*)$", lambda m: m.group(1) + " ".join(replace(m.group(2)).split()), text)
     return text
 
 
