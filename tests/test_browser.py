@@ -641,7 +641,7 @@ def axe_violations(browser, url: str, scheme: str, ready: str | None = None) -> 
         page = context.new_page()
         page.goto(url, wait_until="load")
         if ready:
-            page.wait_for_selector(ready)
+            page.wait_for_selector(ready, state="attached")
         page.add_style_tag(content=NO_TRANSITIONS)
         page.add_script_tag(path=str(AXE))
         return page.evaluate(AXE_RUN)
@@ -894,7 +894,8 @@ def test_printed_page_shows_its_solutions_and_keeps_figures_whole(browser, serve
         page.emulate_media(media="print")
         assert page.evaluate(FIGURES_BREAK) == []
         bare = context.new_page()
-        bare.route(lambda url: url.endswith(("labkit.css", "labkit-print.js")), lambda route: route.abort())
+        bare.route(lambda url: urlsplit(url).path.endswith(("/labkit.css", "/labkit-print.js")),
+                   lambda route: route.abort())
         bare.goto(url, wait_until="load")
         assert _printed_solutions(bare) == (0, solutions)
     finally:

@@ -65,6 +65,16 @@ def test_every_figure_opens_at_full_size(language):
     assert len(drawn) > 40 and drawn <= linked, sorted(drawn - linked)
 
 
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_only_the_search_page_loads_the_search_index(language):
+    """pydata-sphinx-theme loaded Sphinx's search scripts and index on every page, for a search-as-you-type the site
+    does not use: each page fetched the whole index, and Sphinx's highlighting of searched terms never ran."""
+    loading = [name for name in pages(language)
+               if re.search(r'<script src="[^"]*(searchindex|searchtools)\.js', (site_dir(language) / name).read_text(
+                   encoding="utf-8"))]
+    assert loading == ["search.html"], loading[:5]
+
+
 def test_figures_do_not_depend_on_the_build_machine():
     """No figure names the machine that built the site: its processor, or its number of threads ("All 2 threads
     against one" was a title), read from what each figure drew in each language."""

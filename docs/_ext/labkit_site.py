@@ -164,6 +164,17 @@ def enlargeable_figures(app: Any, pagename: str, templatename: str, context: dic
         context["body"] = figures_enlarge(context["body"], app.config.language or "en")
 
 
+BIBLIOGRAPHY_ENTRY = 'role="doc-biblioentry"'
+
+
+def bibliography_entries_listed(app: Any, pagename: str, templatename: str, context: dict, doctree: Any) -> None:
+    """The bibliography's entries as items of its list: docutils writes the list ``role="list"`` and each entry
+    ``role="doc-biblioentry"``, a role DPUB-ARIA 1.1 deprecated, that a list may not hold (axe-core's critical
+    aria-required-children on the references page)."""
+    if BIBLIOGRAPHY_ENTRY in context.get("body", ""):
+        context["body"] = context["body"].replace(BIBLIOGRAPHY_ENTRY, 'role="listitem"')
+
+
 def offer_name_expanders(app: Any, pagename: str, templatename: str, context: dict, doctree: Any) -> None:
     context["labkit_name_expanders"] = name_expanders
 
@@ -300,6 +311,7 @@ def setup(app: Any) -> dict:
     app.connect("html-page-context", offer_name_expanders)
     app.connect("html-page-context", scrolling_outputs_focusable)
     app.connect("html-page-context", enlargeable_figures)
+    app.connect("html-page-context", bibliography_entries_listed)
     app.connect("html-page-context", one_head, priority=900)  # after the themes have filled the context
     app.connect("builder-inited", notebooks_outside_the_site, priority=900)  # after myst-nb's own
     app.add_js_file("labkit-lang-switch.js", loading_method="defer")
