@@ -36,7 +36,8 @@ OFFLINE := $(shell grep -v '^\#' offline.env)
 
 help:
 	@echo "make site    build the English and French course in _build/html, each with its PDF (creates .venv first)"
-	@echo "make pdf     only the PDFs, labkit-en.pdf and labkit-fr.pdf (XeLaTeX, from Debian's texlive: see .ci/run)"
+	@echo "make pdf     the PDFs, labkit-en.pdf and labkit-fr.pdf, after the pages they are made from (XeLaTeX, from"
+	@echo "             Debian's texlive: make -s print-texlive lists its packages, .ci/run installs them)"
 	@echo "make site SOLUTIONS=show   the teacher's edition, solutions shown, in _build/teacher"
 	@echo "make serve   serve _build/html on http://127.0.0.1:$(PORT)"
 	@echo "make test    unit tests and doctests in .venv and .venv-latest side by side, both site builds, then"
@@ -94,6 +95,9 @@ html-fr: html-en
 TEXLIVE := texlive-xetex texlive-latex-recommended texlive-latex-extra texlive-fonts-recommended texlive-lang-french \
 	latexmk fonts-freefont-otf fonts-dejavu-core tex-gyre lmodern poppler-utils
 pdf: pdf-en pdf-fr
+# One Sphinx build at a time, even with make -j: they share the executed gallery (docs/auto_examples).
+pdf-en: html-fr
+pdf-fr: pdf-en
 print-texlive:
 	@echo $(TEXLIVE)
 pdf-en pdf-fr: pdf-%: html-%

@@ -152,7 +152,8 @@ html_search_scorer = str(ROOT / "docs" / "_ext" / "labkit_search.js")
 # One book per language, from the students' site's environment (the same executed pages and figures). XeLaTeX
 # reads the pages' Unicode (λ, ≤, « ») as text, with Debian's texlive and its FreeFont (the .ci/run packages).
 latex_engine = "xelatex"
-latex_documents = [("index", "labkit-en.tex", html_title, author, "manual", True)]  # per language: labkit_site.py
+# Per language (the title, the authors, labkit-<lang>.tex): docs/_ext/labkit_site.py sets it once the language is known.
+latex_documents = [("index", "labkit-en.tex", html_title, author, "manual", True)]
 latex_show_urls = "footnote"
 latex_use_xindy = False  # makeindex, from texlive-binaries (xindy is one more Debian package)
 latex_elements = {

@@ -28,6 +28,7 @@ SAME_IN_BOTH = {
     "jacobian", "jvp", "vjp", "grad", "MNIST", "BatchNorm", "Linear", "Sequential", "in_features",
     "out_features", "bias", "True", "False", "None", "tensor", "Data", "edge_index", "num_nodes",
     "CSR", "GraphConv", "GCNConv",  # library class names and a storage format
+    "Intel", "Xeon", "Platinum", "NVIDIA", "SXM", "AMX", "float", "bfloat",  # the datasheets' chips, number formats
     # French words spelt as in English, checked against the French text of the examples:
     "code", "augmentation", "coefficient",
 }

@@ -49,11 +49,13 @@ def test_pages_have_one_viewport_and_no_empty_heading(language):
 def test_every_figure_opens_at_full_size(language):
     """Each gallery figure of a page (not a thumbnail) is a link to its own picture, twice as many pixels as shown:
     tapped on a phone, it opens alone, to be zoomed."""
-    figure = re.compile(r'(<a\b[^>]*>\s*)?<img\b[^>]*?\bsrc="([^"]*_images/(sphx_glr_[\w.-]+?(?<!_thumb)\.png))"')
+    from labkit_site import FIGURE_IMG
+
     alone, linked = {}, set()
     for name in pages(language):
         page = site_dir(language) / name
-        for link, src, file in figure.findall(page.read_text(encoding="utf-8")):
+        for link, _img, src in FIGURE_IMG.findall(page.read_text(encoding="utf-8")):
+            file = src.rsplit("/", 1)[-1]
             href = re.search(r'href="([^"]*)"', link)
             if not href or resolve(page, href[1])[0] != resolve(page, src)[0]:
                 alone.setdefault(name, []).append(file)

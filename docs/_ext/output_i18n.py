@@ -202,7 +202,7 @@ def bilingual_scraper(block: Any, block_vars: dict, gallery_conf: dict) -> str:
     rst = matplotlib_scraper(block, block_vars, gallery_conf, dpi=FIGURE_DPI)  # draws and saves each one in English
     for fig, name, drawn_fr, smallest_fr in figures:
         points, text = min(smallest_text(fig), smallest_fr)
-        _figures.append({"image": name, "en": _drawn(fig), "fr": drawn_fr, "smallest_text": text,
+        _figures.append({"image": name, "en": _drawn(fig), "fr": drawn_fr, "dpi": FIGURE_DPI, "smallest_text": text,
                          "smallest_text_px": round(points * FIGURE_DPI / 72, 2) if text else None})
     return rst
 
@@ -242,7 +242,7 @@ def finish_example(gallery_conf: dict, example: Path | None) -> None:
 
 def rerun_examples_whose_french_changed(app: Any) -> None:
     """An example whose figures were drawn with other French than today's catalog, or whose French
-    figures are missing, or whose record is older than the size of its figures' text, runs again: drop its
+    figures are missing, or whose figures were saved at another resolution, runs again: drop its
     md5 so that sphinx-gallery executes it (the French figures are drawn at execution time)."""
     catalog = i18n.catalog("fr")
     src = Path(app.srcdir)
@@ -258,7 +258,7 @@ def rerun_examples_whose_french_changed(app: Any) -> None:
                 drawn.append(images / "thumb" / FRENCH_DIR / f"sphx_glr_{example.stem}_thumb.png")
                 stale = (any(catalog.get(msgid) != french for msgid, french in data["translations"].items())
                          or not all(path.exists() for path in drawn)
-                         or not all("smallest_text_px" in fig for fig in data["figures"]))
+                         or not all(fig.get("dpi") == FIGURE_DPI for fig in data["figures"]))
             if stale:
                 md5.unlink()
 
@@ -328,6 +328,15 @@ def french_images(app: Any, docname: str, text: str) -> str:
     return IMAGE.sub(french_image, text)
 
 
+def one_line(text: str) -> str:
+    r"""``text`` with its line breaks made spaces (its no-break spaces kept).
+
+    >>> one_line("Le débit\u202fdépend :\n de la taille") == "Le débit\u202fdépend : de la taille"
+    True
+    """
+    return re.sub(r"\s*\n\s*", " ", text)
+
+
 def french_source(app: Any, docname: str, text: str) -> str:
     from sphinx.util import logging
 
@@ -338,9 +347,9 @@ def french_source(app: Any, docname: str, text: str) -> str:
         table, missing = translations(record["notes"], app.config.language)
         for msgid in missing:
             logger.warning("%s: no %s translation for %r (labkit/locales)", docname, app.config.language, msgid)
-        replace = Replacer(table)
-        # a title drawn on two lines is one line of alt text (sphinx-gallery joins the English ones too)
-        text = re.sub(r"(?m)^(\s*:alt: )(.*)$", lambda m: m.group(1) + " ".join(replace(m.group(2)).split()), text)
+        # A title drawn on two lines is one line of alt text, in English (sphinx-gallery joins its lines) as in French.
+        replace = Replacer({one_line(english): one_line(french) for english, french in table.items()})
+        text = re.sub(r"(?m)^(\s*:alt: )(.*)$", lambda m: m.group(1) + replace(m.group(2)), text)
     return text
 
 

@@ -60,10 +60,11 @@ sigma = max([0.3, 0.4, 0.5, 0.7, 1.0], key=lambda s: psnr(X_train, gaussian_blur
 k = max([4, 8, 12, 16, 24, 32], key=lambda k: psnr(X_train, pca_reconstruct(X_train, noisy_train, k)))
 print(_("chosen on training digits: blur of {sigma} pixel, PCA with {k} components").format(sigma=sigma, k=k))
 AUTOENCODER = _("denoising autoencoder")
+BLUR = _("Gaussian blur (sigma = {sigma})").format(sigma=sigma)
 denoisers = {
     AUTOENCODER: lambda noisy: reconstruct(model, noisy),
     _("PCA projection (k = {k})").format(k=k): lambda noisy: pca_reconstruct(X_train, noisy, k),
-    _("Gaussian blur (sigma = {sigma})").format(sigma=sigma): lambda noisy: gaussian_blur(noisy, sigma),
+    BLUR: lambda noisy: gaussian_blur(noisy, sigma),
 }
 
 # %%
@@ -99,10 +100,9 @@ assert gain[0] < 0 and np.all(gain[helps:] > 0) and np.all(ae > pca) and np.all(
 fig, ax = plt.subplots(figsize=(6.0, 4.6))
 ax.plot(NOISE_STDS[1:], psnr_in[1:], marker="o", color=PALETTE[1], label=_("noisy input"))
 # The legend writes the blur's width as σ (the printed lines above keep their names).
-legend_names = [AUTOENCODER, _("PCA projection (k = {k})").format(k=k),
-                _("Gaussian blur (σ = {sigma})").format(sigma=sigma)]
-for label, values, color, marker in zip(legend_names, psnr_out.values(), (PALETTE[0], PALETTE[2], PALETTE[3]), "s^v"):
-    ax.plot(NOISE_STDS[1:], values[1:], marker=marker, color=color, label=label)
+shown = {BLUR: _("Gaussian blur (σ = {sigma})").format(sigma=sigma)}
+for (name, values), color, marker in zip(psnr_out.items(), (PALETTE[0], PALETTE[2], PALETTE[3]), "s^v"):
+    ax.plot(NOISE_STDS[1:], values[1:], marker=marker, color=color, label=shown.get(name, name))
 ax.axvline(0.3, color=PALETTE[7], linewidth=1, linestyle=":", label=_("training noise"))
 ax.set(xlabel=_("standard deviation of the test noise"), ylabel=_("PSNR against the clean digit (dB)"),
        title=_("The denoiser pays off when the noise is strong"))

@@ -57,10 +57,11 @@ for w in (w_sub, w_prox):
     assert np.mean(np.abs(w) < 1e-3) > 0.5 and np.abs(w).max() >= np.abs(w_none).max()
 fig, axes = plt.subplots(2, 2, figsize=(6.0, 5.6), sharex=True, sharey=True)
 bins = np.linspace(-0.6, 0.6, 121)
-for ax, (name, w) in zip(axes.ravel(), weights.items()):
+# The panels' titles: the two L1 variants' coefficient on a line of its own, to fit a narrow panel.
+TITLES = [_("no penalty"), _("L2, λ = 3e-2"), _("L1 in the loss\nλ = 2e-3"), _("L1 as a proximal step\nλ = 2e-3")]
+for ax, title, w in zip(axes.ravel(), TITLES, weights.values()):
     ax.hist(np.clip(w, bins[0], bins[-1]), bins=bins)
-    # The long names of the two L1 variants put their coefficient on a line of its own, to fit a narrow panel.
-    ax.set(yscale="log", title=name.replace(", λ", "\nλ") if "L1" in name else name)
+    ax.set(yscale="log", title=title)
     ax.locator_params(axis="x", nbins=4)
 for ax in axes[1]:
     ax.set_xlabel(_("weight"))
