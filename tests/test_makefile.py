@@ -178,7 +178,8 @@ def test_pdf_without_texlive_gets_one_clear_sentence(tmp_path):
         if shutil.which(tool):
             (bare / tool).symlink_to(shutil.which(tool))
     pages_built = ["-o", "html-en", "-o", "html-fr", "-o", ".venv/.installed"]
-    result = subprocess.run(["make", "--no-print-directory", "-s", *pages_built, "pdf-en"], cwd=root, capture_output=True, text=True, env={"PATH": str(bare)})
+    result = subprocess.run(["make", "--no-print-directory", "-s", *pages_built, "pdf-en"], cwd=root,
+                            capture_output=True, text=True, env={"PATH": str(bare)})
     assert result.returncode != 0
     said = result.stdout.strip().splitlines()
     assert len(said) == 1 and said[0].startswith("The PDF is built by XeLaTeX: apt-get install texlive-xetex"), said

@@ -56,8 +56,9 @@ def configure_language(app: Any, config: Any) -> None:
     config.copyright = settings["copyright"]
     config.html_theme_options = {**config.html_theme_options, "search_bar_text": settings["search_bar_text"]}
     # The PDF (make pdf): the same title and authors, the file named by its language (both sit in one download folder).
-    config.latex_documents = [("index", pdf_name(config.language or "en").replace(".pdf", ".tex"), settings["html_title"],
-                               settings["author"], "manual", True)]  # True: the home page's toctree, not the home page
+    tex = pdf_name(config.language or "en").replace(".pdf", ".tex")
+    # True: the book is the home page's table of contents, its chapters the pages it lists, not the home page itself
+    config.latex_documents = [("index", tex, settings["html_title"], settings["author"], "manual", True)]
 
 
 def pdf_name(language: str) -> str:
@@ -133,7 +134,8 @@ def scrolling_outputs_focusable(app: Any, pagename: str, templatename: str, cont
 
 
 #: A figure of the gallery (not a thumbnail), with the link before it if it has one.
-FIGURE_IMG = re.compile(r'(<a\b[^>]*>\s*)?(<img\b[^>]*?\bsrc="((?:[^"]*/)?_images/sphx_glr_[\w.-]+?(?<!_thumb)\.png)"[^>]*>)')
+FIGURE_IMG = re.compile(r'(<a\b[^>]*>\s*)?'
+                        r'(<img\b[^>]*?\bsrc="((?:[^"]*/)?_images/sphx_glr_[\w.-]+?(?<!_thumb)\.png)"[^>]*>)')
 ENLARGE = {"en": "Open the figure at full size", "fr": "Ouvrir la figure en grand"}
 
 
@@ -190,7 +192,8 @@ def notebooks_outside_the_site(app: Any) -> None:
     elif config is not None and app.builder.format == "latex":
         # The PDF (_build/latex/<lang>) shares its edition's environment, so its glued values are that site's.
         edition = "teacher" if app.config.labkit_solutions == "show" else "html"
-        app.env.mystnb_config = config.copy(output_folder=str(Path(app.outdir).parents[1] / f"jupyter_execute-{edition}"))
+        folder = Path(app.outdir).parents[1] / f"jupyter_execute-{edition}"  # _build/latex/<lang>: _build/...
+        app.env.mystnb_config = config.copy(output_folder=str(folder))
 
 
 # -- Gallery thumbnails ---------------------------------------------------------------------------
