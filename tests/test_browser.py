@@ -288,9 +288,12 @@ class _Tab:
                 if not all(s.startswith(self.base) for s in math["src"]):
                     self.problems.append(f"MathJax from elsewhere: {math['src']}")
             await page.wait_for_load_state("networkidle")
-            switched = await self.switch(page, language, name)
-            axe = await accessibility(page)
-            found = self.found() + switched + axe  # the errors logged while axe-core ran, or in the dark colours, too
+            found = self.found()
+            found += await self.switch(page, language, name)  # (fetching a missing page logs its 404: not counted)
+            logged, left = len(self.problems), len(self.outside)
+            found += await accessibility(page)
+            # what the page logged, or asked of outside, while axe-core ran or in the dark colours
+            found += self.problems[logged:] + [f"request outside 127.0.0.1: {url}" for url in self.outside[left:]]
             # last, as it lays the page out again: a phone's width
             await page.set_viewport_size(PHONE)
             sideways = await page.evaluate(SIDEWAYS)
@@ -424,7 +427,8 @@ def test_a_visit_reports_what_is_wrong_with_a_page(tmp_path, monkeypatch):
         "dark.html": ("<style>html[data-theme=dark] p { color: #444; background: #222 }</style><p>dim text</p><script>"
                       "const m = matchMedia('(prefers-color-scheme: dark)'), set = () => "
                       "document.documentElement.dataset.theme = m.matches ? 'dark' : 'light'; set();"
-                      "m.addEventListener('change', set)</script>", "../fr/dark.html"),
+                      "m.addEventListener('change', set); m.addEventListener('change', () => console.error('dark'))"
+                      "</script>", "../fr/dark.html"),
         "figures.html": ('<style>img { max-width: 100% }</style><article><img src="sphx_glr_small_001.png" alt="a">'
                          '<img src="sphx_glr_fine_001.png" alt="b"><img src="sphx_glr_unknown_001.png" alt="c">'
                          '</article>', "../fr/figures.html"),
@@ -460,7 +464,9 @@ def test_a_visit_reports_what_is_wrong_with_a_page(tmp_path, monkeypatch):
         again = _visit_all(base, [("en", "stored.html"), ("en", "stored.html")], tabs=1)
     assert found["en", "error.html"] == ["console: boom"], found["en", "error.html"]
     assert found["en", "wide.html"] == ["scrolls sideways on a 390 px screen: 608 px wide (div.table)"]
-    assert found["en", "dark.html"] == ["axe-core, dark: color-contrast (serious): p"], found["en", "dark.html"]
+    # an error logged once the page turned dark, after the first reading of the visit's errors, is reported too
+    assert found["en", "dark.html"] == ["axe-core, dark: color-contrast (serious): p", "console: dark"], \
+        found["en", "dark.html"]
     assert found["en", "figures.html"] == [
         "figure sphx_glr_small_001.png: its smallest text ('tiny') shows at 6.2 px, under 9 px, 374 px wide",
         "figure sphx_glr_unknown_001.png: the gallery recorded no text size for it"], found["en", "figures.html"]
